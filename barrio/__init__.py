@@ -1,0 +1,1 @@
+"""Barrio: participatory neighbourhood-improvement programmes, end to end."""

@@ -1,0 +1,1 @@
+"""Users, organisations, programmes (the root of every scope), API tokens."""

@@ -1,0 +1,111 @@
+"""Programmes, the organisations taking part in them, and personal API tokens."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Programme(models.Model):
+    """A neighbourhood-improvement programme: the root of every scope in Barrio.
+
+    A programme runs in one country, counts money in one currency and keeps its dates in one
+    time zone; ``territorial_levels`` names the levels it works at, from the widest down
+    (e.g. región → comuna → barrio).
+    """
+
+    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    country = models.CharField(_("country"), max_length=2, help_text=_("ISO 3166 code."))
+    currency = models.CharField(_("currency"), max_length=3, help_text=_("ISO 4217 code."))
+    time_zone = models.CharField(_("time zone"), max_length=64)
+    languages = models.JSONField(_("languages"), default=list)
+    territorial_levels = models.JSONField(_("territorial levels"), default=list)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    is_public = models.BooleanField(
+        _("shown on the public portal"),
+        default=True,
+        help_text=_("Public programmes appear on the transparency portal, without personal data."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """A body taking part in programmes: ministry, municipality, agency, NGO, group, …"""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry or national agency")
+        MUNICIPALITY = "municipality", _("Municipality or city department")
+        AGENCY = "agency", _("International agency")
+        NGO = "ngo", _("Non-governmental organisation")
+        COMMUNITY_GROUP = "community_group", _("Community group or neighbourhood council")
+        FINANCIAL_SERVICE_PROVIDER = "fsp", _("Financial service provider")
+        ACADEMIA = "academia", _("University or research centre")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    country = models.CharField(_("country"), max_length=2)
+    programmes = models.ManyToManyField(
+        Programme, verbose_name=_("programmes"), related_name="organisations", blank=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "country"], name="organisation_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ApiToken(models.Model):
+    """A personal API token of a machine client; only a hash of it is stored.
+
+    The token is shown once, when created: ``barrio_<prefix>_<secret>``. The prefix lets a
+    person recognise it in a list; the SHA-256 digest of the whole token finds it on use.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_active(self) -> bool:
+        """Tell whether the token may still be used: not revoked and not expired."""
+        return self.revoked_at is None and self.expires_at > timezone.now()

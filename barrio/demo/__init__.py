@@ -1,0 +1,1 @@
+"""The demonstration programmes, built from data that ships inside the repository."""

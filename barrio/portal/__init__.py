@@ -1,0 +1,1 @@
+"""The public transparency portal and dashboards: never personal data."""

@@ -1,0 +1,53 @@
+"""Test set-up shared by the whole suite.
+
+- With ``CI=true`` a skipped test fails: a missing browser or database cannot pass silently.
+- No test may reach the network beyond this machine's loopback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, where every test must run: {report.longrepr}"
+
+
+_real_connect = socket.socket.connect
+
+
+def _is_local(address: Any) -> bool:
+    if isinstance(address, (str, bytes)):  # a Unix socket (e.g. PostgreSQL's)
+        return True
+    host = address[0]
+    if host in {"localhost", ""}:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    if not _is_local(address):
+        raise OSError(f"Tests may not reach the network (tried {address!r}).")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Refuse any connection that leaves this machine."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
