@@ -13,6 +13,7 @@ from barrio.config import BASE_DIR, env, env_bool, env_list, is_production, load
 PRODUCTION = is_production()
 VAR_DIR = var_dir()
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 
 _secrets = load_secrets()
 SECRET_KEY = _secrets["SECRET_KEY"]

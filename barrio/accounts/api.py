@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from barrio.accounts.selectors import (
     api_token_list_for_user,
@@ -88,11 +88,11 @@ def token_list(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.post("/me/tokens", response={201: TokenCreatedOut}, summary="Create an API token")
-def token_create(request: HttpRequest, payload: TokenIn) -> tuple[int, TokenCreatedOut]:
+def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedOut]:
     """Create a personal API token; the answer holds the token, shown this once only."""
     token, plain = api_token_create(actor=request.user, name=payload.name, days=payload.days)
     out = TokenOut.from_orm(token).model_dump()
-    return 201, TokenCreatedOut(**out, token=plain)
+    return Status(201, TokenCreatedOut(**out, token=plain))
 
 
 @router.delete("/me/tokens/{token_id}", response=TokenOut, summary="Revoke an API token")

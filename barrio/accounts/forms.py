@@ -16,6 +16,17 @@ class SignInForm(AuthenticationForm):
         label=_("E-mail address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        "invalid_login": _(
+            "The e-mail address or the password is not right. The password is case-sensitive."
+        ),
+        "inactive": _("This account is inactive."),
+    }
 
     def clean_username(self) -> Any:
         return self.cleaned_data["username"].strip().lower()

@@ -1,0 +1,32 @@
+"""The demo loads once, keeps what users changed, and is refused in production."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from barrio.accounts.models import Organisation, Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_load_demo_creates_the_three_programmes_once():
+    call_command("load_demo", verbosity=0)
+    assert set(Programme.objects.values_list("slug", flat=True)) == {
+        "demo-cdmx",
+        "demo-chile",
+        "demo-lima",
+    }
+    organisations = Organisation.objects.count()
+    Programme.objects.filter(slug="demo-cdmx").update(name="Changed by a manager")
+    call_command("load_demo", verbosity=0)
+    assert Programme.objects.count() == 3
+    assert Organisation.objects.count() == organisations
+    assert Programme.objects.get(slug="demo-cdmx").name == "Changed by a manager"
+
+
+def test_load_demo_is_refused_in_production(settings):
+    settings.BARRIO_DEMO_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", verbosity=0)
+    assert not Programme.objects.exists()

@@ -1,0 +1,98 @@
+"""The pages: Spanish first, switchable language and programme, our own assets only."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+ASSET = re.compile(r'(?:src|href)="([^"]+)"')
+
+
+@pytest.fixture
+def demo():
+    call_command("load_demo", verbosity=0)
+
+
+def test_home_is_in_spanish_and_shows_the_demo_programmes(demo):
+    response = Client().get("/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="es">' in body
+    assert "Quiero Mi Barrio, Región Metropolitana (demostración)" in body
+    assert "Ciudades Incluyentes, Comunidades Solidarias, Lima (demostración)" in body
+    assert "Saltar al contenido" in body
+
+
+@pytest.mark.parametrize(
+    ("code", "skip_link"), [("en", "Skip to the content"), ("pt", "Pular para o conteúdo")]
+)
+def test_language_switch_changes_the_page(demo, code, skip_link):
+    client = Client()
+    response = client.post("/i18n/setlang/", {"language": code, "next": "/"})
+    assert response.status_code == 302
+    body = client.get("/").content.decode()
+    assert f'<html lang="{code}">' in body
+    assert skip_link in body
+
+
+def test_programme_switch_remembers_the_choice(demo):
+    client = Client()
+    client.post("/accounts/programme/", {"programme": "demo-lima", "next": "/"})
+    body = client.get("/").content.decode()
+    assert 'value="demo-lima" selected' in body
+
+
+def test_programme_switch_ignores_unknown_and_foreign_redirects(demo):
+    response = Client().post(
+        "/accounts/programme/", {"programme": "nope", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_every_asset_is_ours_and_csp_forbids_others(demo):
+    """No page refers to another origin, and the CSP only allows our own."""
+    response = Client().get("/")
+    for url in ASSET.findall(response.content.decode()):
+        assert url.startswith(("/", "#")), url
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "script-src 'self'" in policy
+    assert "http" not in policy
+
+
+def test_not_found_page_is_translated():
+    response = Client().get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
+
+
+def test_sign_in_with_email(demo):
+    client = Client()
+    response = client.post(
+        "/accounts/sign-in/", {"username": "ADMIN@barrio.demo", "password": "barrio-demo-admin"}
+    )
+    assert response.status_code == 302
+    assert "admin@barrio.demo" in client.get("/").content.decode()
+
+
+def test_wrong_password_is_refused_with_a_message(demo):
+    response = Client().post(
+        "/accounts/sign-in/", {"username": "admin@barrio.demo", "password": "wrong"}
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_api_docs_are_served_from_our_static_files():
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body
+    for url in ASSET.findall(body):
+        assert url.startswith(("/", "#")), url

@@ -1,0 +1,57 @@
+"""Browser journeys through the main pages, in Debian's Chromium."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from tests.browser.conftest import serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
+    """A visitor opens the Spanish home page, switches to English and Portuguese, signs in;
+    every page passes axe-core with no serious or critical violation."""
+    call_command("load_demo", verbosity=0)
+    page.goto(live_server.url + "/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert page.get_by_role("heading", level=1).inner_text() == "Mejoramiento de barrios, juntos"
+    assert page.get_by_role(
+        "heading", name="Quiero Mi Barrio, Región Metropolitana (demostración)"
+    ).is_visible()
+    assert serious_violations(page) == []
+
+    page.get_by_label("Idioma").select_option("en")
+    page.get_by_role("button", name="Cambiar", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert (
+        page.get_by_role("heading", level=1).inner_text() == "Neighbourhood improvement, together"
+    )
+
+    page.get_by_label("Language").select_option("pt")
+    page.get_by_role("button", name="Change", exact=True).click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "pt"
+    assert page.get_by_role("heading", level=1).inner_text() == "Melhoria de bairros, juntos"
+    assert serious_violations(page) == []
+
+    page.get_by_role("link", name="Entrar").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Endereço de e-mail").fill("admin@barrio.demo")
+    page.get_by_label("Senha").fill("barrio-demo-admin")
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("admin@barrio.demo").is_visible()
+    assert page.get_by_role("button", name="Sair").is_visible()
+
+
+def test_visitor_uses_the_skip_link_with_the_keyboard(live_server, page):
+    """The first Tab reaches the skip link, which moves the focus to the content."""
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent")
+    assert focused.strip() == "Saltar al contenido"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
