@@ -3,11 +3,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from barrio.api import api
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("barrio.portal.urls")),
     path("accounts/", include("barrio.accounts.urls")),
     path("jobs/", include("barrio.jobs.urls")),

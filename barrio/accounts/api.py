@@ -73,6 +73,7 @@ def programme_detail(request: HttpRequest, slug: str) -> ProgrammeOut:
 def me(request: HttpRequest) -> MeOut:
     """The signed-in user, or the owner of the API token sent."""
     user = request.user
+    assert user.pk is not None  # authentication succeeded, so this is a stored user
     return MeOut(
         id=user.pk,
         email=getattr(user, "email", ""),

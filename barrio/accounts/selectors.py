@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from barrio.accounts.models import ApiToken, Programme
 from barrio.errors import NotFound
 
 
-def programme_list_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Programme]:
+def programme_list_for_user(user: User | AnonymousUser) -> QuerySet[Programme]:
     """Return the programmes ``user`` may see: the public ones, and all for administrators.
 
     Scoped roles (programme, municipality, unit) will widen this for the people they name.
@@ -20,7 +20,7 @@ def programme_list_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[
     return programmes.order_by("name")
 
 
-def programme_get_for_user(*, user: AbstractBaseUser | AnonymousUser, slug: str) -> Programme:
+def programme_get_for_user(*, user: User | AnonymousUser, slug: str) -> Programme:
     """Return the programme ``slug`` if ``user`` may see it; raise :class:`NotFound` else."""
     programme = programme_list_for_user(user).filter(slug=slug).first()
     if programme is None:
@@ -28,7 +28,7 @@ def programme_get_for_user(*, user: AbstractBaseUser | AnonymousUser, slug: str)
     return programme
 
 
-def api_token_list_for_user(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ApiToken]:
+def api_token_list_for_user(user: User | AnonymousUser) -> QuerySet[ApiToken]:
     """Return ``user``'s own API tokens, newest first (never anybody else's)."""
     if not user.is_authenticated:
         return ApiToken.objects.none()

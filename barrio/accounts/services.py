@@ -8,7 +8,7 @@ import secrets
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +27,7 @@ def token_digest(token: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(
-    *, actor: AbstractBaseUser | AnonymousUser, name: str, days: int
-) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: User | AnonymousUser, name: str, days: int) -> tuple[ApiToken, str]:
     """Create a personal API token for ``actor`` valid for ``days`` days.
 
     Returns the stored token and its plain value, which is shown once and never stored.
@@ -64,7 +62,7 @@ def api_token_create(
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: AbstractBaseUser | AnonymousUser, token_id: int) -> ApiToken:
+def api_token_revoke(*, actor: User | AnonymousUser, token_id: int) -> ApiToken:
     """Revoke one of ``actor``'s tokens; revoking it twice is harmless.
 
     Raises :class:`NotFound` when the token does not exist or belongs to someone else.
@@ -80,7 +78,7 @@ def api_token_revoke(*, actor: AbstractBaseUser | AnonymousUser, token_id: int) 
     return token
 
 
-def api_token_authenticate(*, plain: str) -> AbstractBaseUser | None:
+def api_token_authenticate(*, plain: str) -> User | None:
     """Return the active user a token belongs to, or ``None`` for any unusable token.
 
     An unknown, revoked or expired token, or the token of an inactive user, gives ``None``;
@@ -126,7 +124,7 @@ def organisation_create(
 @transaction.atomic
 def user_create(
     *, email: str, password: str, first_name: str = "", last_name: str = "", is_staff: bool = False
-) -> AbstractBaseUser:
+) -> User:
     """Create a user who signs in with ``email``; an existing one is returned unchanged."""
     user_model = get_user_model()
     email = email.strip().lower()

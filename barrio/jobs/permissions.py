@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from barrio.jobs.models import Job
 
 
-def can_view_job(user: AbstractBaseUser | AnonymousUser, job: Job) -> bool:
+def can_view_job(user: User | AnonymousUser, job: Job) -> bool:
     """Tell whether ``user`` may follow the progress and see the outcome of ``job``."""
     if not user.is_authenticated:
         return False

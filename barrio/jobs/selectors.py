@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from barrio.errors import NotFound
 from barrio.jobs.models import Job
 from barrio.jobs.permissions import can_view_job
 
 
-def job_get_for_user(*, user: AbstractBaseUser | AnonymousUser, job_id: uuid.UUID | str) -> Job:
+def job_get_for_user(*, user: User | AnonymousUser, job_id: uuid.UUID | str) -> Job:
     """Return the job ``job_id`` if ``user`` may see it.
 
     Raises :class:`NotFound` both when it does not exist and when the user may not see it,

@@ -96,3 +96,8 @@ def test_messages_follow_the_language():
 def test_unknown_route_is_404():
     response = Client().get("/api/v1/nothing-here")
     assert response.status_code == 404
+
+
+def test_unknown_address_and_wrong_method_have_the_error_shape():
+    assert_shape(Client().get("/api/v1/nothing-here"), 404, "not_found")
+    assert_shape(Client().put("/api/v1/programmes"), 405, "method_not_allowed")
