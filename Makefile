@@ -59,7 +59,7 @@ demo: install
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy barrio bench
+	$(BIN)/mypy barrio $(wildcard bench)
 	$(BIN)/lint-imports
 
 test: dev lint
