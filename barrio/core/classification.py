@@ -1,0 +1,234 @@
+"""Classify index values into strata (fixed cut-points, quantiles, equal interval, natural breaks).
+
+The class breaks are computed by ``mapclassify``; this module adds what a programme needs
+around them: missing values kept out of the computation (class ``-1``), fixed national
+cut-points with open ends, a deterministic natural-breaks computation on large inputs, class
+bounds and counts, and stable label codes (``very_low`` ... ``very_high``) that the web app
+translates ("muy bajo" ... "muy alto"). Classes are numbered from the lowest values (0) up;
+a class includes its upper bound, as in mapclassify.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import mapclassify
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["LABEL_CODES", "Classification", "Method", "classify", "label_codes"]
+
+Method = Literal["fixed", "quantiles", "equal_interval", "fisher_jenks"]
+
+#: Label codes per number of classes, from the lowest class to the highest.
+LABEL_CODES: dict[int, tuple[str, ...]] = {
+    2: ("low", "high"),
+    3: ("low", "medium", "high"),
+    4: ("very_low", "low", "high", "very_high"),
+    5: ("very_low", "low", "medium", "high", "very_high"),
+    6: ("very_low", "low", "medium_low", "medium_high", "high", "very_high"),
+    7: ("lowest", "very_low", "low", "medium", "high", "very_high", "highest"),
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Strata of a set of values.
+
+    Attributes
+    ----------
+    method : str
+        Method used.
+    class_of : numpy.ndarray of int64
+        Class index per value (0 = lowest values), ``-1`` for a missing value.
+    bounds : tuple of (float, float)
+        ``(lower, upper)`` per class; a value ``v`` is in class ``i`` when
+        ``lower_i < v <= upper_i`` (the first class also includes its lower bound). Open ends
+        of fixed cut-points are ``-inf``/``inf``.
+    labels : tuple of str
+        Stable label code per class.
+    counts : tuple of int
+        Number of values per class.
+    """
+
+    method: str
+    class_of: npt.NDArray[np.int64]
+    bounds: tuple[tuple[float, float], ...]
+    labels: tuple[str, ...]
+    counts: tuple[int, ...]
+
+    @property
+    def k(self) -> int:
+        """Number of classes."""
+        return len(self.bounds)
+
+    def label_of(self) -> tuple[str | None, ...]:
+        """Return the label code of each value (``None`` for a missing value)."""
+        return tuple(None if c < 0 else self.labels[c] for c in self.class_of.tolist())
+
+
+def label_codes(k: int) -> tuple[str, ...]:
+    """Return the stable label codes for ``k`` classes.
+
+    Parameters
+    ----------
+    k : int
+        Number of classes (at least 1).
+
+    Returns
+    -------
+    tuple of str
+        Codes from the lowest class to the highest; ``class_1`` ... beyond 7 classes.
+
+    Raises
+    ------
+    ValueError
+        If ``k`` is below 1.
+
+    Examples
+    --------
+    >>> label_codes(5)
+    ('very_low', 'low', 'medium', 'high', 'very_high')
+    >>> label_codes(8)[:2]
+    ('class_1', 'class_2')
+    """
+    if k < 1:
+        raise ValueError(f"the number of classes must be at least 1, got {k}")
+    return LABEL_CODES.get(k, tuple(f"class_{i + 1}" for i in range(k)))
+
+
+def _sample_for_breaks(y: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
+    """Evenly spaced order statistics of ``y`` (always with min and max).
+
+    A deterministic stand-in for ``mapclassify.FisherJenksSampled``'s unseeded random sample:
+    the same values give the same breaks whatever their order, and the sample keeps the
+    shape of the distribution.
+    """
+    ys = np.sort(y)
+    idx = np.unique(np.linspace(0, ys.size - 1, size).round().astype(np.int64))
+    return ys[idx]
+
+
+def _sampled_breaks(y: npt.NDArray[np.float64], k: int, size: int) -> list[float]:
+    """Inner natural breaks of ``y`` computed on ``size`` of its order statistics.
+
+    A break found after sample value ``s_j`` only says the classes part somewhere before
+    the next sample value ``s_j+1``; the values of ``y`` in that gap go to the nearer side,
+    so the break is moved to the largest value of ``y`` not above the gap's midpoint.
+    """
+    sample = _sample_for_breaks(y, size)
+    inner = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=np.float64)[:-1]
+    ys = np.sort(y)
+    out = []
+    for b in inner.tolist():
+        nxt = sample[np.searchsorted(sample, b, side="right")]
+        mid = (b + nxt) / 2.0
+        out.append(float(ys[np.searchsorted(ys, mid, side="right") - 1]))
+    return out
+
+
+def classify(
+    values: npt.ArrayLike,
+    method: Method,
+    k: int = 5,
+    *,
+    cut_points: Sequence[float] | None = None,
+    labels: Sequence[str] | None = None,
+    fisher_jenks_max_sample: int = 1000,
+) -> Classification:
+    """Classify values into ``k`` strata.
+
+    Parameters
+    ----------
+    values : array_like of float
+        One value per unit; NaN marks a missing value (class ``-1``, left out of the breaks).
+    method : {"fixed", "quantiles", "equal_interval", "fisher_jenks"}
+        ``fixed`` uses ``cut_points`` (national thresholds); the others compute breaks with
+        ``mapclassify.Quantiles``, ``EqualInterval`` or ``FisherJenks``.
+    k : int, default 5
+        Number of classes (ignored by ``fixed``, which has ``len(cut_points) + 1``).
+    cut_points : sequence of float, optional
+        Strictly increasing inner boundaries, required by ``fixed``; each is the upper
+        (inclusive) bound of a class.
+    labels : sequence of str, optional
+        Label codes per class; defaults to :func:`label_codes`.
+    fisher_jenks_max_sample : int, default 1000
+        Fisher-Jenks is O(k n^2) in pure Python; above this many values the breaks are
+        computed on that many evenly spaced order statistics (exact below it).
+
+    Returns
+    -------
+    Classification
+        Class per value, bounds, labels and counts. Quantiles over heavily tied values may
+        give fewer than ``k`` classes (mapclassify drops empty ones).
+
+    Raises
+    ------
+    ValueError
+        If the method is unknown, ``k`` < 1, cut-points are missing or not increasing, the
+        labels do not match the classes, no value is present, all values are equal (computed
+        methods) or there are fewer distinct values than classes (``fisher_jenks``).
+
+    Examples
+    --------
+    >>> c = classify([1.0, 2.0, 3.0, 4.0, float("nan"), 10.0], "fixed", cut_points=[2, 5])
+    >>> c.class_of.tolist(), c.labels, c.counts
+    ([0, 0, 1, 1, -1, 2], ('low', 'medium', 'high'), (2, 2, 1))
+    >>> classify([1, 2, 3, 4, 5, 6], "quantiles", 3).class_of.tolist()
+    [0, 0, 1, 1, 2, 2]
+    """
+    y = np.asarray(values, dtype=np.float64).ravel()
+    present = ~np.isnan(y)
+    yp = y[present]
+    if yp.size == 0:
+        raise ValueError("no value to classify: every value is missing")
+    if not np.isfinite(yp).all():
+        raise ValueError("values must be finite numbers or NaN for missing")
+    if method != "fixed" and k < 1:
+        raise ValueError(f"the number of classes must be at least 1, got {k}")
+    with warnings.catch_warnings():
+        # mapclassify warns about "not enough unique values" and the absence of numba;
+        # the first is reflected in the returned bounds, the second is irrelevant here.
+        warnings.simplefilter("ignore")
+        if method == "fixed":
+            if not cut_points:
+                raise ValueError("method 'fixed' needs cut_points")
+            cuts = np.asarray(cut_points, dtype=np.float64)
+            if not np.isfinite(cuts).all() or (np.diff(cuts) <= 0).any():
+                raise ValueError(f"cut_points must be finite and strictly increasing: {cuts}")
+            uppers = np.append(cuts, np.inf)
+            cls = mapclassify.UserDefined(yp, list(uppers)).yb
+            lowers = np.insert(cuts, 0, -np.inf)
+        else:
+            distinct = np.unique(yp).size
+            if distinct < 2:
+                raise ValueError("all present values are equal: there is nothing to classify")
+            if method == "fisher_jenks" and distinct < k:
+                raise ValueError(f"fisher_jenks needs {k} distinct values, got {distinct}")
+            if method == "quantiles":
+                clf = mapclassify.Quantiles(yp, k=k)
+            elif method == "equal_interval":
+                clf = mapclassify.EqualInterval(yp, k=k)
+            elif method == "fisher_jenks":
+                if yp.size > fisher_jenks_max_sample:
+                    breaks = _sampled_breaks(yp, k, fisher_jenks_max_sample)
+                    clf = mapclassify.UserDefined(yp, [*breaks, float(yp.max())])
+                else:
+                    clf = mapclassify.FisherJenks(yp, k=k)
+            else:
+                raise ValueError(f"unknown classification method {method!r}")
+            uppers = np.asarray(clf.bins, dtype=np.float64)
+            cls = clf.yb
+            lowers = np.insert(uppers[:-1], 0, yp.min())
+    n_classes = uppers.size
+    names = tuple(labels) if labels is not None else label_codes(n_classes)
+    if len(names) != n_classes:
+        raise ValueError(f"{len(names)} labels given for {n_classes} classes")
+    class_of = np.full(y.size, -1, dtype=np.int64)
+    class_of[present] = np.asarray(cls, dtype=np.int64)
+    counts = np.bincount(class_of[present], minlength=n_classes)
+    bounds = tuple((float(lo), float(hi)) for lo, hi in zip(lowers, uppers, strict=True))
+    return Classification(method, class_of, bounds, names, tuple(int(c) for c in counts))

@@ -1,0 +1,378 @@
+"""Targeting runs: choose the units of a programme by eligibility, rank, quotas and limits.
+
+Algorithm
+---------
+1. **Eligibility.** A unit is eligible when it has an index value, its stratum is among
+   the allowed strata, its population is within the bounds and its parent is among the
+   allowed parents (each filter only when given). The first failing filter is its reason.
+2. **Ranking.** Eligible units are ranked by value (``higher_first`` or ``lower_first``);
+   equal values are ordered by code, or by a seeded lot over the sorted codes, so the
+   ranks never depend on the input order. Rank 1 is the first priority.
+3. **Feasibility.** Every minimum quota must fit: ``at_least <= at_most``, no more than the
+   eligible units of its group, the minimums together within the count limit, and the
+   units the minimums pick (below) within the budget. Otherwise ``ValueError`` names the
+   quota. Minimums are filled with the best-ranked units of each group rather than the
+   cheapest: swapping a needier unit for a cheaper one would contradict the ranking, so an
+   unaffordable minimum is for a person to resolve.
+4. **Minimums first.** For each group with ``at_least = m``, its ``m`` best-ranked eligible
+   units are selected. Groups are disjoint, so this meets every minimum and, as
+   ``m <= at_most``, breaks no maximum.
+5. **Then by rank.** The other eligible units are taken in rank order while the count limit,
+   the group's maximum and the remaining budget allow. A unit that does not fit is skipped
+   with its reason and the next one is tried (a cheaper unit further down may still fit).
+
+Every constraint is checked before each addition in step 5 and guaranteed by step 3 in
+step 4, so a run that returns respects every quota and limit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from barrio.core.indices import fingerprint
+
+__all__ = [
+    "Decision",
+    "Quota",
+    "RunComparison",
+    "TargetingRule",
+    "TargetingRun",
+    "TargetingUnit",
+    "compare_runs",
+    "run_targeting",
+]
+
+ParamValue = str | int | float | None | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TargetingUnit:
+    """A candidate unit. ``value`` NaN means the unit has no index value."""
+
+    code: str
+    value: float
+    stratum: str | None = None
+    population: int | None = None
+    parent: str | None = None
+    group: str | None = None
+    cost_cents: int = 0
+
+
+@dataclass(frozen=True)
+class Quota:
+    """At least / at most this many selected units in a group (region, municipality...)."""
+
+    group: str
+    at_least: int = 0
+    at_most: int | None = None
+
+
+@dataclass(frozen=True)
+class TargetingRule:
+    """Parameters of a run; ``None`` means "no such filter or limit".
+
+    ``tie_break`` is ``"code"`` (smaller code first) or ``"lot"`` (seeded with ``seed``).
+    """
+
+    direction: Literal["higher_first", "lower_first"] = "higher_first"
+    strata: frozenset[str] | None = None
+    min_population: int | None = None
+    max_population: int | None = None
+    parents: frozenset[str] | None = None
+    quotas: tuple[Quota, ...] = ()
+    max_units: int | None = None
+    budget_cents: int | None = None
+    tie_break: Literal["code", "lot"] = "code"
+    seed: int | None = None
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Outcome for one unit: selected or not, its rank among eligible units, and why.
+
+    ``reason`` is a stable code: ``selected``, ``not_eligible_no_value``,
+    ``not_eligible_stratum``, ``not_eligible_population_min``,
+    ``not_eligible_population_max``, ``not_eligible_parent``, ``excluded_quota_max``,
+    ``over_count_limit`` or ``over_budget``; ``params`` holds its parameters.
+    """
+
+    code: str
+    selected: bool
+    rank: int | None
+    reason: str
+    params: Mapping[str, ParamValue] = field(default_factory=dict)
+
+    @property
+    def explanation(self) -> tuple[str, Mapping[str, ParamValue]]:
+        """Return ``(reason, params)``, the structure the web app translates."""
+        return (self.reason, self.params)
+
+
+@dataclass(frozen=True)
+class TargetingRun:
+    """Decisions in input order, the selection in rank order, its cost and fingerprint."""
+
+    decisions: tuple[Decision, ...]
+    selected: tuple[str, ...]
+    eligible: int
+    total_cost_cents: int
+    fingerprint: str
+
+    def decision(self, code: str) -> Decision:
+        """Return the decision about ``code`` (``KeyError`` if unknown)."""
+        for d in self.decisions:
+            if d.code == code:
+                return d
+        raise KeyError(code)
+
+
+@dataclass(frozen=True)
+class RunComparison:
+    """Side by side: ``(code, rank in a, rank in b)`` for units in both or only one run."""
+
+    in_both: tuple[tuple[str, int | None, int | None], ...]
+    only_a: tuple[tuple[str, int | None, int | None], ...]
+    only_b: tuple[tuple[str, int | None, int | None], ...]
+
+
+def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str, Quota]:
+    codes = [u.code for u in units]
+    if len(set(codes)) != len(codes):
+        raise ValueError("duplicate unit codes")
+    if rule.direction not in ("higher_first", "lower_first"):
+        raise ValueError(f"unknown direction {rule.direction!r}")
+    if rule.tie_break not in ("code", "lot"):
+        raise ValueError(f"unknown tie_break {rule.tie_break!r}; use 'code' or 'lot'")
+    if rule.tie_break == "lot" and rule.seed is None:
+        raise ValueError("tie_break='lot' needs an explicit seed")
+    for name in ("max_units", "budget_cents", "min_population", "max_population"):
+        v = getattr(rule, name)
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
+            raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
+    for u in units:
+        if isinstance(u.cost_cents, bool) or not isinstance(u.cost_cents, int) or u.cost_cents < 0:
+            raise ValueError(f"cost_cents of {u.code!r} must be a non-negative integer")
+        if math.isinf(u.value):
+            raise ValueError(f"value of {u.code!r} is infinite")
+    quotas: dict[str, Quota] = {}
+    for q in rule.quotas:
+        if q.group in quotas:
+            raise ValueError(f"two quotas for group {q.group!r}")
+        if q.at_least < 0 or (q.at_most is not None and q.at_most < 0):
+            raise ValueError(f"quota of group {q.group!r} must not be negative")
+        if q.at_most is not None and q.at_least > q.at_most:
+            raise ValueError(
+                f"infeasible quota for group {q.group!r}: at least {q.at_least} > "
+                f"at most {q.at_most}"
+            )
+        quotas[q.group] = q
+    return quotas
+
+
+def _eligibility(u: TargetingUnit, rule: TargetingRule) -> tuple[str, dict[str, ParamValue]]:
+    if math.isnan(u.value):
+        return "not_eligible_no_value", {}
+    if rule.strata is not None and u.stratum not in rule.strata:
+        return "not_eligible_stratum", {"stratum": u.stratum, "allowed": tuple(sorted(rule.strata))}
+    if rule.min_population is not None and (u.population or 0) < rule.min_population:
+        return "not_eligible_population_min", {
+            "population": u.population,
+            "minimum": rule.min_population,
+        }
+    if rule.max_population is not None and (
+        u.population is None or u.population > rule.max_population
+    ):
+        return "not_eligible_population_max", {
+            "population": u.population,
+            "maximum": rule.max_population,
+        }
+    if rule.parents is not None and u.parent not in rule.parents:
+        return "not_eligible_parent", {"parent": u.parent}
+    return "", {}
+
+
+def _rank_order(eligible: list[TargetingUnit], rule: TargetingRule) -> list[TargetingUnit]:
+    by_code = sorted(eligible, key=lambda u: u.code)
+    if rule.tie_break == "lot":
+        tie = np.random.default_rng(rule.seed).permutation(len(by_code))
+    else:
+        tie = np.arange(len(by_code))
+    vals = np.array([u.value for u in by_code], dtype=np.float64)
+    key = -vals if rule.direction == "higher_first" else vals
+    # lexsort sorts by its last key first: value, then the tie-break position.
+    order = np.lexsort((tie, key))
+    return [by_code[i] for i in order.tolist()]
+
+
+def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> TargetingRun:
+    """Select units by eligibility, rank, quotas and a count or budget limit.
+
+    Parameters
+    ----------
+    units : sequence of TargetingUnit
+        Candidates with distinct codes.
+    rule : TargetingRule
+        Filters, ranking direction, quotas, limits and tie-break (see the module docstring
+        for the algorithm).
+
+    Returns
+    -------
+    TargetingRun
+        One :class:`Decision` per unit (input order), the selected codes in rank order,
+        the number of eligible units, the selection's cost and the fingerprint of units +
+        rule.
+
+    Raises
+    ------
+    ValueError
+        On duplicate codes, negative or non-integer limits or costs, an unknown option, a
+        lot without seed, or an infeasible quota (the message names the group).
+
+    Examples
+    --------
+    >>> units = [TargetingUnit("a", 90, "very_high", group="north"),
+    ...          TargetingUnit("b", 80, "very_high", group="north"),
+    ...          TargetingUnit("c", 70, "high", group="south"),
+    ...          TargetingUnit("d", 60, "medium", group="south")]
+    >>> rule = TargetingRule(strata=frozenset({"very_high", "high"}), max_units=2,
+    ...                      quotas=(Quota("south", at_least=1),))
+    >>> run = run_targeting(units, rule)
+    >>> run.selected
+    ('a', 'c')
+    >>> run.decision("b").explanation
+    ('over_count_limit', {'limit': 2})
+    >>> run.decision("c").params["phase"]
+    'minimum_quota'
+    """
+    quotas = _check_rule(units, rule)
+    reasons: dict[str, tuple[bool, int | None, str, dict[str, ParamValue]]] = {}
+    eligible = []
+    for u in units:
+        reason, params = _eligibility(u, rule)
+        if reason:
+            reasons[u.code] = (False, None, reason, params)
+        else:
+            eligible.append(u)
+    ranked = _rank_order(eligible, rule)
+    rank = {u.code: i + 1 for i, u in enumerate(ranked)}
+    n_eligible = len(ranked)
+
+    by_group: dict[str, list[TargetingUnit]] = {}
+    for u in ranked:
+        by_group.setdefault(u.group or "", []).append(u)
+    minimum_pick: list[TargetingUnit] = []
+    for g, quota in sorted(quotas.items()):
+        members = by_group.get(g, [])
+        if quota.at_least > len(members):
+            raise ValueError(
+                f"infeasible quota for group {g!r}: at least {quota.at_least} but only "
+                f"{len(members)} eligible units"
+            )
+        minimum_pick.extend(members[: quota.at_least])
+    if rule.max_units is not None and len(minimum_pick) > rule.max_units:
+        raise ValueError(
+            f"infeasible quotas: the minimums add up to {len(minimum_pick)} units, more than "
+            f"the limit of {rule.max_units}"
+        )
+    cost = sum(u.cost_cents for u in minimum_pick)
+    if rule.budget_cents is not None and cost > rule.budget_cents:
+        groups = sorted({u.group or "" for u in minimum_pick})
+        raise ValueError(
+            f"infeasible quotas: the minimums of groups {groups} cost {cost} cents, more than "
+            f"the budget of {rule.budget_cents}"
+        )
+
+    chosen = {u.code: "minimum_quota" for u in minimum_pick}
+    count_in = {g: sum(1 for u in minimum_pick if (u.group or "") == g) for g in quotas}
+    for u in ranked:
+        if u.code in chosen:
+            continue
+        g = u.group or ""
+        q = quotas.get(g)
+        if rule.max_units is not None and len(chosen) >= rule.max_units:
+            reasons[u.code] = (False, rank[u.code], "over_count_limit", {"limit": rule.max_units})
+        elif q is not None and q.at_most is not None and count_in[g] >= q.at_most:
+            reasons[u.code] = (
+                False,
+                rank[u.code],
+                "excluded_quota_max",
+                {"group": g, "quota": q.at_most},
+            )
+        elif rule.budget_cents is not None and cost + u.cost_cents > rule.budget_cents:
+            reasons[u.code] = (
+                False,
+                rank[u.code],
+                "over_budget",
+                {"cost": u.cost_cents, "remaining": rule.budget_cents - cost},
+            )
+        else:
+            chosen[u.code] = "rank"
+            cost += u.cost_cents
+            if q is not None:
+                count_in[g] += 1
+    for u in ranked:
+        if u.code in chosen:
+            why: dict[str, ParamValue] = {
+                "rank": rank[u.code],
+                "of": n_eligible,
+                "stratum": u.stratum,
+                "group": u.group,
+                "phase": chosen[u.code],
+            }
+            reasons[u.code] = (True, rank[u.code], "selected", why)
+    decisions = tuple(Decision(u.code, *reasons[u.code]) for u in units)
+    selected = tuple(u.code for u in ranked if u.code in chosen)
+    data: dict[str, list[float]] = {
+        "value": [u.value for u in units],
+        "population": [math.nan if u.population is None else u.population for u in units],
+        "cost_cents": [u.cost_cents for u in units],
+    }
+    rule_data = asdict(rule)
+    # Sets have no JSON form and no order: store them sorted.
+    rule_data["strata"] = sorted(rule.strata) if rule.strata is not None else None
+    rule_data["parents"] = sorted(rule.parents) if rule.parents is not None else None
+    config = {
+        "rule": rule_data,
+        "labels": sorted((u.code, u.stratum or "", u.parent or "", u.group or "") for u in units),
+    }
+    fp = fingerprint(config, [u.code for u in units], data)
+    return TargetingRun(decisions, selected, n_eligible, cost, fp)
+
+
+def compare_runs(a: TargetingRun, b: TargetingRun) -> RunComparison:
+    """List the units selected by both runs, only by ``a`` and only by ``b``.
+
+    Parameters
+    ----------
+    a, b : TargetingRun
+        Two runs, usually over the same units with different rules or data.
+
+    Returns
+    -------
+    RunComparison
+        Each entry is ``(code, rank in a, rank in b)`` (``None`` when the unit was not
+        eligible, or absent, in that run); ``in_both`` is in ``a``'s selection order,
+        ``only_a`` in ``a``'s and ``only_b`` in ``b``'s.
+
+    Examples
+    --------
+    >>> units = [TargetingUnit(c, v) for c, v in [("a", 3), ("b", 2), ("c", 1)]]
+    >>> r1 = run_targeting(units, TargetingRule(max_units=2))
+    >>> r2 = run_targeting(units, TargetingRule(direction="lower_first", max_units=2))
+    >>> compare_runs(r1, r2)
+    RunComparison(in_both=(('b', 2, 2),), only_a=(('a', 1, 3),), only_b=(('c', 3, 1),))
+    """
+    rank_a = {d.code: d.rank for d in a.decisions}
+    rank_b = {d.code: d.rank for d in b.decisions}
+    sel_b = set(b.selected)
+    sel_a = set(a.selected)
+    return RunComparison(
+        tuple((c, rank_a.get(c), rank_b.get(c)) for c in a.selected if c in sel_b),
+        tuple((c, rank_a.get(c), rank_b.get(c)) for c in a.selected if c not in sel_b),
+        tuple((c, rank_a.get(c), rank_b.get(c)) for c in b.selected if c not in sel_a),
+    )
