@@ -120,12 +120,19 @@ def _sampled_breaks(y: npt.NDArray[np.float64], k: int, size: int) -> list[float
     so the break is moved to the largest value of ``y`` not above the gap's midpoint.
     """
     sample = _sample_for_breaks(y, size)
+    if np.unique(sample).size < k:
+        # Heavy ties can leave the sample fewer distinct values than classes: sample the
+        # distinct values instead (the caller checked there are at least k of them).
+        sample = _sample_for_breaks(np.unique(y), size)
     inner = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=np.float64)[:-1]
     ys = np.sort(y)
     out = []
     for b in inner.tolist():
-        nxt = sample[np.searchsorted(sample, b, side="right")]
-        mid = (b + nxt) / 2.0
+        j = int(np.searchsorted(sample, b, side="right"))
+        if j == sample.size:  # a break at the top (possible with degenerate values)
+            out.append(float(b))
+            continue
+        mid = b + (sample[j] - b) / 2.0
         out.append(float(ys[np.searchsorted(ys, mid, side="right") - 1]))
     return out
 

@@ -117,7 +117,7 @@ def contiguity(
     with warnings.catch_warnings():
         # libpysal warns about islands and disconnected components; local_moran reports them.
         warnings.simplefilter("ignore")
-        w = builder.from_iterable(list(geometries))
+        w = builder.from_iterable(list(geometries), silence_warnings=True)
     return [sorted(ids[j] for j in w.neighbors[i]) for i in range(len(ids))]
 
 

@@ -34,7 +34,7 @@ from typing import Literal
 
 import numpy as np
 
-from barrio.core.indices import fingerprint
+from barrio.core.fingerprint import fingerprint
 
 __all__ = [
     "Decision",
@@ -50,7 +50,7 @@ __all__ = [
 ParamValue = str | int | float | None | tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TargetingUnit:
     """A candidate unit. ``value`` NaN means the unit has no index value."""
 
@@ -91,7 +91,7 @@ class TargetingRule:
     seed: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Decision:
     """Outcome for one unit: selected or not, its rank among eligible units, and why.
 
@@ -174,11 +174,13 @@ def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str
     return quotas
 
 
-def _eligibility(u: TargetingUnit, rule: TargetingRule) -> tuple[str, dict[str, ParamValue]]:
+def _eligibility(
+    u: TargetingUnit, rule: TargetingRule, allowed: tuple[str, ...]
+) -> tuple[str, dict[str, ParamValue]]:
     if math.isnan(u.value):
         return "not_eligible_no_value", {}
     if rule.strata is not None and u.stratum not in rule.strata:
-        return "not_eligible_stratum", {"stratum": u.stratum, "allowed": tuple(sorted(rule.strata))}
+        return "not_eligible_stratum", {"stratum": u.stratum, "allowed": allowed}
     if rule.min_population is not None and (u.population or 0) < rule.min_population:
         return "not_eligible_population_min", {
             "population": u.population,
@@ -250,10 +252,11 @@ def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> Target
     'minimum_quota'
     """
     quotas = _check_rule(units, rule)
+    allowed = tuple(sorted(rule.strata)) if rule.strata is not None else ()
     reasons: dict[str, tuple[bool, int | None, str, dict[str, ParamValue]]] = {}
     eligible = []
     for u in units:
-        reason, params = _eligibility(u, rule)
+        reason, params = _eligibility(u, rule, allowed)
         if reason:
             reasons[u.code] = (False, None, reason, params)
         else:
@@ -289,13 +292,15 @@ def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> Target
 
     chosen = {u.code: "minimum_quota" for u in minimum_pick}
     count_in = {g: sum(1 for u in minimum_pick if (u.group or "") == g) for g in quotas}
+    # One parameters mapping shared by every unit past the count limit (read-only by contract).
+    count_limit: dict[str, ParamValue] = {"limit": rule.max_units}
     for u in ranked:
         if u.code in chosen:
             continue
         g = u.group or ""
         q = quotas.get(g)
         if rule.max_units is not None and len(chosen) >= rule.max_units:
-            reasons[u.code] = (False, rank[u.code], "over_count_limit", {"limit": rule.max_units})
+            reasons[u.code] = (False, rank[u.code], "over_count_limit", count_limit)
         elif q is not None and q.at_most is not None and count_in[g] >= q.at_most:
             reasons[u.code] = (
                 False,

@@ -1,0 +1,227 @@
+"""Normalise territorial-unit names so that spellings of one name compare equal.
+
+Accents and case are folded, punctuation becomes spaces, abbreviations are expanded, words
+naming the kind of settlement ("Col.", "U.H.", "Pueblo", "Barrio") are set apart, ordinals,
+number words and Roman numerals become digits and articles are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = ["analyse_name", "name_key", "normalise_name", "roman_to_int"]
+
+
+# Abbreviations of Mexican, Chilean and Peruvian catalogues, after accents are removed.
+_ABBREVIATIONS: dict[str, str] = {
+    "STO": "SANTO",
+    "STA": "SANTA",
+    "SN": "SAN",
+    "STGO": "SANTIAGO",
+    "SECC": "SECCION",
+    "SEC": "SECCION",
+    "AMPL": "AMPLIACION",
+    "AMP": "AMPLIACION",
+    "PROF": "PROFESOR",
+    "PROFA": "PROFESORA",
+    "GRAL": "GENERAL",
+    "LIC": "LICENCIADO",
+    "ING": "INGENIERO",
+    "DR": "DOCTOR",
+    "CDA": "CERRADA",
+    "AV": "AVENIDA",
+    "FCO": "FRANCISCO",
+    "MA": "MARIA",
+    "NTRA": "NUESTRA",
+    "SRA": "SENORA",
+    "PTE": "PONIENTE",
+    "OTE": "ORIENTE",
+    "NTE": "NORTE",
+    "RDCIAL": "RESIDENCIAL",
+    "RESID": "RESIDENCIAL",
+    "EJ": "EJIDO",
+    "HDA": "HACIENDA",
+}
+
+# Words that say what kind of settlement a unit is, not which one: dropped from the key but
+# kept as the unit's kinds, which tell apart "Pueblo San Andrés" from "Barrio San Andrés".
+_KIND_PHRASES: dict[str, str | None] = {
+    "UNIDADES HABITACIONALES": "UH",
+    "UNIDAD HABITACIONAL": "UH",
+    "CONJUNTO HABITACIONAL": "UH",
+    "CONJ HAB": "UH",
+    "U HABS": "UH",
+    "U HABIT": "UH",
+    "U HAB": "UH",
+    "UHAB": "UH",
+    "U H": "UH",
+    "UH": "UH",
+    "PUEBLO": "PUEBLO",
+    "PBLO": "PUEBLO",
+    "BARRIO": "BARRIO",
+    "BARR": "BARRIO",
+    "FRACCIONAMIENTO": "FRACCIONAMIENTO",
+    "FRACC": "FRACCIONAMIENTO",
+    "CONDOMINIO": "CONDOMINIO",
+    "COND": "CONDOMINIO",
+    "RANCHERIA": "RANCHERIA",
+    "RNCDA": "RANCHERIA",
+    "RCNDA": "RANCHERIA",
+    "ASENTAMIENTO HUMANO": "AAHH",
+    "AAHH": "AAHH",
+    "POBLACION": "POBLACION",
+    "PARAJE": "PARAJE",
+    "PREDIO": "PREDIO",
+    # "Colonia" is the generic kind in Mexico City: it distinguishes nothing.
+    "COLONIA": None,
+    "COL": None,
+}
+_KIND_RE = re.compile(r"\b(" + "|".join(p.replace(" ", r"\s+") for p in _KIND_PHRASES) + r")\b")
+
+# Articles and prepositions carry no identity ("Lomas de Padierna" = "Lomas Padierna").
+# "Sección" only announces the number that follows ("2a Sección" = "2").
+_STOPWORDS = frozenset({"DE", "DEL", "LA", "LAS", "LOS", "EL", "Y", "SECCION"})
+
+_ORDINALS: dict[str, str] = {
+    "PRIMERA": "1",
+    "PRIMER": "1",
+    "PRIMERO": "1",
+    "SEGUNDA": "2",
+    "SEGUNDO": "2",
+    "TERCERA": "3",
+    "TERCER": "3",
+    "TERCERO": "3",
+    "CUARTA": "4",
+    "CUARTO": "4",
+    "QUINTA": "5",
+    "QUINTO": "5",
+    "SEXTA": "6",
+    "SEPTIMA": "7",
+    "OCTAVA": "8",
+}
+_CARDINALS: dict[str, str] = {
+    w: str(i + 1)
+    for i, w in enumerate(
+        re.findall(
+            r"\w+",
+            "UNO DOS TRES CUATRO CINCO SEIS SIETE OCHO NUEVE DIEZ ONCE DOCE TRECE CATORCE "
+            "QUINCE DIECISEIS DIECISIETE DIECIOCHO DIECINUEVE VEINTE",
+        )
+    )
+}
+_ORDINAL_SUFFIX_RE = re.compile(r"^(\d+)(?:ERA|ERO|RA|RO|ER|DA|DO|TA|TO|MA|MO|VA|VO|NA|NO|A|O)$")
+_ROMAN_RE = re.compile(r"^(?=[IVXL])(XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+
+
+def roman_to_int(token: str) -> int | None:
+    """Return the value of a Roman numeral from I to LXXXIX, else ``None``.
+
+    Examples
+    --------
+    >>> roman_to_int("XIV"), roman_to_int("II"), roman_to_int("MIL")
+    (14, 2, None)
+    """
+    if not token or not _ROMAN_RE.match(token):
+        return None
+    total = 0
+    for i, ch in enumerate(token):
+        v = _ROMAN_VALUES[ch]
+        nxt = _ROMAN_VALUES[token[i + 1]] if i + 1 < len(token) else 0
+        total += -v if v < nxt else v
+    return total
+
+
+def _fold(text: str) -> str:
+    """Upper case without accents; "Ñ" becomes "N" like the catalogues that drop it."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+def analyse_name(name: str) -> tuple[list[str], frozenset[str]]:
+    """Return the normalised tokens of a name and the kinds of settlement it names.
+
+    Parameters
+    ----------
+    name : str
+        A unit name as written in any table.
+
+    Returns
+    -------
+    (list of str, frozenset of str)
+        Tokens in their original order (see :func:`normalise_name`) and the kind codes
+        found (``UH``, ``PUEBLO``, ``BARRIO``, ``FRACCIONAMIENTO``, ``CONDOMINIO``, ...).
+
+    Examples
+    --------
+    >>> analyse_name("San Andrés Mixquic (PBLO)")
+    (['SAN', 'ANDRES', 'MIXQUIC'], frozenset({'PUEBLO'}))
+    """
+    text = _fold(name)
+    # Letters joined by dots are one abbreviation: "C.T.M." -> "CTM", "U.H." -> "UH".
+    text = re.sub(r"\b([A-Z])\.(?=[A-Z]\b)", r"\1", text)
+    text = re.sub(r"[^A-Z0-9]+", " ", text)
+    words = [_ABBREVIATIONS.get(w, w) for w in text.split()]
+    text = " ".join(words)
+    kinds = frozenset(
+        k for m in _KIND_RE.finditer(text) if (k := _KIND_PHRASES[" ".join(m.group(1).split())])
+    )
+    text = _KIND_RE.sub(" ", text)
+    out = []
+    for w in text.split():
+        if w in _ORDINALS:
+            w = _ORDINALS[w]
+        elif w in _CARDINALS:
+            w = _CARDINALS[w]
+        elif m := _ORDINAL_SUFFIX_RE.match(w):
+            w = m.group(1)
+        elif w != "L" and (r := roman_to_int(w)) is not None:
+            w = str(r)
+        out.append(w)
+    kept = [t for t in out if t not in _STOPWORDS]
+    return (kept or out), kinds
+
+
+def normalise_name(name: str) -> str:
+    """Return a comparable form of a unit name.
+
+    Accents and case are folded, punctuation becomes spaces, abbreviations are expanded
+    ("STO" -> "SANTO", "AMPL" -> "AMPLIACION"), kind words are dropped ("Col.", "U.H.",
+    "Unidad Habitacional", "Pueblo", "Barrio", "Fracc."), ordinals and Roman numerals become
+    digits ("2da", "Segunda", "II" -> "2"), and articles ("de", "la", ...) are dropped.
+
+    Parameters
+    ----------
+    name : str
+        A unit name as written in any table.
+
+    Returns
+    -------
+    str
+        Space-separated tokens in their original order ("" if nothing is left).
+
+    Examples
+    --------
+    >>> normalise_name("Col. Ampliación II de la Loma")
+    'AMPLIACION 2 LOMA'
+    >>> normalise_name("PEDREGAL DE STO DOMINGO (U HAB)")
+    'PEDREGAL SANTO DOMINGO'
+    >>> normalise_name("2da. Sección Cañada") == normalise_name("SEGUNDA SECCION CANADA")
+    True
+    """
+    return " ".join(analyse_name(name)[0])
+
+
+def name_key(name: str) -> str:
+    """Return the order-free key of a name: its normalised tokens, sorted.
+
+    Word order varies between catalogues ("ESTADO DE HIDALGO (AMPL)" vs "Ampliación Estado
+    de Hidalgo"), so equal keys count as a normalised match.
+
+    Examples
+    --------
+    >>> name_key("ESTADO DE HIDALGO (AMPL)") == name_key("Ampliación Estado de Hidalgo")
+    True
+    """
+    return " ".join(sorted(normalise_name(name).split()))
