@@ -1,0 +1,325 @@
+"""Benchmark of the territories core against the plain numpy/mapclassify/esda computation.
+
+Run from the repository root::
+
+    python bench/bench_territories.py [--quick]
+
+Each line prints the input size, the time of ``barrio.core`` (index + classification +
+targeting, or LISA), the time of the plain computation of the same numbers with numpy,
+mapclassify and esda, and the ratio ours / plain. Times are the best of several repeats
+(one with ``--quick``, which also uses 7,000 synthetic units and 99 permutations).
+The real data are read from ``../shared/data/territories``; sections whose files are
+missing say so and are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import esda
+import mapclassify
+import numpy as np
+from libpysal.weights import Queen
+from shapely.geometry import shape
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from barrio.core.classification import classify  # noqa: E402
+from barrio.core.hotspots import contiguity, local_moran  # noqa: E402
+from barrio.core.indices import Group, IndexSpec, Indicator, compute_index  # noqa: E402
+from barrio.core.targeting import Quota, TargetingRule, TargetingUnit, run_targeting  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data" / "territories"
+STRATA = frozenset({"high", "very_high"})
+
+
+def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[float, Any]:
+    """Best wall time of ``repeats`` calls of ``fn`` and its last result."""
+    best, result = math.inf, None
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - t0)
+    return best, result
+
+
+def report(what: str, n: int, ours: float, plain: float) -> None:
+    """Print one benchmark line."""
+    print(
+        f"{what:<44} n={n:>6}  ours {ours:7.3f} s  plain {plain:7.3f} s  ratio {ours / plain:5.2f}"
+    )
+
+
+def pipeline_spec(indicators: list[tuple[str, str]]) -> IndexSpec:
+    """Two equal dimensions of min-max indicators, arithmetic means, deprivation-oriented."""
+    half = len(indicators) // 2
+    dims = (
+        Group("d1", tuple(Indicator(c, d) for c, d in indicators[:half])),  # type: ignore[arg-type]
+        Group("d2", tuple(Indicator(c, d) for c, d in indicators[half:])),  # type: ignore[arg-type]
+    )
+    return IndexSpec("bench", Group("index", dims), orientation="higher_is_worse")
+
+
+class Stages:
+    """Wall time per stage of one pipeline run, accumulated as ``{stage: seconds}``."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def run(self, stage: str, fn: Callable[[], Any]) -> Any:
+        """Run ``fn``, add its time to ``stage`` and return its result."""
+        t0 = time.perf_counter()
+        out = fn()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+        return out
+
+
+def ours_pipeline(
+    st: Stages,
+    codes: list[str],
+    values: dict[str, np.ndarray],
+    spec: IndexSpec,
+    groups: list[str],
+    population: np.ndarray,
+    k: int,
+    at_least: int = 1,
+) -> tuple[Any, ...]:
+    """barrio.core: index, quintiles, natural breaks, targeting with quotas and a count."""
+    index = st.run("index", lambda: compute_index(spec, codes, values))
+    strata = st.run("quintiles", lambda: classify(index.scores, "quantiles", 5))
+    jenks = st.run("natural breaks", lambda: classify(index.scores, "fisher_jenks", 5))
+
+    def target() -> Any:
+        units = [
+            TargetingUnit(c, float(s), lab, int(p), None, g, 0)
+            for c, s, lab, p, g in zip(
+                codes, index.scores, strata.label_of(), population, groups, strict=True
+            )
+        ]
+        quotas = tuple(
+            Quota(g, at_least=at_least, at_most=max(2, k // 10)) for g in sorted(set(groups))
+        )
+        return run_targeting(units, TargetingRule(strata=STRATA, quotas=quotas, max_units=k))
+
+    run = st.run("targeting", target)
+    return index.scores, strata.class_of, jenks.class_of, run.selected
+
+
+def plain_pipeline(
+    st: Stages,
+    codes: list[str],
+    values: dict[str, np.ndarray],
+    indicators: list[tuple[str, str]],
+    k: int,
+) -> tuple[Any, ...]:
+    """The same numbers the plain way: numpy min-max and means, mapclassify, a sort."""
+
+    def index() -> np.ndarray:
+        cols = []
+        for c, d in indicators:
+            x = values[c]
+            s = (x - np.nanmin(x)) / (np.nanmax(x) - np.nanmin(x)) * 100
+            cols.append(s if d == "higher_is_worse" else 100 - s)
+        half = len(cols) // 2
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # rows without any value: NaN, as intended
+            d1 = np.nanmean(np.column_stack(cols[:half]), axis=1)
+            d2 = np.nanmean(np.column_stack(cols[half:]), axis=1)
+            out: np.ndarray = np.nanmean(np.column_stack([d1, d2]), axis=1)
+        return out
+
+    scores = st.run("index", index)
+    present = ~np.isnan(scores)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        q = st.run("quintiles", lambda: mapclassify.Quantiles(scores[present], k=5))
+        pct = min(1.0, 1000 / int(present.sum()))
+        fj = st.run(
+            "natural breaks",
+            lambda: mapclassify.FisherJenksSampled(scores[present], k=5, pct=pct),
+        )
+
+    def target() -> list[str]:
+        # Top k of the two upper quintiles by score then code (no quotas: the plain baseline).
+        cls = np.full(scores.size, -1)
+        cls[present] = q.yb
+        eligible = np.flatnonzero(cls >= 3)
+        order = eligible[np.lexsort((np.asarray(codes, dtype=object)[eligible], -scores[eligible]))]
+        return [codes[i] for i in order[:k]]
+
+    top = st.run("targeting", target)
+    cls = np.full(scores.size, -1)
+    cls[present] = q.yb
+    return scores, cls, fj.yb, top
+
+
+def compare(
+    what: str, n: int, repeats: int, ours: Callable[[Stages], Any], plain: Callable[[Stages], Any]
+) -> tuple[Any, Any]:
+    """Run both pipelines ``repeats`` times; print the best total and each stage's time."""
+    best: dict[str, Stages] = {}
+    results = {}
+    for name, fn in (("ours", ours), ("plain", plain)):
+        for _ in range(repeats):
+            st = Stages()
+            results[name] = fn(st)
+            if name not in best or sum(st.seconds.values()) < sum(best[name].seconds.values()):
+                best[name] = st
+    report(what, n, sum(best["ours"].seconds.values()), sum(best["plain"].seconds.values()))
+    for stage, t in best["ours"].seconds.items():
+        report(f"  {stage}", n, t, best["plain"].seconds[stage])
+    return results["ours"], results["plain"]
+
+
+def bench_synthetic(n: int, repeats: int) -> None:
+    """70,000 (or 7,000) seeded synthetic units, 6 indicators, 32 regions."""
+    rng = np.random.default_rng(20240601)
+    latent = rng.normal(size=n)
+    indicators = [
+        ("poverty", "higher_is_worse"),
+        ("overcrowding", "higher_is_worse"),
+        ("no_water", "higher_is_worse"),
+        ("schooling", "higher_is_better"),
+        ("income", "higher_is_better"),
+        ("health_access", "higher_is_better"),
+    ]
+    values = {}
+    for j, (c, d) in enumerate(indicators):
+        sign = 1 if d == "higher_is_worse" else -1
+        x = 50 + 15 * sign * latent + rng.normal(scale=5 + j, size=n)
+        x[rng.random(n) < 0.01] = np.nan  # 1 % missing values
+        values[c] = x
+    codes = [f"U{i:06d}" for i in range(n)]
+    groups = [f"R{g:02d}" for g in rng.integers(0, 32, size=n)]
+    population = rng.integers(100, 20_000, size=n)
+    k = n // 50
+    spec = pipeline_spec(indicators)
+    ours, plain = compare(
+        "index + classes + targeting (synthetic)",
+        n,
+        repeats,
+        lambda st: ours_pipeline(st, codes, values, spec, groups, population, k),
+        lambda st: plain_pipeline(st, codes, values, indicators, k),
+    )
+    np.testing.assert_allclose(ours[0], plain[0], atol=1e-9)  # same index numbers
+    np.testing.assert_array_equal(ours[1], plain[1])  # same quintiles
+
+
+def bench_peru(repeats: int) -> None:
+    """The real Peruvian districts: poverty, extreme poverty, food vulnerability, IDH."""
+    path = DATA / "peru_distritos" / "ubigeo_distrito_indicadores.csv"
+    polygons = DATA / "peru_distritos" / "peru_distritos_simple.geojson"
+    if not path.exists():
+        print(f"skipped: {path} not found")
+        return
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    if polygons.exists():
+        ids = {
+            ft["properties"]["IDDIST"] for ft in json.loads(polygons.read_text("utf-8"))["features"]
+        }
+        rows = [r for r in rows if r["inei"] in ids]
+
+    def num(r: dict[str, str], key: str) -> float:
+        try:
+            return float(r[key])
+        except ValueError:  # "", "NA", "S.I."
+            return math.nan
+
+    indicators = [
+        ("pct_pobreza_total", "higher_is_worse"),
+        ("pct_pobreza_extrema", "higher_is_worse"),
+        ("indice_vulnerabilidad_alimentaria", "higher_is_worse"),
+        ("idh_2019", "higher_is_better"),
+    ]
+    codes = [r["inei"] for r in rows]
+    values = {c: np.array([num(r, c) for r in rows]) for c, _ in indicators}
+    groups = [r["departamento"] for r in rows]
+    population = np.array(
+        [
+            0 if math.isnan(p := num(r, "pob_densidad_2020") * num(r, "superficie")) else p
+            for r in rows
+        ]
+    )
+    spec = pipeline_spec(indicators)
+    k = 200
+    # At most 20 districts per department; no minimum (Callao has no poor district).
+    ours, plain = compare(
+        "index + classes + targeting (Peru districts)",
+        len(codes),
+        repeats,
+        lambda st: ours_pipeline(st, codes, values, spec, groups, population, k, at_least=0),
+        lambda st: plain_pipeline(st, codes, values, indicators, k),
+    )
+    np.testing.assert_allclose(ours[0], plain[0], atol=1e-9)
+    np.testing.assert_array_equal(ours[1], plain[1])
+
+
+def bench_lisa(permutations: int, repeats: int) -> None:
+    """Local Moran's I of 2023 crime counts over the Mexico City colonias (queen)."""
+    base = DATA / "cdmx_colonias"
+    if not (base / "colonias_cdmx_simplified.geojson").exists():
+        print(f"skipped: {base} not found")
+        return
+    feats = json.loads((base / "colonias_cdmx_simplified.geojson").read_text("utf-8"))["features"]
+    counts: dict[tuple[str, str], float] = {}
+    with (base / "delitos_fgj_por_colonia_anio.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            if r["anio"] == "2023":
+                counts[(r["alcaldia"], r["colonia"])] = float(r["total"])
+    ids = [str(i) for i in range(len(feats))]
+    geoms = [shape(ft["geometry"]) for ft in feats]
+    y = np.array(
+        [
+            counts.get((ft["properties"]["alcaldia"], ft["properties"]["colonia"]), 0.0)
+            for ft in feats
+        ]
+    )
+
+    def ours() -> Any:
+        return local_moran(
+            ids, y, contiguity(ids, geoms, "queen"), seed=1, permutations=permutations
+        )
+
+    def plain() -> Any:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            w = Queen.from_iterable(geoms, silence_warnings=True)
+            w.transform = "r"
+            return esda.Moran_Local(y, w, permutations=permutations, seed=1, n_jobs=1)
+
+    t_ours, h = best_of(repeats, ours)
+    t_plain, ref = best_of(repeats, plain)
+    linked = np.array([i not in set(h.islands) for i in ids])
+    np.testing.assert_allclose(h.local_i[linked], ref.Is[linked], atol=1e-9)
+    np.testing.assert_allclose(h.p_values[linked], ref.p_sim[linked])
+    report(f"LISA {permutations} permutations (CDMX colonias)", len(ids), t_ours, t_plain)
+    print(
+        f"{'':44} hot spots {h.counts()['high_high']}, cold spots {h.counts()['low_low']}, "
+        f"islands {len(h.islands)}"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse the arguments and run every section."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller inputs, one repeat")
+    args = parser.parse_args(argv)
+    repeats = 1 if args.quick else 3
+    bench_synthetic(7_000 if args.quick else 70_000, repeats)
+    bench_peru(repeats)
+    bench_lisa(99 if args.quick else 999, repeats)
+
+
+if __name__ == "__main__":
+    main()
