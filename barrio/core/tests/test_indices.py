@@ -198,7 +198,7 @@ columns = st.integers(5, 40).flatmap(
 weights = st.tuples(st.floats(0.01, 100), st.floats(0.01, 100), st.floats(0.01, 100))
 
 
-def _spec(norm: str, agg: str, w: tuple[float, float, float], missing: str) -> IndexSpec:
+def _spec(norm: Any, agg: Any, w: tuple[float, float, float], missing: Any) -> IndexSpec:
     return IndexSpec(
         "p",
         Group(
@@ -207,15 +207,15 @@ def _spec(norm: str, agg: str, w: tuple[float, float, float], missing: str) -> I
                 Group(
                     "d1",
                     (
-                        Indicator("x", "higher_is_better", w[0], norm),  # type: ignore[arg-type]
+                        Indicator("x", "higher_is_better", w[0], norm),
                         Indicator("y", "higher_is_worse", w[1], norm),
                     ),
-                ),  # type: ignore[arg-type]
+                ),
                 Indicator("z", "higher_is_better", w[2], "minmax", (0.0, 100.0)),
             ),
-            aggregation=agg,  # type: ignore[arg-type]
+            aggregation=agg,
         ),
-        missing=missing,  # type: ignore[arg-type]
+        missing=missing,
         rescale_output=norm == "zscore",
     )
 
