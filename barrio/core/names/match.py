@@ -25,6 +25,8 @@ _GENERIC = frozenset(
 )
 # A trailing section marker: a number, optionally with a letter ("1B", "9-A").
 _SECTION_RE = re.compile(r"^(?:\d+[A-Z]?|[A-Z])$")
+# A part named by its side: "DEL MAR NORTE", "ISIDRO FABELA I (PONIENTE)".
+_SIDES = frozenset({"NORTE", "SUR", "ORIENTE", "PONIENTE"})
 
 
 @dataclass(frozen=True)
@@ -106,11 +108,18 @@ def _prepare(unit: Candidate) -> list[_Name]:
     return out
 
 
-def _strip_section(tokens: Sequence[str]) -> list[str] | None:
-    """Tokens without a trailing section marker, or None if there is none."""
-    if len(tokens) > 1 and _SECTION_RE.match(tokens[-1]):
-        return list(tokens[:-1])
-    return None
+def _strip_sections(tokens: Sequence[str]) -> list[list[str]]:
+    """The tokens without one, then two, trailing section markers (none if no marker).
+
+    A marker is a number, a number with a letter, a single letter or a side ("NORTE",
+    "SUR", "ORIENTE", "PONIENTE"): "ISIDRO FABELA 1 PONIENTE" is a part of "ISIDRO FABELA".
+    """
+    out: list[list[str]] = []
+    rest = list(tokens)
+    while len(rest) > 1 and len(out) < 2 and (_SECTION_RE.match(rest[-1]) or rest[-1] in _SIDES):
+        rest = rest[:-1]
+        out.append(rest)
+    return out
 
 
 def _similarity(a: str, b: str) -> float:
@@ -261,10 +270,7 @@ def _partial(name: str, pool: list[_Name]) -> tuple[Candidate, float] | None:
         # The words of a compound name belong to different units: never mix them.
         return None
     tokens, kinds = analyse_name(name)
-    stripped = _strip_section(tokens)
-    tries = [tuple(tokens)]
-    if stripped and len(stripped) > 1:
-        tries.append(tuple(stripped))
+    tries = [tuple(tokens)] + [tuple(t) for t in _strip_sections(tokens) if len(t) > 1]
     for t in tries:
         hits = [n for n in pool if _contains(n.tokens, t)]
         if hit := _pick(hits, kinds, loose=False):
@@ -289,23 +295,32 @@ def _match_one(
     key = " ".join(sorted(tokens))
     if key and (hit := _pick([n for n in pool if n.key == key], kinds)):
         return NameMatch(i, parent, name, "normalised", hit.code, 1.0)
-    stripped = _strip_section(tokens)
-    if stripped:
+    for stripped in _strip_sections(tokens):
         skey = " ".join(sorted(stripped))
         if hit := _pick([n for n in pool if n.key == skey], kinds):
             return NameMatch(i, parent, name, "section", hit.code, 1.0)
-    norm = " ".join(tokens)
-    best_by_unit: dict[str, float] = {}
-    digits = _digits(tokens)
+    # Similarity to each unit, over the name and its section-free forms. The guarded score
+    # decides a fuzzy match (a number or "Ampliación" never changes: "CTM 10" is not
+    # "CTM 1"); the plain score only ranks the alternatives shown to a person.
+    variants = [tokens, *_strip_sections(tokens)]
+    guarded: dict[str, float] = {}
+    plain_best: dict[str, float] = {}
     for n in pool:
-        # A fuzzy match never changes a number: "CTM 10" is not "CTM 1".
-        if norm and n.tokens and _digits(n.tokens) == digits and _same_extension(n.tokens, tokens):
-            s = round(_similarity(norm, " ".join(n.tokens)), 4)
-            best_by_unit[n.unit.code] = max(s, best_by_unit.get(n.unit.code, 0.0))
-    scored = sorted(best_by_unit.items(), key=lambda t: (-t[1], t[0]))
-    best = tuple(scored[:n_alternatives])
+        if not n.tokens:
+            continue
+        other = " ".join(n.tokens)
+        for v in variants:
+            if not v:
+                continue
+            s = round(_similarity(" ".join(v), other), 4)
+            code = n.unit.code
+            plain_best[code] = max(s, plain_best.get(code, 0.0))
+            if _digits(n.tokens) == _digits(v) and _same_extension(n.tokens, v):
+                guarded[code] = max(s, guarded.get(code, 0.0))
+    best = tuple(sorted(plain_best.items(), key=lambda t: (-t[1], t[0]))[:n_alternatives])
     if part := _partial(name, pool):
         return NameMatch(i, parent, name, "partial", part[0].code, round(part[1], 4), best)
+    scored = sorted(guarded.items(), key=lambda t: (-t[1], t[0]))
     if scored and scored[0][1] >= min_score:
         runner_up = scored[1][1] if len(scored) > 1 else 0.0
         if scored[0][1] - runner_up >= margin:

@@ -42,6 +42,9 @@ _ABBREVIATIONS: dict[str, str] = {
     "RESID": "RESIDENCIAL",
     "EJ": "EJIDO",
     "HDA": "HACIENDA",
+    # "ó" read through the wrong code page ("Secciën") in Mexico City's colonia catalogue.
+    "SECCIEN": "SECCION",
+    "AMPLIACIEN": "AMPLIACION",
 }
 
 # Words that say what kind of settlement a unit is, not which one: dropped from the key but
