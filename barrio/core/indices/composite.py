@@ -75,9 +75,11 @@ class IndexSpec:
         worse when higher are inverted) or ``higher_is_worse`` (deprivation, marginalisation:
         indicators that are better when higher are inverted).
     missing : {"exclude", "reweight", "impute_mean", "impute_median"}, default "reweight"
-        ``exclude``: a unit missing any indicator gets no score (NaN); ``reweight``: each mean
-        uses the children present, weights rescaled to sum 1; ``impute_*``: a missing raw value
-        is replaced by the indicator's mean or median over the units.
+        ``exclude``: complete cases only -- a unit missing any indicator gets no score (NaN)
+        and its other values do not enter the observed min-max, z-score or percentile
+        statistics; ``reweight``: each mean uses the children present, weights rescaled to
+        sum 1; ``impute_*``: a missing raw value is replaced by the indicator's mean or
+        median over the units.
     rescale_output : bool, default False
         Min-max rescale the final scores to 0-100 over the units (needed with z-scores;
         leave off with goal-posts so scores stay comparable over time).
@@ -247,6 +249,9 @@ def compute_index(
     leaves = _leaves(spec.root)
     raw = raw_matrix(unit_codes, values, [ind.code for ind in leaves])
     impute(raw, spec.missing)
+    if spec.missing == "exclude":
+        complete = np.logical_and.reduce([~np.isnan(x) for x in raw.values()])
+        raw = {code: np.where(complete, x, np.nan) for code, x in raw.items()}
     uses_z = any(ind.normalisation == "zscore" for ind in leaves)
     if uses_z and not spec.rescale_output:
         raise ValueError("z-score normalisation is unbounded: set rescale_output=True")
@@ -264,9 +269,6 @@ def compute_index(
     nodes: dict[str, FloatArray] = dict(norm)
     weights: dict[str, float] = {}
     scores = _aggregate(spec.root, norm, nodes, weights, 1.0)
-    if spec.missing == "exclude":
-        complete = np.logical_and.reduce([~np.isnan(raw[ind.code]) for ind in leaves])
-        scores = np.where(complete, scores, np.nan)
     if spec.rescale_output:
         scores = rescale(scores)
     return IndexResult(

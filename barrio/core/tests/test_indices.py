@@ -110,6 +110,18 @@ def test_missing_value_policies(policy: str, expected: list[float]) -> None:
     np.testing.assert_allclose(r.scores, expected)
 
 
+def test_exclude_is_complete_case_analysis() -> None:
+    """With exclude, a unit missing one value leaves every indicator's observed range."""
+    spec = IndexSpec(
+        "i",
+        Group("i", (Indicator("x", "higher_is_better"), Indicator("y", "higher_is_better"))),
+        missing="exclude",
+    )
+    r = compute_index(spec, ["a", "b", "c"], {"x": [10, 99, 0], "y": [4, math.nan, 0]})
+    # b's x of 99 would stretch x's range if it counted: a keeps 100 only because it does not.
+    np.testing.assert_allclose(r.scores, [100.0, math.nan, 0.0])
+
+
 def test_reweight_with_different_values() -> None:
     """Re-weighting uses only the indicators present: b scores its x alone."""
     spec = IndexSpec(
