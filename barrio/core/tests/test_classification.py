@@ -48,6 +48,24 @@ def test_fisher_jenks_finds_obvious_groups() -> None:
     assert c.class_of.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
 
 
+def test_sampled_breaks_are_polished_on_all_values() -> None:
+    """A skewed mixture: sample breaks polished by k-means steps beat the raw sample's."""
+    rng = np.random.default_rng(1)
+    y = np.concatenate([rng.gamma(2, 10, 6000), rng.normal(80, 5, 1000)])
+
+    def within(classes: np.ndarray) -> float:
+        return float(sum(((y[classes == i] - y[classes == i].mean()) ** 2).sum() for i in range(5)))
+
+    polished = classify(y, "fisher_jenks", 5, fisher_jenks_max_sample=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sample = np.sort(y)[np.linspace(0, y.size - 1, 100).round().astype(int)]
+        raw = mapclassify.UserDefined(
+            y, [*list(mapclassify.FisherJenks(sample, k=5).bins[:-1]), y.max()]
+        )
+    assert within(polished.class_of) < within(raw.yb)
+
+
 def test_fisher_jenks_on_a_large_input_uses_deterministic_order_statistics() -> None:
     """Above the sample size the breaks come from evenly spaced order statistics."""
     rng = np.random.default_rng(3)
@@ -150,13 +168,13 @@ def test_lima_callao_slice_fisher_jenks_equals_mapclassify(
 
 
 def test_peru_districts_quantiles_and_sampled_natural_breaks(shared_territories: Path) -> None:
-    """1,893 districts: quintiles hold a fifth each; sampled breaks fit nearly as well as exact."""
+    """1,893 districts: quintiles hold a fifth each; sampled breaks fit as well as exact."""
     idh = _idh(shared_territories / "peru_distritos" / "ubigeo_distrito_indicadores.csv")
     q = classify(idh, "quantiles", 5)
     present = int((~np.isnan(idh)).sum())
     assert sum(q.counts) == present
     assert max(q.counts) - min(q.counts) <= 2
-    sampled = classify(idh, "fisher_jenks", 5, fisher_jenks_max_sample=400)
+    sampled = classify(idh, "fisher_jenks", 5, fisher_jenks_max_sample=200)
     yp = idh[~np.isnan(idh)]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -169,4 +187,5 @@ def test_peru_districts_quantiles_and_sampled_natural_breaks(shared_territories:
         )
         return float(1 - within / ((yp - yp.mean()) ** 2).sum())
 
-    assert gvf(exact.yb) >= gvf(sampled.class_of[~np.isnan(idh)]) >= gvf(exact.yb) - 0.01
+    # 200 sampled values polished on all 1,834 come within 0.001 of the exact optimum.
+    assert gvf(exact.yb) >= gvf(sampled.class_of[~np.isnan(idh)]) >= gvf(exact.yb) - 0.001
