@@ -142,7 +142,7 @@ def local_moran(
         Neighbour ids per unit, aligned with ``ids`` (e.g. from :func:`contiguity`);
         weights are row-standardised.
     seed : int
-        Seed of the permutations.
+        Seed of the permutations (esda reseeds numpy's global generator with it).
     permutations : int, default 999
         Number of conditional permutations (at least 99).
     alpha : float, default 0.05
@@ -196,6 +196,8 @@ def local_moran(
         w = W(nbr_pos, ids=list(range(n)), silence_warnings=True)
         w.transform = "r"
         # keep_simulations=False: the 999 x n simulated values are not needed afterwards.
+        # esda draws its permutations after np.random.seed(seed): numpy's global generator
+        # is reseeded as a side effect, which is why callers must not rely on it.
         lisa = esda.Moran_Local(
             y, w, permutations=permutations, seed=seed, n_jobs=1, keep_simulations=False
         )
