@@ -53,6 +53,20 @@ def best_of(repeats: int, fn: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
+def report_fit(scores: np.ndarray, ours: np.ndarray, plain: np.ndarray) -> None:
+    """Print the goodness of variance fit (GVF, 1 is perfect) of both natural breaks."""
+    present = ~np.isnan(scores)
+    y = scores[present]
+
+    def gvf(classes: np.ndarray) -> float:
+        within = sum(((y[classes == c] - y[classes == c].mean()) ** 2).sum() for c in set(classes))
+        return float(1 - within / ((y - y.mean()) ** 2).sum())
+
+    print(
+        f"{'':44} natural breaks fit (GVF): ours {gvf(ours[present]):.5f}, plain {gvf(plain):.5f}"
+    )
+
+
 def report(what: str, n: int, ours: float, plain: float) -> None:
     """Print one benchmark line."""
     print(
@@ -143,7 +157,8 @@ def plain_pipeline(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         q = st.run("quintiles", lambda: mapclassify.Quantiles(scores[present], k=5))
-        pct = min(1.0, 1000 / int(present.sum()))
+        # The same sample size as barrio.core's default (500 values).
+        pct = min(1.0, 500 / int(present.sum()))
         fj = st.run(
             "natural breaks",
             lambda: mapclassify.FisherJenksSampled(scores[present], k=5, pct=pct),
@@ -213,6 +228,7 @@ def bench_synthetic(n: int, repeats: int) -> None:
     )
     np.testing.assert_allclose(ours[0], plain[0], atol=1e-9)  # same index numbers
     np.testing.assert_array_equal(ours[1], plain[1])  # same quintiles
+    report_fit(ours[0], ours[2], plain[2])
 
 
 def bench_peru(repeats: int) -> None:
@@ -263,6 +279,7 @@ def bench_peru(repeats: int) -> None:
     )
     np.testing.assert_allclose(ours[0], plain[0], atol=1e-9)
     np.testing.assert_array_equal(ours[1], plain[1])
+    report_fit(ours[0], ours[2], plain[2])
 
 
 def bench_lisa(permutations: int, repeats: int) -> None:
