@@ -29,6 +29,8 @@ from typing import Literal
 
 import numpy as np
 
+from barrio.core.fingerprint import fingerprint
+
 __all__ = ["ApportionmentResult", "Component", "ComponentPart", "UnitShare", "apportion"]
 
 Number = int | Fraction | float
@@ -96,12 +98,17 @@ class UnitShare:
 
 @dataclass(frozen=True)
 class ApportionmentResult:
-    """All units' amounts in input order, the total and the number of floor rounds."""
+    """All units' amounts in input order, the total, the floor rounds and the fingerprint.
+
+    The fingerprint is the sha256 of the formula, the exact values and the tie-break rule,
+    independent of unit order: the same fingerprint gives the same cents.
+    """
 
     total_cents: int
     floor_cents: int
     units: tuple[UnitShare, ...]
     rounds: int
+    fingerprint: str
 
     def by_code(self) -> dict[str, int]:
         """Return ``{code: cents}``."""
@@ -272,4 +279,21 @@ def apportion(
             units.append(
                 UnitShare(c, cents, quota[c], first_quota[c], False, c in bonus, tuple(parts[c]))
             )
-    return ApportionmentResult(total_cents, floor_cents, tuple(units), rounds)
+    config = {
+        "method": "largest_remainder",
+        "total_cents": total_cents,
+        "floor_cents": floor_cents,
+        "tie_break": tie_break,
+        "seed": seed,
+        # Exact values as text ("3/7"): floats would round them.
+        "components": [
+            {
+                "name": comp.name,
+                "share": str(Fraction(comp.share)),
+                "values": sorted([c, str(v)] for c, v in values[comp.name].items()),
+            }
+            for comp in components
+        ],
+    }
+    proof = fingerprint(config, codes, {})
+    return ApportionmentResult(total_cents, floor_cents, tuple(units), rounds, proof)

@@ -24,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 from libpysal.weights import Queen, Rook, W
 
+from barrio.core.fingerprint import fingerprint
+
 __all__ = ["LABELS", "Hotspots", "contiguity", "local_moran"]
 
 #: Label code per esda quadrant (1 HH, 2 LH, 3 LL, 4 HL).
@@ -48,6 +50,10 @@ class Hotspots:
         Units without neighbours.
     alpha, permutations, seed
         Parameters of the run.
+    fingerprint : str
+        sha256 of the values, the neighbour lists and the parameters (see
+        :func:`barrio.core.fingerprint.fingerprint`): the same fingerprint gives the same
+        result.
     """
 
     ids: tuple[str, ...]
@@ -58,6 +64,7 @@ class Hotspots:
     alpha: float
     permutations: int
     seed: int
+    fingerprint: str
 
     def counts(self) -> dict[str, int]:
         """Return the number of units per label code."""
@@ -211,4 +218,13 @@ def local_moran(
         LABELS[int(q)] if (pv <= alpha and not isl) else "not_significant"
         for q, pv, isl in zip(quad.tolist(), p.tolist(), is_island.tolist(), strict=True)
     )
-    return Hotspots(tuple(ids), local_i, p, labels, islands, alpha, permutations, seed)
+    config = {
+        "method": "local_moran",
+        "weights": "row_standardised",
+        "permutations": permutations,
+        "seed": seed,
+        "alpha": alpha,
+        "neighbours": sorted([ids[i], sorted(set(lst))] for i, lst in enumerate(neighbours)),
+    }
+    proof = fingerprint(config, ids, {"value": y})
+    return Hotspots(tuple(ids), local_i, p, labels, islands, alpha, permutations, seed, proof)

@@ -277,7 +277,7 @@ def compute_index(
         np.clip(scores, 0.0, 100.0),
         nodes,
         weights,
-        fingerprint(spec, unit_codes, values),
+        fingerprint(spec, unit_codes, {ind.code: values[ind.code] for ind in leaves}),
     )
 
 

@@ -67,6 +67,17 @@ def test_cascading_floor_needs_several_rounds() -> None:
     assert result.rounds == 3
 
 
+def test_fingerprint_proves_the_formula_and_values() -> None:
+    """The same formula and values give the same fingerprint; any change gives another."""
+    comp = Component("w", Fraction(1), {"a": Fraction(1, 3), "b": 2})
+    base = apportion(1_000, ["a", "b"], [comp]).fingerprint
+    assert base == apportion(1_000, ["b", "a"], [comp]).fingerprint
+    assert base != apportion(1_001, ["a", "b"], [comp]).fingerprint
+    assert base != apportion(1_000, ["a", "b"], [comp], floor_cents=1).fingerprint
+    other = Component("w", Fraction(1), {"a": Fraction(1, 3) + Fraction(1, 10**12), "b": 2})
+    assert base != apportion(1_000, ["a", "b"], [other]).fingerprint
+
+
 def test_floors_exceeding_total_raise() -> None:
     """Three floors of 400 cannot fit in 1,000 cents; the message says so."""
     comp = Component("w", Fraction(1), {"a": 1, "b": 1, "c": 1})
@@ -172,6 +183,7 @@ def test_input_order_does_not_change_amounts(
         a = apportion(total, codes, comp, tie_break=tie, seed=seed)  # type: ignore[arg-type]
         b = apportion(total, shuffled, comp, tie_break=tie, seed=seed)  # type: ignore[arg-type]
         assert a.by_code() == b.by_code()
+        assert a.fingerprint == b.fingerprint
 
 
 def _pp_rows(path: Path) -> list[dict[str, str]]:

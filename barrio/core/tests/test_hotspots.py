@@ -91,6 +91,13 @@ def test_seed_makes_runs_reproducible() -> None:
     c = local_moran(ids, y, nbrs, seed=6, permutations=99)
     np.testing.assert_array_equal(a.p_values, b.p_values)
     assert not np.array_equal(a.p_values, c.p_values)
+    assert a.fingerprint == b.fingerprint != c.fingerprint
+    # The same map listed in another order is the same input.
+    order = list(range(25))[::-1]
+    d = local_moran(
+        [ids[i] for i in order], y[order], [nbrs[i] for i in order], seed=5, permutations=99
+    )
+    assert d.fingerprint == a.fingerprint
 
 
 def test_island_is_not_significant_and_listed() -> None:

@@ -291,6 +291,8 @@ def test_fingerprint_changes_with_config_and_values() -> None:
     assert len(fp) == 71
     assert fp == compute_index(base, CODES, vals).fingerprint
     assert fp != fingerprint(heavier, CODES, vals)
+    # Columns the index does not use are not among its inputs.
+    assert compute_index(base, CODES, {**vals, "unused": [9.0] * 4}).fingerprint == fp
     assert fp != fingerprint(base, CODES, {"x": [1.0, 2.0, 3.0, 4.0000001], "y": vals["y"]})
     assert fp != fingerprint(base, CODES, {"x": [1.0, 2.0, 3.0, math.nan], "y": vals["y"]})
 
