@@ -6,7 +6,7 @@ import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from barrio.core.names.normalise import analyse_name
 
@@ -70,7 +70,7 @@ class MatchReport:
 
     def counts(self) -> dict[str, int]:
         """Return the number of rows per kind."""
-        out = dict.fromkeys(("exact", "normalised", "section", "partial", "fuzzy", "unmatched"), 0)
+        out = dict.fromkeys(get_args(MatchKind), 0)
         for m in self.matches:
             out[m.kind] += 1
         return out
@@ -99,6 +99,7 @@ class _Name:
 
 
 def _prepare(unit: Candidate) -> list[_Name]:
+    """Analyse each name of a unit once, not once per row."""
     out = []
     for raw in (unit.name, *unit.aliases):
         tokens, kinds = analyse_name(raw)
@@ -123,6 +124,7 @@ def _strip_sections(tokens: Sequence[str]) -> list[list[str]]:
 
 
 def _similarity(a: str, b: str) -> float:
+    """difflib ratio of two normalised names, as written or with their words sorted."""
     ordered = difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
     sa, sb = " ".join(sorted(a.split())), " ".join(sorted(b.split()))
     return max(ordered, difflib.SequenceMatcher(None, sa, sb, autojunk=False).ratio())
