@@ -116,6 +116,7 @@ class ApportionmentResult:
 
 
 def _as_fraction(value: Number, what: str) -> Fraction:
+    """An exact Fraction of an int, Fraction or finite float; else ``ValueError``."""
     if isinstance(value, bool):
         raise ValueError(f"{what} must be a number, not a boolean")
     if isinstance(value, float):
@@ -130,6 +131,7 @@ def _as_fraction(value: Number, what: str) -> Fraction:
 def _check(
     total_cents: int, codes: Sequence[str], components: Sequence[Component], floor_cents: int
 ) -> dict[str, dict[str, Fraction]]:
+    """Validate the inputs; return each component's exact value per unit."""
     if isinstance(total_cents, bool) or not isinstance(total_cents, int) or total_cents < 0:
         raise ValueError(f"total_cents must be a non-negative integer, got {total_cents!r}")
     if isinstance(floor_cents, bool) or not isinstance(floor_cents, int) or floor_cents < 0:

@@ -20,6 +20,7 @@ __all__ = ["fingerprint"]
 
 
 def _config_data(config: object) -> Any:
+    """A dataclass as a dict; anything else unchanged."""
     if is_dataclass(config) and not isinstance(config, type):
         return asdict(config)
     return config

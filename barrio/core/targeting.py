@@ -141,6 +141,7 @@ class RunComparison:
 
 
 def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str, Quota]:
+    """Validate units and rule; return the quotas by group (raise ``ValueError``)."""
     codes = [u.code for u in units]
     if len(set(codes)) != len(codes):
         raise ValueError("duplicate unit codes")
@@ -177,6 +178,7 @@ def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str
 def _eligibility(
     u: TargetingUnit, rule: TargetingRule, allowed: tuple[str, ...]
 ) -> tuple[str, dict[str, ParamValue]]:
+    """The first failing filter's reason and parameters, or ``("", {})``."""
     if math.isnan(u.value):
         return "not_eligible_no_value", {}
     if rule.strata is not None and u.stratum not in rule.strata:
@@ -199,6 +201,7 @@ def _eligibility(
 
 
 def _rank_order(eligible: list[TargetingUnit], rule: TargetingRule) -> list[TargetingUnit]:
+    """Eligible units in rank order: by value, then the tie-break."""
     by_code = sorted(eligible, key=lambda u: u.code)
     if rule.tie_break == "lot":
         tie = np.random.default_rng(rule.seed).permutation(len(by_code))

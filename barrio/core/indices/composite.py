@@ -109,6 +109,7 @@ class IndexResult:
 
 
 def _leaves(node: Group) -> list[Indicator]:
+    """The indicators under ``node``, depth first, in configuration order."""
     out: list[Indicator] = []
     for child in node.children:
         out.extend(_leaves(child) if isinstance(child, Group) else [child])
@@ -116,6 +117,7 @@ def _leaves(node: Group) -> list[Indicator]:
 
 
 def _check_tree(node: Group, seen: set[str]) -> None:
+    """Raise ``ValueError`` on an empty group, a repeated code, a bad weight or goal-posts."""
     if not node.children:
         raise ValueError(f"group {node.code!r} has no children")
     for item in (node, *node.children):
@@ -136,6 +138,7 @@ def _check_tree(node: Group, seen: set[str]) -> None:
 
 
 def _normalise(ind: Indicator, x: FloatArray) -> FloatArray:
+    """Scale one indicator's raw values (NaN stays NaN); raise if it cannot be scaled."""
     present = ~np.isnan(x)
     xp = x[present]
     out = np.full(x.shape, np.nan)
@@ -173,6 +176,7 @@ def _aggregate(
     weights: dict[str, float],
     scale: float,
 ) -> FloatArray:
+    """Weighted mean of ``node``'s children per unit, recording every node and weight."""
     w = np.array([c.weight for c in node.children], dtype=np.float64)
     w = w / w.sum()
     cols = []
@@ -282,6 +286,7 @@ def compute_index(
 
 
 def _has_geometric(node: Group) -> bool:
+    """Whether any group of the tree aggregates geometrically."""
     return node.aggregation == "geometric" or any(
         isinstance(c, Group) and _has_geometric(c) for c in node.children
     )

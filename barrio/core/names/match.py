@@ -224,6 +224,7 @@ def match_names(
 
 
 def _digits(tokens: Sequence[str]) -> frozenset[str]:
+    """The number tokens of a name."""
     return frozenset(t for t in tokens if t[0].isdigit())
 
 
@@ -290,6 +291,7 @@ def _match_one(
     margin: float,
     n_alternatives: int,
 ) -> NameMatch:
+    """Run the stages for one row against its parent's units."""
     plain = name.strip().casefold()
     tokens, kinds = analyse_name(name)
     if hit := _pick([n for n in pool if n.raw == plain], kinds):
