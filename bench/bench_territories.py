@@ -336,6 +336,10 @@ def main(argv: list[str] | None = None) -> None:
     bench_synthetic(7_000 if args.quick else 70_000, repeats)
     bench_peru(repeats)
     bench_lisa(99 if args.quick else 999, repeats)
+    print(
+        "note: the plain targeting is a bare sorted top-k; ours builds the units, applies the "
+        "quotas and explains every unit's decision, and fingerprints the run."
+    )
 
 
 if __name__ == "__main__":
