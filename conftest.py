@@ -51,3 +51,10 @@ def _guarded_connect(self: socket.socket, address: Any) -> Any:
 def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Refuse any connection that leaves this machine."""
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is slow on purpose; tests hash with MD5 (``test_argon2_is_the_hasher`` checks
+    that the real settings use Argon2)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -34,6 +34,7 @@ class TokenAuth(HttpBearer):
         if user is None:
             return None
         request.user = user
+        request.barrio_token_auth = True  # type: ignore[attr-defined]
         return user
 
 

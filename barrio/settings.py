@@ -42,7 +42,12 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "auditlog",
     "barrio.jobs",
+    "barrio.territories",
     "barrio.accounts",
     "barrio.portal",
     "barrio.demo",
@@ -56,11 +61,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "barrio.accounts.middleware.SecondFactorRequiredMiddleware",
+    "auditlog.middleware.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "barrio.middleware.ApiErrorShapeMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, so that it sees every failed sign-in (django-axes' own advice).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "barrio.urls"
@@ -113,6 +123,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock-out after repeated failures (django-axes): per e-mail address and IP address.
+AXES_FAILURE_LIMIT = int(env("BARRIO_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = float(env("BARRIO_LOCKOUT_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# Audit (django-auditlog): every change of a registered model, and every read of personal data.
+AUDITLOG_INCLUDE_ALL_MODELS = False
+AUDITLOG_DISABLE_REMOTE_ADDR = False
+OTP_TOTP_ISSUER = "Barrio"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"

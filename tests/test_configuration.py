@@ -62,3 +62,10 @@ def test_production_passes_check_deploy(tmp_path):
 @pytest.mark.django_db
 def test_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_argon2_is_the_hasher():
+    """Passwords are hashed with Argon2 (the tests use a fast hasher instead)."""
+    from barrio import settings as barrio_settings
+
+    assert barrio_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

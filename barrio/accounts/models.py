@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from barrio.crypto import EncryptedTextField
 
 
 class Programme(models.Model):
@@ -26,6 +31,13 @@ class Programme(models.Model):
     territorial_levels = models.JSONField(_("territorial levels"), default=list)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    units = models.ManyToManyField(
+        "territories.TerritorialUnit",
+        verbose_name=_("territory"),
+        blank=True,
+        related_name="programmes",
+        help_text=_("The widest units the programme covers, e.g. its municipalities."),
+    )
     is_public = models.BooleanField(
         _("shown on the public portal"),
         default=True,
@@ -41,6 +53,10 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_additional_data(self) -> dict[str, Any]:
+        """Tell the audit log which programme a change belongs to."""
+        return {"programme": self.slug}
 
 
 class Organisation(models.Model):
@@ -95,6 +111,11 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    second_factor = models.BooleanField(
+        _("created after a second factor"),
+        default=False,
+        help_text=_("Only such tokens work for users whose roles read personal data."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -109,3 +130,103 @@ class ApiToken(models.Model):
     def is_active(self) -> bool:
         """Tell whether the token may still be used: not revoked and not expired."""
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Role(models.TextChoices):
+    """The roles of Barrio; each is granted to a user within a scope."""
+
+    PROGRAMME_MANAGER = "programme_manager", _("Programme manager")
+    MUNICIPAL_TEAM = "municipal_team", _("Municipal or neighbourhood team")
+    COMMITTEE_MEMBER = "committee_member", _("Technical committee member")
+    COMMUNITY_REPRESENTATIVE = "community_representative", _("Community representative")
+    RESIDENT = "resident", _("Resident")
+    CASEWORKER = "caseworker", _("Caseworker")
+    PAYMENTS_OFFICER = "payments_officer", _("Payments officer")
+    AUDITOR = "auditor", _("Auditor or evaluator")
+
+
+class RoleGrant(models.Model):
+    """A role given to a user within a programme, or within one unit of it and what it holds.
+
+    ``unit`` empty means the whole programme. A grant ends at ``expires_on`` (inclusive) or
+    when revoked; ended grants stay, for the record.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_grants",
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.CASCADE, related_name="grants"
+    )
+    unit = models.ForeignKey(
+        "territories.TerritorialUnit",
+        verbose_name=_("within"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the whole programme."),
+    )
+    expires_on = models.DateField(_("expires on"))
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["programme", "role", "user"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.programme}"
+
+    @property
+    def is_active(self) -> bool:
+        """Tell whether the grant is in force today (not revoked, not expired)."""
+        return self.revoked_at is None and self.expires_on >= dt.date.today()
+
+    def get_additional_data(self) -> dict[str, Any]:
+        """Tell the audit log which programme a change belongs to."""
+        return {"programme": self.programme.slug}
+
+
+class Profile(models.Model):
+    """Personal details of a user beyond the sign-in data; encrypted at rest."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="profile",
+    )
+    phone = EncryptedTextField(_("phone"), blank=True)
+    notes = EncryptedTextField(_("notes"), blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -73,12 +73,24 @@ def test_not_found_page_is_translated():
 
 
 def test_sign_in_with_email(demo):
+    """The e-mail address is not case-sensitive; a role without personal data needs no
+    second factor and lands on the home page."""
     client = Client()
     response = client.post(
-        "/accounts/sign-in/", {"username": "ADMIN@barrio.demo", "password": "barrio-demo-admin"}
+        "/accounts/sign-in/", {"username": "COMITE@barrio.demo", "password": "barrio-demo-2026"}
     )
     assert response.status_code == 302
-    assert "admin@barrio.demo" in client.get("/").content.decode()
+    assert "comite@barrio.demo" in client.get("/").content.decode()
+
+
+def test_administrator_is_sent_to_set_up_a_second_factor(demo):
+    client = Client()
+    client.post(
+        "/accounts/sign-in/", {"username": "admin@barrio.demo", "password": "barrio-demo-admin"}
+    )
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/")
 
 
 def test_wrong_password_is_refused_with_a_message(demo):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 from pathlib import Path
@@ -13,40 +14,79 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from barrio.accounts.selectors import programme_exists
-from barrio.accounts.services import organisation_create, programme_create, user_create
+from barrio.accounts.services import (
+    organisation_create,
+    programme_create,
+    programme_set_units,
+    role_grant,
+    user_create,
+)
+from barrio.territories.services import unit_create
 
-DATA = Path(__file__).resolve().parents[2] / "programmes.json"
+DEMO = Path(__file__).resolve().parents[2]
+DATA = DEMO / "data"
+
+
+def _read(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_units() -> dict[str, Any]:
+    """Create the demo units of Mexico City, Santiago and Lima; return them by code."""
+    units: dict[str, Any] = {}
+    cdmx = unit_create(country="MX", level="entidad", code="09", name="Ciudad de México")
+    units["09"] = cdmx
+    for row in _read("mx_cdmx_alcaldias.csv"):
+        units[row["cve_mun"]] = unit_create(
+            country="MX", level="alcaldía", code=row["cve_mun"], name=row["alcaldia"], parent=cdmx
+        )
+    region = unit_create(country="CL", level="región", code="13", name="Región Metropolitana")
+    units["13"] = region
+    for row in _read("cl_rm_comunas.csv"):
+        units[row["cut"]] = unit_create(
+            country="CL", level="comuna", code=row["cut"], name=row["comuna"], parent=region
+        )
+    for row in _read("pe_lima_callao_distritos.csv"):
+        department_code, province_code = row["ubigeo"][:2], row["ubigeo"][:4]
+        if department_code not in units:
+            units[department_code] = unit_create(
+                country="PE", level="departamento", code=department_code, name=row["departamento"]
+            )
+        if province_code not in units:
+            units[province_code] = unit_create(
+                country="PE",
+                level="provincia",
+                code=province_code,
+                name=row["provincia"],
+                parent=units[department_code],
+            )
+        units[row["ubigeo"]] = unit_create(
+            country="PE",
+            level="distrito",
+            code=row["ubigeo"],
+            name=row["distrito"],
+            parent=units[province_code],
+        )
+    return units
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demonstration programmes (Mexico City, Chile, Lima) and their demo users. "
-        "A programme that already exists is left as it is, so a second run keeps what users "
-        "changed. Refused in production."
+        "Load the demonstration programmes (Mexico City, Chile, Lima), their territorial units "
+        "and one demo user per role. A programme that already exists is left as it is, so a "
+        "second run keeps what users changed. Refused in production."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.BARRIO_DEMO_ALLOWED:
             raise CommandError("The demonstration data may not be loaded in production mode.")
-        data = json.loads(DATA.read_text(encoding="utf-8"))
-        created = 0
+        data = json.loads((DEMO / "programmes.json").read_text(encoding="utf-8"))
+        expires_on = dt.date.today() + dt.timedelta(days=365)
+        created = []
         with transaction.atomic():
-            for item in data["programmes"]:
-                if programme_exists(slug=item["slug"]):
-                    continue
-                organisations = item.pop("organisations", [])
-                for field in ("starts_on", "ends_on"):
-                    if item.get(field):
-                        item[field] = dt.date.fromisoformat(item[field])
-                programme = programme_create(**item)
-                for organisation in organisations:
-                    organisation_create(
-                        name=organisation["name"],
-                        kind=organisation["kind"],
-                        country=programme.country,
-                        programmes=[programme],
-                    )
-                created += 1
+            units = load_units()
+            users = {}
             for person in data["users"]:
                 user = user_create(
                     email=person["email"],
@@ -55,8 +95,40 @@ class Command(BaseCommand):
                     last_name=person["last_name"],
                     is_staff=person.get("superuser", False),
                 )
-                if person.get("superuser") and not getattr(user, "is_superuser", False):
+                if person.get("superuser") and not user.is_superuser:
                     get_user_model().objects.filter(pk=user.pk).update(is_superuser=True)
-        self.stdout.write(
-            f"Demo programmes: {created} created, {len(data['programmes']) - created} kept."
-        )
+                    user.refresh_from_db()
+                users[person["email"]] = user
+            admin = next(users[p["email"]] for p in data["users"] if p.get("superuser"))
+            for item in data["programmes"]:
+                if programme_exists(slug=item["slug"]):
+                    continue
+                item = dict(item)
+                organisations = item.pop("organisations", [])
+                areas = item.pop("areas", [])
+                for field in ("starts_on", "ends_on"):
+                    if item.get(field):
+                        item[field] = dt.date.fromisoformat(item[field])
+                programme = programme_create(**item)
+                programme_set_units(programme=programme, units=[units[code] for code in areas])
+                for organisation in organisations:
+                    organisation_create(
+                        name=organisation["name"],
+                        kind=organisation["kind"],
+                        country=programme.country,
+                        programmes=[programme],
+                    )
+                for person in data["users"]:
+                    for slug, role, unit_code in person["roles"]:
+                        if slug == programme.slug:
+                            role_grant(
+                                actor=admin,
+                                user=users[person["email"]],
+                                role=role,
+                                programme=programme,
+                                unit=units[unit_code] if unit_code else None,
+                                expires_on=expires_on,
+                            )
+                created.append(programme.slug)
+        kept = len(data["programmes"]) - len(created)
+        self.stdout.write(f"Demo programmes: {len(created)} created, {kept} kept.")

@@ -1,0 +1,148 @@
+"""Who may do what, where: the one place that answers it.
+
+``RULES`` maps each action to the roles that may take it. A role is granted within a
+programme, or within one unit of it; a grant covers that unit and everything inside it.
+``may`` answers for one object; ``scope_units`` gives what a queryset must be filtered to.
+Nothing else in Barrio hard-codes roles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
+
+from barrio.accounts.models import Programme, Role, RoleGrant
+from barrio.territories.selectors import unit_within_q
+
+if TYPE_CHECKING:
+    from barrio.territories.models import TerritorialUnit
+
+
+class Action(StrEnum):
+    """Everything a role may be allowed to do."""
+
+    PROGRAMME_VIEW = "programme.view"
+    PROGRAMME_MANAGE = "programme.manage"
+    UNIT_VIEW = "unit.view"
+    ROLE_VIEW = "role.view"
+    ROLE_MANAGE = "role.manage"
+    USER_INVITE = "user.invite"
+    AUDIT_VIEW = "audit.view"
+    PERSONAL_DATA_VIEW = "personal_data.view"
+    PERSONAL_DATA_CHANGE = "personal_data.change"
+    PERSONAL_DATA_EXPORT = "personal_data.export"
+
+
+EVERY_ROLE = frozenset(Role)
+
+RULES: dict[Action, frozenset[Role]] = {
+    Action.PROGRAMME_VIEW: EVERY_ROLE,
+    Action.PROGRAMME_MANAGE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.UNIT_VIEW: EVERY_ROLE,
+    Action.ROLE_VIEW: frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR}),
+    Action.ROLE_MANAGE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.USER_INVITE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.AUDIT_VIEW: frozenset({Role.AUDITOR}),
+    Action.PERSONAL_DATA_VIEW: frozenset(
+        {Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PAYMENTS_OFFICER, Role.AUDITOR}
+    ),
+    Action.PERSONAL_DATA_CHANGE: frozenset({Role.MUNICIPAL_TEAM, Role.CASEWORKER}),
+    Action.PERSONAL_DATA_EXPORT: frozenset({Role.PAYMENTS_OFFICER, Role.AUDITOR}),
+}
+
+#: Roles that can read personal data; their holders must sign in with a second factor.
+SECOND_FACTOR_ROLES = RULES[Action.PERSONAL_DATA_VIEW] | RULES[Action.ROLE_MANAGE]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user may take an action in one programme: everywhere, or inside some units."""
+
+    programme: Programme
+    everywhere: bool
+    units: tuple[TerritorialUnit, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """Tell whether the user may take the action nowhere in the programme."""
+        return not self.everywhere and not self.units
+
+    def covers(self, unit: TerritorialUnit | None) -> bool:
+        """Tell whether an object in ``unit`` (``None``: the programme as a whole) is in scope."""
+        if self.everywhere:
+            return True
+        if unit is None:
+            return False
+        return any(own.contains(unit) for own in self.units)
+
+    def unit_q(self, field: str) -> Q:
+        """A filter keeping the rows whose ``field`` (a path to a unit) is in scope."""
+        if self.everywhere:
+            return Q()
+        return unit_within_q(self.units, field=field)
+
+
+def active_grants(
+    user: User | AnonymousUser, *, programme: Programme | None = None
+) -> list[RoleGrant]:
+    """Return the user's grants in force today, with their programme and unit."""
+    if not user.is_authenticated or not user.is_active:
+        return []
+    grants = RoleGrant.objects.filter(
+        user_id=user.pk, revoked_at__isnull=True, expires_on__gte=dt.date.today()
+    ).select_related("programme", "unit")
+    if programme is not None:
+        grants = grants.filter(programme=programme)
+    return list(grants)
+
+
+def scope(user: User | AnonymousUser, action: Action, programme: Programme) -> Scope:
+    """Return where ``user`` may take ``action`` in ``programme``.
+
+    Administrators may act everywhere; other users where a grant of a role allowed to take
+    the action reaches.
+    """
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return Scope(programme, True, ())
+    allowed = RULES[action]
+    grants = [g for g in active_grants(user, programme=programme) if g.role in allowed]
+    everywhere = any(g.unit_id is None for g in grants)
+    units = tuple(g.unit for g in grants if g.unit is not None)
+    return Scope(programme, everywhere, () if everywhere else units)
+
+
+def may(
+    user: User | AnonymousUser,
+    action: Action,
+    *,
+    programme: Programme,
+    unit: TerritorialUnit | None = None,
+) -> bool:
+    """Tell whether ``user`` may take ``action`` on an object of ``programme`` in ``unit``.
+
+    ``unit`` empty means an object of the programme as a whole (its settings, its roles):
+    only a grant over the whole programme reaches it.
+    """
+    return scope(user, action, programme).covers(unit)
+
+
+def programmes_where(user: User | AnonymousUser, action: Action) -> list[int]:
+    """Return the ids of the programmes where ``user`` may take ``action`` somewhere."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return list(Programme.objects.values_list("pk", flat=True))
+    allowed = RULES[action]
+    return sorted({g.programme_id for g in active_grants(user) if g.role in allowed})
+
+
+def needs_second_factor(user: User | AnonymousUser) -> bool:
+    """Tell whether ``user`` must sign in with a second factor (roles reading personal data)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return any(g.role in SECOND_FACTOR_ROLES for g in active_grants(user))

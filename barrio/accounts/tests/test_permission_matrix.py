@@ -1,0 +1,265 @@
+"""The permission matrix: every page and API operation × every role, in and out of scope.
+
+``MATRIX`` lists, for each URL name, who may use it. A test fails when a URL has no row, so
+every new page or endpoint must say who may use it. Each row is then tried by the public,
+by each role granted over the Lima programme, by the same role granted only over Quito
+(another programme, another country) and by a Lima role limited to one municipality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from barrio.accounts.models import ApiToken, Role
+from barrio.accounts.services import api_token_create
+from barrio.accounts.tests.factories import build_world, grant, make_user
+from barrio.jobs.models import Job
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public"  # anybody, signed in or not
+SIGNED_IN = "signed in"  # any signed-in user, on their own things
+OWNER = "owner"  # only whoever started the job
+EVERY_ROLE = frozenset(Role)
+MANAGER = frozenset({Role.PROGRAMME_MANAGER})
+ROLE_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR})
+AUDITOR = frozenset({Role.AUDITOR})
+
+Who = str | frozenset[Role]
+
+
+@dataclass
+class Ctx:
+    slug: str
+    grant_id: int
+    token_id: int
+    job_id: str
+    unit_id: int
+
+
+def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
+    def call(client: Client, ctx: Ctx) -> Any:
+        url = path.format(**ctx.__dict__)
+        if body is None:
+            return getattr(client, method)(url)
+        data = body(ctx) if callable(body) else body
+        return getattr(client, method)(url, data, content_type="application/json")
+
+    return call
+
+
+def page(method: str, path: str, data: Any = None) -> Callable[[Client, Ctx], Any]:
+    def call(client: Client, ctx: Ctx) -> Any:
+        url = path.format(**ctx.__dict__)
+        payload = data(ctx) if callable(data) else data
+        return getattr(client, method)(url, payload or {})
+
+    return call
+
+
+def invite(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "email": "new.person@example.org",
+        "role": "resident",
+        "unit_id": ctx.unit_id,
+        "expires_on": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+    }
+
+
+EXPIRY = {"expires_on": (dt.date.today() + dt.timedelta(days=60)).isoformat()}
+
+#: URL name → list of (who may, how to call it). Names not worth a call (the sign-in flow,
+#: the API's own documents) are "public" with no call and are tested elsewhere.
+MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
+    "portal:home": [(PUBLIC, page("get", "/"))],
+    "set_language": [(PUBLIC, page("post", "/i18n/setlang/", {"language": "en"}))],
+    "accounts:login": [(PUBLIC, None)],
+    "accounts:logout": [(PUBLIC, None)],
+    "accounts:two_factor_setup": [(PUBLIC, None)],
+    "accounts:two_factor_verify": [(PUBLIC, None)],
+    "accounts:password_reset": [(PUBLIC, None)],
+    "accounts:password_reset_sent": [(PUBLIC, None)],
+    "accounts:set_password": [(PUBLIC, None)],
+    "accounts:programme_switch": [
+        (PUBLIC, page("post", "/accounts/programme/", {"programme": "lima"}))
+    ],
+    "accounts:profile": [(SIGNED_IN, page("get", "/accounts/profile/"))],
+    "accounts:token_create": [
+        (SIGNED_IN, page("post", "/accounts/profile/tokens/", {"name": "t", "days": 5}))
+    ],
+    "accounts:token_revoke": [
+        (SIGNED_IN, page("post", "/accounts/profile/tokens/{token_id}/revoke/"))
+    ],
+    "accounts:programme": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/"))],
+    "accounts:units": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/units/"))],
+    "accounts:roles": [
+        (ROLE_READERS, page("get", "/accounts/programmes/{slug}/roles/")),
+        (
+            MANAGER,
+            page(
+                "post",
+                "/accounts/programmes/{slug}/roles/",
+                lambda c: {**invite(c), "unit": c.unit_id},
+            ),
+        ),
+    ],
+    "accounts:role_revoke": [
+        (MANAGER, page("post", "/accounts/programmes/{slug}/roles/{grant_id}/revoke/"))
+    ],
+    "accounts:role_expiry": [
+        (MANAGER, page("post", "/accounts/programmes/{slug}/roles/{grant_id}/expiry/", EXPIRY))
+    ],
+    "accounts:audit": [(AUDITOR, page("get", "/accounts/programmes/{slug}/audit/"))],
+    "jobs:detail": [(OWNER, page("get", "/jobs/{job_id}/"))],
+    "jobs:progress": [(OWNER, page("get", "/jobs/{job_id}/progress/"))],
+    "api:openapi-json": [(PUBLIC, None)],
+    "api:openapi-view": [(PUBLIC, None)],
+    "api:api-root": [(PUBLIC, None)],
+    "api:programme_list": [(PUBLIC, api_json("get", "/api/v1/programmes"))],
+    "api:programme_detail": [(EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}"))],
+    "api:unit_list": [(EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/units"))],
+    "api:grant_list": [(ROLE_READERS, api_json("get", "/api/v1/programmes/{slug}/roles"))],
+    "api:grant_create": [(MANAGER, api_json("post", "/api/v1/programmes/{slug}/roles", invite))],
+    "api:grant_update": [(MANAGER, api_json("patch", "/api/v1/roles/{grant_id}", EXPIRY))],
+    "api:grant_revoke": [(MANAGER, api_json("delete", "/api/v1/roles/{grant_id}"))],
+    "api:audit_list": [(AUDITOR, api_json("get", "/api/v1/programmes/{slug}/audit"))],
+    "api:me": [(SIGNED_IN, api_json("get", "/api/v1/me"))],
+    "api:profile_read": [(SIGNED_IN, api_json("get", "/api/v1/me/profile"))],
+    "api:profile_write": [(SIGNED_IN, api_json("put", "/api/v1/me/profile", {"phone": "+51 1"}))],
+    "api:token_list": [(SIGNED_IN, api_json("get", "/api/v1/me/tokens"))],
+    "api:token_create": [(SIGNED_IN, api_json("post", "/api/v1/me/tokens", {"name": "t"}))],
+    "api:token_revoke": [(SIGNED_IN, api_json("delete", "/api/v1/me/tokens/{token_id}"))],
+    "api:job_detail": [(OWNER, api_json("get", "/api/v1/jobs/{job_id}"))],
+}
+
+
+def url_names(patterns: list[Any] | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
+            names |= url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_page_and_endpoint_has_a_row_in_the_matrix():
+    """A new page or API operation must say who may use it."""
+    assert sorted(url_names() - set(MATRIX)) == []
+    assert sorted(set(MATRIX) - url_names()) == []
+
+
+def signed_in_client(user: Any) -> Client:
+    """A client signed in with password and, where the user has one, a second factor."""
+    client = Client()
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def allowed(response: Any) -> bool:
+    """A 2xx, or a redirect that is not to the sign-in or second-factor pages."""
+    if response.status_code in {301, 302}:
+        return not response["Location"].startswith(("/accounts/sign-in/", "/accounts/two-factor/"))
+    return response.status_code < 400
+
+
+@dataclass
+class Actor:
+    label: str
+    client: Client
+    role: Role | None  # the role held over Lima (None: no role there)
+    whole_programme: bool
+    owner: bool = False
+
+
+def build_actors(world: Any) -> list[Actor]:
+    actors = [Actor("public", Client(), None, False)]
+    for role in Role:
+        here = make_user(f"{role}@lima.pe")
+        grant(here, role, world.lima)
+        actors.append(Actor(f"{role} of Lima", signed_in_client(here), role, True))
+        limited = make_user(f"{role}@miraflores.pe")
+        grant(limited, role, world.lima, world.lima_province)
+        actors.append(Actor(f"{role} of Lima province", signed_in_client(limited), role, False))
+        elsewhere = make_user(f"{role}@quito.ec")
+        grant(elsewhere, role, world.quito)
+        actors.append(Actor(f"{role} of Quito", signed_in_client(elsewhere), None, False))
+    return actors
+
+
+def expected(who: Who, actor: Actor) -> bool:
+    signed_in = actor.label != "public"
+    if who == PUBLIC:
+        return True
+    if who == SIGNED_IN:
+        return signed_in
+    if who == OWNER:
+        return actor.owner
+    assert isinstance(who, frozenset)
+    if actor.role is None or actor.role not in who:
+        return False
+    # Reading the programme and its units needs a role anywhere in it; everything else in
+    # the matrix acts on the programme as a whole.
+    return who == EVERY_ROLE or actor.whole_programme
+
+
+def test_permission_matrix():
+    """Each row, tried by the public and by every role in scope, in part and out of scope."""
+    world = build_world()
+    actors = build_actors(world)
+    owner_user = make_user("owner@lima.pe")
+    owner = Actor("job owner", signed_in_client(owner_user), None, False, owner=True)
+    actors.append(owner)
+    job = Job.objects.create(kind="t", title="t", created_by=owner_user)
+    failures = []
+    checked = 0
+    for name, rows in MATRIX.items():
+        for who, call in rows:
+            if call is None:
+                continue
+            for actor in actors:
+                # Fresh objects for each call: a grant to change, a token of the caller.
+                target = grant(make_user(f"target{checked}@lima.pe"), Role.RESIDENT, world.lima)
+                user = actor.client.session.get("_auth_user_id")
+                token_id = 0
+                if user:
+                    token, _plain = api_token_create(
+                        actor=type(owner_user).objects.get(pk=user),
+                        name="m",
+                        days=1,
+                        second_factor=True,
+                    )
+                    token_id = token.pk
+                ctx = Ctx("lima", target.pk, token_id, str(job.pk), world.miraflores.pk)
+                response = call(actor.client, ctx)
+                checked += 1
+                want = expected(who, actor)
+                got = allowed(response)
+                if response.status_code >= 500 or want != got:
+                    failures.append(
+                        f"{name} by {actor.label}: {response.status_code}, expected "
+                        f"{'allowed' if want else 'denied'}"
+                    )
+    assert failures == []
+    assert checked > 500
+    assert ApiToken.objects.exists()
