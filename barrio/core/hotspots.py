@@ -163,8 +163,9 @@ def local_moran(
     Raises
     ------
     ValueError
-        On misaligned inputs, duplicate ids, unknown or self neighbours, missing or
-        constant values, fewer than 99 permutations or ``alpha`` outside (0, 1).
+        On fewer than 3 units, misaligned inputs, duplicate ids, unknown or self
+        neighbours, missing or constant values, fewer than 99 permutations or ``alpha``
+        outside (0, 1).
 
     Examples
     --------
@@ -180,6 +181,9 @@ def local_moran(
     y = np.asarray(values, dtype=np.float64).ravel()
     if y.size != n or len(neighbours) != n:
         raise ValueError(f"{n} ids, {y.size} values and {len(neighbours)} neighbour lists")
+    if n < 3:
+        # Conditional permutation draws each unit's neighbours from the n - 1 others.
+        raise ValueError(f"local Moran's I needs at least 3 units, got {n}")
     if not np.isfinite(y).all():
         raise ValueError("values must be finite; impute or drop units with missing values")
     if y.std() == 0:

@@ -158,6 +158,8 @@ def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str
     for u in units:
         if isinstance(u.cost_cents, bool) or not isinstance(u.cost_cents, int) or u.cost_cents < 0:
             raise ValueError(f"cost_cents of {u.code!r} must be a non-negative integer")
+        if isinstance(u.value, bool) or not isinstance(u.value, int | float):
+            raise ValueError(f"value of {u.code!r} must be a number, got {u.value!r}")
         if math.isinf(u.value):
             raise ValueError(f"value of {u.code!r} is infinite")
     quotas: dict[str, Quota] = {}

@@ -114,14 +114,15 @@ def test_island_is_not_significant_and_listed() -> None:
 @pytest.mark.parametrize(
     ("ids", "values", "nbrs", "kwargs", "message"),
     [
-        (["a", "b"], [1, 2], [["b"], ["zz"]], {}, "unknown neighbours"),
-        (["a", "b"], [1, 2], [["a"], ["a"]], {}, "own neighbour"),
-        (["a", "a"], [1, 2], [["a"], ["a"]], {}, "duplicate"),
-        (["a", "b"], [1, 2, 3], [["b"], ["a"]], {}, "2 ids, 3 values"),
-        (["a", "b"], [1, np.nan], [["b"], ["a"]], {}, "finite"),
-        (["a", "b"], [1, 1], [["b"], ["a"]], {}, "constant"),
-        (["a", "b"], [1, 2], [["b"], ["a"]], {"permutations": 10}, "99 permutations"),
-        (["a", "b"], [1, 2], [["b"], ["a"]], {"alpha": 1.5}, "alpha"),
+        (["a", "b", "c"], [1, 2, 3], [["b"], ["zz"], []], {}, "unknown neighbours"),
+        (["a", "b", "c"], [1, 2, 3], [["a"], ["a"], []], {}, "own neighbour"),
+        (["a", "a", "c"], [1, 2, 3], [["a"], ["a"], []], {}, "duplicate"),
+        (["a", "b", "c"], [1, 2], [["b"], ["a"], []], {}, "3 ids, 2 values"),
+        (["a", "b", "c"], [1, np.nan, 3], [["b"], ["a"], []], {}, "finite"),
+        (["a", "b", "c"], [1, 1, 1], [["b"], ["a"], []], {}, "constant"),
+        (["a", "b", "c"], [1, 2, 3], [["b"], ["a"], []], {"permutations": 10}, "99 perm"),
+        (["a", "b", "c"], [1, 2, 3], [["b"], ["a"], []], {"alpha": 1.5}, "alpha"),
+        (["a", "b"], [1, 2], [["b"], ["a"]], {}, "at least 3 units"),
     ],
 )
 def test_bad_input_raises(

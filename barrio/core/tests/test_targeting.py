@@ -89,6 +89,14 @@ def test_lower_first_and_seeded_lot_tie_break() -> None:
     )
 
 
+def test_non_numeric_values_and_costs_are_refused() -> None:
+    """A value that is not a number, or a cost that is not whole cents, raises ValueError."""
+    with pytest.raises(ValueError, match="value of 'a' must be a number"):
+        run_targeting([TargetingUnit("a", "high")], TargetingRule())  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="cost_cents of 'a'"):
+        run_targeting([TargetingUnit("a", 1.0, cost_cents=2.5)], TargetingRule())  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("rule", "message"),
     [
