@@ -28,6 +28,7 @@ step 4, so a run that returns respects every quota and limit.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Literal
@@ -158,7 +159,7 @@ def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str
     for u in units:
         if isinstance(u.cost_cents, bool) or not isinstance(u.cost_cents, int) or u.cost_cents < 0:
             raise ValueError(f"cost_cents of {u.code!r} must be a non-negative integer")
-        if isinstance(u.value, bool) or not isinstance(u.value, int | float):
+        if isinstance(u.value, bool) or not isinstance(u.value, numbers.Real):
             raise ValueError(f"value of {u.code!r} must be a number, got {u.value!r}")
         if math.isinf(u.value):
             raise ValueError(f"value of {u.code!r} is infinite")
