@@ -22,10 +22,12 @@ Algorithm
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -33,7 +35,9 @@ from barrio.core.fingerprint import fingerprint
 
 __all__ = ["ApportionmentResult", "Component", "ComponentPart", "UnitShare", "apportion"]
 
-Number = int | Fraction | float
+# numpy scalars are listed because typeshed does not register them as numbers.Real.
+Number = int | Fraction | float | Decimal | numbers.Real | np.integer[Any] | np.floating[Any]
+Cents = int | np.integer[Any]
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,10 @@ class Component:
         Stable code shown in explanations, e.g. ``"population"``.
     share : Fraction
         Part of the amount distributed by this component; the shares of a formula sum to 1.
-    values : Mapping[str, int | Fraction | float]
-        Non-negative value per unit code (population, need score, ...). Floats are converted
-        exactly with ``Fraction(x)``; a missing unit counts as 0.
+    values : Mapping[str, int | Fraction | Decimal | float]
+        Non-negative value per unit code (population, need score, ...), numpy scalars
+        included. Floats are converted exactly with ``Fraction(x)``; a missing unit counts
+        as 0.
     """
 
     name: str
@@ -116,26 +121,32 @@ class ApportionmentResult:
 
 
 def _as_fraction(value: Number, what: str) -> Fraction:
-    """An exact Fraction of an int, Fraction or finite float; else ``ValueError``."""
+    """An exact Fraction of an integer, rational, decimal or finite float; else ``ValueError``.
+
+    numpy and pandas numbers are accepted (a population column is usually ``int64``).
+    """
     if isinstance(value, bool):
         raise ValueError(f"{what} must be a number, not a boolean")
-    if isinstance(value, float):
+    if isinstance(value, numbers.Rational):  # int, Fraction, numpy integers
+        return Fraction(int(value.numerator), int(value.denominator))
+    if isinstance(value, Decimal | numbers.Real):
         if not math.isfinite(value):
             raise ValueError(f"{what} must be finite, got {value!r}")
-        return Fraction(value)
-    if isinstance(value, int | Fraction):
-        return Fraction(value)
-    raise ValueError(f"{what} must be an int, Fraction or float, got {type(value).__name__}")
+        return Fraction(value) if isinstance(value, Decimal) else Fraction(float(value))
+    raise ValueError(f"{what} must be a number, got {type(value).__name__}")
+
+
+def _whole_cents(value: object, what: str) -> int:
+    """A non-negative whole number of cents (numpy integers included); else ``ValueError``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
+        raise ValueError(f"{what} must be a non-negative integer, got {value!r}")
+    return int(value)
 
 
 def _check(
     total_cents: int, codes: Sequence[str], components: Sequence[Component], floor_cents: int
 ) -> dict[str, dict[str, Fraction]]:
     """Validate the inputs; return each component's exact value per unit."""
-    if isinstance(total_cents, bool) or not isinstance(total_cents, int) or total_cents < 0:
-        raise ValueError(f"total_cents must be a non-negative integer, got {total_cents!r}")
-    if isinstance(floor_cents, bool) or not isinstance(floor_cents, int) or floor_cents < 0:
-        raise ValueError(f"floor_cents must be a non-negative integer, got {floor_cents!r}")
     if not codes:
         raise ValueError("no units to apportion among")
     if len(set(codes)) != len(codes):
@@ -189,11 +200,11 @@ def _tie_order(
 
 
 def apportion(
-    total_cents: int,
+    total_cents: Cents,
     codes: Sequence[str],
     components: Sequence[Component],
     *,
-    floor_cents: int = 0,
+    floor_cents: Cents = 0,
     tie_break: Literal["code", "lot"] = "code",
     seed: int | None = None,
 ) -> ApportionmentResult:
@@ -202,7 +213,7 @@ def apportion(
     Parameters
     ----------
     total_cents : int
-        Amount to split, in cents (non-negative).
+        Amount to split, in cents (non-negative; numpy integers are accepted).
     codes : sequence of str
         Unit codes (distinct). The result keeps this order; the amounts do not depend on it.
     components : sequence of Component
@@ -241,6 +252,8 @@ def apportion(
     >>> apportion(10, ["c", "b", "a"], [equal]).by_code()
     {'c': 3, 'b': 3, 'a': 4}
     """
+    total_cents = _whole_cents(total_cents, "total_cents")
+    floor_cents = _whole_cents(floor_cents, "floor_cents")
     values = _check(total_cents, codes, components, floor_cents)
     priority = _tie_order(codes, tie_break, seed)
     floored: set[str] = set()

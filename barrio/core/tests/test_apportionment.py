@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import random
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -76,6 +79,16 @@ def test_fingerprint_proves_the_formula_and_values() -> None:
     assert base != apportion(1_000, ["a", "b"], [comp], floor_cents=1).fingerprint
     other = Component("w", Fraction(1), {"a": Fraction(1, 3) + Fraction(1, 10**12), "b": 2})
     assert base != apportion(1_000, ["a", "b"], [other]).fingerprint
+
+
+def test_numpy_and_decimal_numbers_are_exact() -> None:
+    """Populations read by pandas (int64), decimal scores and numpy totals all work exactly."""
+    pop = Component("population", HALF, {"a": np.int64(1), "b": np.int64(3)})
+    need = Component("need", HALF, {"a": Decimal("0.75"), "b": Decimal("0.25")})
+    result = apportion(np.int64(1_000), ["a", "b"], [pop, need], floor_cents=np.int64(0))
+    assert result.by_code() == {"a": 500, "b": 500}
+    assert type(result.total_cents) is int
+    assert result.units[0].parts[1].proportion == Fraction(3, 4)
 
 
 def test_floors_exceeding_total_raise() -> None:
@@ -172,8 +185,6 @@ def test_input_order_does_not_change_amounts(
     data: dict[str, tuple[int, int]], total: int, seed: int
 ) -> None:
     """Shuffling the units changes the order of the result, never the amounts."""
-    import random
-
     codes = sorted(data)
     pops = {c: v[0] + 1 for c, v in data.items()}
     comp = [Component("population", Fraction(1), pops)]
