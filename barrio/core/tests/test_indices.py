@@ -262,6 +262,10 @@ def test_properties_bounds_weights_and_order(
         if k % 3 == 0 and n > 3:
             col[k] = np.nan
     assume(np.nanmax(x) > np.nanmin(x) + 1e-3 and np.nanmax(y) > np.nanmin(y) + 1e-3)
+    if missing == "exclude":
+        # Complete cases only: x and y must still vary among the units that have every value.
+        full = ~(np.isnan(x) | np.isnan(y) | np.isnan(z))
+        assume(full.sum() >= 2 and np.ptp(x[full]) > 1e-3 and np.ptp(y[full]) > 1e-3)
     codes = [f"u{i:03d}" for i in range(n)]
     spec = _spec(norm, agg, w, missing)
     r = compute_index(spec, codes, {"x": x, "y": y, "z": z})
