@@ -31,7 +31,7 @@ import math
 import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -53,15 +53,19 @@ ParamValue = str | int | float | None | tuple[str, ...]
 
 @dataclass(frozen=True, slots=True)
 class TargetingUnit:
-    """A candidate unit. ``value`` NaN means the unit has no index value."""
+    """A candidate unit. ``value`` NaN means the unit has no index value.
+
+    Population and cost may be numpy integers (columns read with pandas); decisions and
+    totals report them as plain ``int``.
+    """
 
     code: str
     value: float
     stratum: str | None = None
-    population: int | None = None
+    population: int | np.integer[Any] | None = None
     parent: str | None = None
     group: str | None = None
-    cost_cents: int = 0
+    cost_cents: int | np.integer[Any] = 0
 
 
 @dataclass(frozen=True)
@@ -157,8 +161,13 @@ def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
             raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
     for u in units:
-        if isinstance(u.cost_cents, bool) or not isinstance(u.cost_cents, int) or u.cost_cents < 0:
+        # numpy integers (a column read with pandas) are whole cents too.
+        c = u.cost_cents
+        if isinstance(c, bool) or not isinstance(c, numbers.Integral) or c < 0:
             raise ValueError(f"cost_cents of {u.code!r} must be a non-negative integer")
+        p = u.population
+        if p is not None and (isinstance(p, bool) or not isinstance(p, numbers.Integral)):
+            raise ValueError(f"population of {u.code!r} must be an integer or None")
         if isinstance(u.value, bool) or not isinstance(u.value, numbers.Real):
             raise ValueError(f"value of {u.code!r} must be a number, got {u.value!r}")
         if math.isinf(u.value):
@@ -188,14 +197,14 @@ def _eligibility(
         return "not_eligible_stratum", {"stratum": u.stratum, "allowed": allowed}
     if rule.min_population is not None and (u.population or 0) < rule.min_population:
         return "not_eligible_population_min", {
-            "population": u.population,
+            "population": None if u.population is None else int(u.population),
             "minimum": rule.min_population,
         }
     if rule.max_population is not None and (
         u.population is None or u.population > rule.max_population
     ):
         return "not_eligible_population_max", {
-            "population": u.population,
+            "population": None if u.population is None else int(u.population),
             "maximum": rule.max_population,
         }
     if rule.parents is not None and u.parent not in rule.parents:
@@ -288,7 +297,7 @@ def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> Target
             f"infeasible quotas: the minimums add up to {len(minimum_pick)} units, more than "
             f"the limit of {rule.max_units}"
         )
-    cost = sum(u.cost_cents for u in minimum_pick)
+    cost = sum(int(u.cost_cents) for u in minimum_pick)
     if rule.budget_cents is not None and cost > rule.budget_cents:
         groups = sorted({u.group or "" for u in minimum_pick})
         raise ValueError(
@@ -314,16 +323,16 @@ def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> Target
                 "excluded_quota_max",
                 {"group": g, "quota": q.at_most},
             )
-        elif rule.budget_cents is not None and cost + u.cost_cents > rule.budget_cents:
+        elif rule.budget_cents is not None and cost + int(u.cost_cents) > rule.budget_cents:
             reasons[u.code] = (
                 False,
                 rank[u.code],
                 "over_budget",
-                {"cost": u.cost_cents, "remaining": rule.budget_cents - cost},
+                {"cost": int(u.cost_cents), "remaining": rule.budget_cents - cost},
             )
         else:
             chosen[u.code] = "rank"
-            cost += u.cost_cents
+            cost += int(u.cost_cents)
             if q is not None:
                 count_in[g] += 1
     for u in ranked:
@@ -340,8 +349,8 @@ def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> Target
     selected = tuple(u.code for u in ranked if u.code in chosen)
     data: dict[str, list[float]] = {
         "value": [u.value for u in units],
-        "population": [math.nan if u.population is None else u.population for u in units],
-        "cost_cents": [u.cost_cents for u in units],
+        "population": [math.nan if u.population is None else float(u.population) for u in units],
+        "cost_cents": [float(u.cost_cents) for u in units],
     }
     rule_data = asdict(rule)
     # Sets have no JSON form and no order: store them sorted.

@@ -89,6 +89,26 @@ def test_lower_first_and_seeded_lot_tie_break() -> None:
     )
 
 
+def test_numpy_columns_are_accepted_and_reported_as_int() -> None:
+    """Values, populations and costs straight from numpy arrays work; reasons hold ints."""
+    vals = np.array([3.0, 2.0, 1.0])
+    pops = np.array([5, 1, 9], dtype=np.int64)
+    costs = np.array([7, 2, 9], dtype=np.int64)
+    units = [
+        TargetingUnit(c, v, population=p, cost_cents=k)
+        for c, v, p, k in zip("abc", vals, pops, costs, strict=True)
+    ]
+    run = run_targeting(units, TargetingRule(budget_cents=10, min_population=2))
+    assert run.selected == ("a",)
+    assert type(run.total_cost_cents) is int
+    assert run.decision("b").params == {"population": 1, "minimum": 2}
+    assert type(run.decision("b").params["population"]) is int
+    assert run.decision("c").params == {"cost": 9, "remaining": 3}
+    assert type(run.decision("c").params["cost"]) is int
+    with pytest.raises(ValueError, match="population of 'x' must be an integer"):
+        run_targeting([TargetingUnit("x", 1.0, population=2.5)], TargetingRule())  # type: ignore[arg-type]
+
+
 def test_non_numeric_values_and_costs_are_refused() -> None:
     """A value that is not a number, or a cost that is not whole cents, raises ValueError."""
     with pytest.raises(ValueError, match="value of 'a' must be a number"):
