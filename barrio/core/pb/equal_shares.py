@@ -1,0 +1,289 @@
+"""The Method of Equal Shares as cities run it: Add1, greedy completion, comparison step.
+
+* ``mes``: one run with every voter holding ``budget / voters``.
+* ``mes-add1``: Add1 raises every voter's budget by ``increment`` (one currency unit) and
+  reruns, under one of two stopping rules, chosen by name:
+
+  ``"exhaustive"`` (pabutools' ``voter_budget_increment``)
+      stop at the first outcome that is exhaustive (no supported project still fits), and
+      return the last feasible outcome if the next one would overspend;
+  ``"overspend"`` (the equalshares.net tool)
+      keep raising while the next outcome stays within the budget.
+
+  Budget steps are skipped only where :attr:`~barrio.core.pb.mes.MesRun.stable_for` proves
+  that no decision of the run can change, so the result is the one the step-by-step loop
+  gives. (The total cost is not monotone in the voter budget, so bisection would not be.)
+* ``mes-add1-greedy``: then fill the rest greedily by votes (pabutools'
+  ``completion_by_rule_combination`` with ``greedy_utilitarian_welfare``).
+* ``mes-add1-comparison`` (Wieliczka 2023): Add1 with the ``"overspend"`` rule, then compare
+  with the greedy outcome: if strictly more voters have more funded projects they voted for
+  under greedy than under MES, greedy's outcome is taken.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from fractions import Fraction
+from typing import Literal
+
+import numpy as np
+
+from barrio.core.pb.greedy import Satisfaction, build_outcome, greedy_complete, greedy_order
+from barrio.core.pb.mes import MesData, MesRun, prepare, run_mes
+from barrio.core.pb.model import Money
+from barrio.core.pb.outcome import Outcome, ProjectExplanation, Share
+from barrio.core.pb.profile import Instance, Profile
+from barrio.core.pb.tiebreak import BY_ID, TieBreaking
+
+Stop = Literal["exhaustive", "overspend"]
+Comparison = Literal["none", "satisfaction", "exclusion"]
+
+
+@dataclass(frozen=True, slots=True)
+class MesParams:
+    """Parameters of the Method of Equal Shares and its completions.
+
+    Attributes
+    ----------
+    sat : {"cost", "cardinality"}
+        Satisfaction: cost (approval ballots, as equalshares.net and pabutools' ``Cost_Sat``)
+        or cardinality (1 per approval, or the points given, for cumulative and scoring).
+    add1 : bool
+        Raise the voter budget step by step (Add1).
+    stop : {"exhaustive", "overspend"}
+        Add1's stopping rule (see the module documentation).
+    increment : int or Fraction
+        Add1's step in per-voter budget.
+    completion : bool
+        Fill what is left greedily (by ``greedy_sat``) after MES.
+    comparison : {"none", "satisfaction", "exclusion"}
+        Compare with the greedy outcome: by the number of funded projects each voter supports
+        (``"satisfaction"``) or by whether each voter has at least one (``"exclusion"``).
+    greedy_sat : {"cost", "cardinality"}
+        Order of the greedy completion and of the greedy outcome compared with.
+    tie_breaking : TieBreaking
+    """
+
+    sat: Satisfaction = "cost"
+    add1: bool = False
+    stop: Stop = "exhaustive"
+    increment: int | Fraction = 1
+    completion: bool = False
+    comparison: Comparison = "none"
+    greedy_sat: Satisfaction = "cost"
+    tie_breaking: TieBreaking = BY_ID
+
+    def __post_init__(self) -> None:
+        if self.stop not in ("exhaustive", "overspend"):
+            raise ValueError(f"unknown Add1 stopping rule {self.stop!r}")
+        if self.comparison not in ("none", "satisfaction", "exclusion"):
+            raise ValueError(f"unknown comparison {self.comparison!r}")
+        if self.increment <= 0:
+            raise ValueError("the Add1 increment must be greater than 0")
+
+
+def add1(data: MesData, params: MesParams) -> MesRun:
+    """Run Add1 and return the final run (see the module documentation).
+
+    Raises
+    ------
+    ValueError
+        If the profile has no voters.
+    """
+    instance, profile = data.instance, data.profile
+    voters = profile.num_voters
+    if voters == 0:
+        raise ValueError("the profile has no voters")
+    step = Fraction(params.increment)
+    voter_budget = Fraction(instance.budget) / voters
+    candidates = set(data.candidates)
+    if params.stop == "overspend" and instance.total_cost(data.candidates) <= instance.budget:
+        # Every supported project fits: raising would end with all of them funded and never
+        # overspend; equalshares.net then runs plain MES, and so do we.
+        return run_mes(data, voter_budget)
+    previous: MesRun | None = None
+    previous_budget = voter_budget
+    while True:
+        current = run_mes(data, voter_budget, track=float(step))
+        if instance.total_cost(current.winners) > instance.budget:
+            if previous is None:
+                raise AssertionError("MES overspent at budget / voters")
+            if previous.voter_budget != previous_budget:
+                # The last feasible step was skipped over as provably identical; rerun it so
+                # that prices and explanations are those of that exact voter budget.
+                previous = run_mes(data, previous_budget)
+            return previous
+        if params.stop == "exhaustive" and _exhaustive(instance, current.winners, candidates):
+            return current
+        if current.stable_for == math.inf:
+            # No larger budget changes anything: the loop would run forever (this happens only
+            # when every supported project fits; handled above for "overspend").
+            return current
+        steps = max(1, math.ceil(current.stable_for / step) if current.stable_for > 0 else 1)
+        previous, previous_budget = current, voter_budget + (steps - 1) * step
+        voter_budget += steps * step
+
+
+def _exhaustive(instance: Instance, selected: tuple[int, ...], available: set[int]) -> bool:
+    remaining = instance.budget - instance.total_cost(selected)
+    chosen = set(selected)
+    return not any(instance.costs[p] <= remaining for p in available if p not in chosen)
+
+
+def equal_shares(instance: Instance, profile: Profile, params: MesParams | None = None) -> Outcome:
+    """Compute the Method of Equal Shares with the completions in ``params``.
+
+    Parameters
+    ----------
+    instance : Instance
+    profile : Profile
+    params : MesParams
+
+    Returns
+    -------
+    Outcome
+        Funded projects carry their round and how their cost was shared among supporters;
+        projects MES could not fund carry their supporters' remaining money and the equal
+        share they would have needed.
+
+    Raises
+    ------
+    ValueError
+        If the profile has no voters or a parameter is invalid.
+
+    Examples
+    --------
+    Budget 10, four voters (2.5 each). Three like A (cost 6): they pay 2 each. The voter who
+    likes only B (cost 4) cannot pay 4 alone; Add1 does not help before overspending, so the
+    greedy completion funds B with the money left.
+
+    >>> from barrio.core.pb.profile import make_profile
+    >>> instance = Instance(("A", "B"), (6, 4), 10)
+    >>> profile = make_profile([{0: 1}] * 3 + [{1: 1}], 2, approval=True)
+    >>> outcome = equal_shares(instance, profile)
+    >>> outcome.selected_ids(), outcome.explanations[0].shares
+    (['A'], (Share(voters=3, amount=Fraction(2, 1)),))
+    >>> b = outcome.explanations[1]
+    >>> b.reason, b.supporters_money, b.needed_per_supporter
+    ('mes-unaffordable', Fraction(5, 2), Fraction(4, 1))
+    >>> equal_shares(instance, profile, MesParams(add1=True, completion=True)).selected_ids()
+    ['A', 'B']
+    """
+    params = params or MesParams()
+    if profile.num_voters == 0:
+        raise ValueError("the profile has no voters")
+    data = prepare(instance, profile, params.sat, params.tie_breaking.ranks(instance, profile))
+    if params.add1:
+        final = add1(data, params)
+    else:
+        final = run_mes(data, Fraction(instance.budget) / profile.num_voters)
+    funded: list[tuple[int, str]] = [(p, "mes") for p in final.winners]
+    order = greedy_order(instance, profile, params.greedy_sat, params.tie_breaking)
+    at_turn: dict[int, Money] = {}
+    if params.completion:
+        added, at_turn, _ = greedy_complete(instance, order, final.winners)
+        funded += [(p, "completion") for p in added]
+    notes: list[tuple[str, str]] = []
+    chosen_greedy = False
+    if params.comparison != "none":
+        greedy_selection, _, _ = greedy_complete(instance, order, [])
+        prefer_mes, prefer_greedy = _compare(
+            profile, [p for p, _ in funded], greedy_selection, params.comparison
+        )
+        notes += [("prefer_mes", str(prefer_mes)), ("prefer_greedy", str(prefer_greedy))]
+        if prefer_greedy > prefer_mes:
+            chosen_greedy = True
+            funded = [(p, "greedy") for p in greedy_selection]
+    name = "mes" + ("-add1" if params.add1 else "")
+    name += "-greedy" if params.completion else ""
+    name += "-comparison" if params.comparison != "none" else ""
+    extra = {} if chosen_greedy else _explain(final, params.completion)
+    return build_outcome(
+        name,
+        instance,
+        profile,
+        funded,
+        at_turn=at_turn,
+        unfunded_reason="not-chosen" if chosen_greedy else "did-not-fit",
+        extra=extra,
+        voter_budget=final.voter_budget,
+        notes=tuple(notes),
+    )
+
+
+def _compare(
+    profile: Profile, mes: list[int], greedy: list[int], how: Comparison
+) -> tuple[int, int]:
+    """Count the voters preferring each outcome (equalshares.net's comparison step)."""
+    supports = profile.points > 0
+    mes_count = supports[:, mes].sum(axis=1) if mes else np.zeros(profile.num_ballots, int)
+    greedy_count = supports[:, greedy].sum(axis=1) if greedy else np.zeros(profile.num_ballots, int)
+    if how == "exclusion":
+        mes_count, greedy_count = mes_count > 0, greedy_count > 0
+    mult = profile.multiplicity
+    return int(mult[mes_count > greedy_count].sum()), int(mult[greedy_count > mes_count].sum())
+
+
+def _explain(run: MesRun, completed: bool) -> dict[int, ProjectExplanation]:
+    """Explanations of one run: cost shares of the winners, remaining money of the others."""
+    data = run.data
+    instance, profile = data.instance, data.profile
+    points, mult = profile.points, profile.multiplicity
+    votes, scores = profile.votes(), profile.scores()
+    result: dict[int, ProjectExplanation] = {}
+    for r, (p, lam) in enumerate(zip(run.winners, run.prices, strict=True)):
+        supporters = data.supporters[p]
+        rich = supporters[(run.poor_round[supporters] < 0) | (run.poor_round[supporters] > r)]
+        shares: dict[Fraction, int] = {}
+        full_total = Fraction(0)
+        for value in np.unique(points[rich, p]).tolist():
+            voters = int(mult[rich[points[rich, p] == value]].sum())
+            shares[lam * value] = shares.get(lam * value, 0) + voters
+            full_total += lam * value * voters
+        result[p] = ProjectExplanation(
+            instance.project_ids[p],
+            instance.costs[p],
+            int(votes[p]),
+            int(scores[p]),
+            "funded",
+            shares=tuple(Share(n, a) for a, n in sorted(shares.items(), reverse=True)),
+            # Supporters who could not pay a full share: those who gave what they had left
+            # this round and those who had nothing left from earlier rounds.
+            partial_voters=int(votes[p]) - sum(shares.values()),
+            partial_amount=instance.costs[p] - full_total
+            if sum(shares.values()) < votes[p]
+            else None,
+        )
+    live = run.poor_round < 0
+    winners = list(run.winners)
+    for p in range(instance.num_projects):
+        if p in result:
+            continue
+        supporters = data.supporters[p]
+        if len(supporters) == 0:
+            reason = "did-not-fit" if completed else "no-support"
+            result[p] = replace(
+                _plain(instance, p, votes, scores),
+                reason=reason,  # type: ignore[arg-type]
+            )
+            continue
+        still = supporters[live[supporters]]
+        money = run.voter_budget * int(mult[still].sum())
+        if winners and len(still):
+            counts = mult[still] @ points[np.ix_(still, np.asarray(winners, dtype=np.int64))]
+            for n, lam in zip(counts.tolist(), run.prices, strict=True):
+                money -= lam * n
+        result[p] = replace(
+            _plain(instance, p, votes, scores),
+            reason="did-not-fit" if completed else "mes-unaffordable",
+            supporters_money=money,
+            needed_per_supporter=Fraction(instance.costs[p]) / int(votes[p]),
+        )
+    return result
+
+
+def _plain(instance: Instance, p: int, votes: np.ndarray, scores: np.ndarray) -> ProjectExplanation:
+    return ProjectExplanation(
+        instance.project_ids[p], instance.costs[p], int(votes[p]), int(scores[p]), "funded"
+    )

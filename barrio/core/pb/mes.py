@@ -1,0 +1,481 @@
+"""The Method of Equal Shares (MES): one run at a fixed per-voter budget.
+
+Every voter receives the same budget ``b``. In each round, the project that its supporters can
+pay for at the lowest price per unit of satisfaction (``rho``) is funded; a supporter pays
+``rho`` times their satisfaction, or all they have left if that is less. The run ends when no
+project's supporters have enough money left. Satisfaction is ``points x weight``: with
+``sat="cost"`` (equalshares.net and pabutools' ``Cost_Sat``) the weight is the project's cost,
+with ``sat="cardinality"`` it is 1 (``Cardinality_Sat`` for approval ballots,
+``Additive_Cardinal_Sat`` for points).
+
+How it is computed (and why it is both fast and exact):
+
+* It works on distinct ballots with multiplicities. A project's price is found by sorting its
+  supporters by budget per point and scanning with numpy prefix sums, in floats.
+* Floats only *filter*. Every budget is ``b - sum(lambda_q * points[q])`` over the projects
+  ``q`` funded so far (``lambda_q`` = payment per point), or 0 once a voter has paid all they
+  had; so any sum of budgets is ``b * M - sum(lambda_q * N_q)`` with integer counts ``N_q``
+  computed by numpy. Whenever two prices, or a budget and a cost, are closer than a relative
+  ``1e-9``, they are recomputed exactly this way in :class:`fractions.Fraction` and compared
+  exactly; the price of every funded project is always exact. Ties are therefore decided as
+  pabutools decides them (it computes in exact rationals).
+* Optionally (for Add1), the run also reports how far ``b`` may grow, by ``t``, before its
+  sequence of winners could change. With the sequence fixed, raising ``b`` never lowers a
+  voter's budget in any round and never raises a price (supporters hold more), and a voter
+  who can pay a project's full share keeps being able to. From this, by induction over the
+  rounds, each voter's budget grows by at most ``t * beta_i`` and each winner's price falls by
+  at most ``t * d_q``: ``beta_i`` starts at 1, ``d_q`` is the growth bound of the money of
+  the voters who could not pay their full share of ``q`` divided by the points of those who
+  could, and ``beta_i`` grows by ``d_q * points_iq`` when ``i`` supports ``q``. A project
+  that lost a round keeps losing while its supporters, paying at most the winner's price per
+  unit of satisfaction, still fall short of its cost; the shortfall over the bound of their
+  money's growth bounds ``t``. Near ties bound it to 0. The bound is a lower bound (float
+  margins included), so skipping the budget steps below it cannot change the outcome.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from barrio.core.pb.profile import FloatArray, Instance, IntArray, Profile
+
+TOLERANCE = 1e-9
+"""Relative gap under which floats are not trusted and the exact values are compared."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MesData:
+    """What does not change between runs at different budgets (computed once for Add1).
+
+    Attributes
+    ----------
+    points, multiplicity : numpy.ndarray
+        The profile.
+    weights : tuple of int or Fraction
+        Satisfaction per point of each project (its cost, or 1).
+    candidates : tuple of int
+        Projects with at least one supporter (the others are never funded by MES).
+    """
+
+    instance: Instance
+    profile: Profile
+    weights: tuple[int | Fraction, ...]
+    candidates: tuple[int, ...]
+    ranks: IntArray
+    costs_f: FloatArray
+    weights_f: FloatArray
+    mult_f: FloatArray
+    supporters: tuple[IntArray, ...]
+
+
+def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
+    """Precompute supporters and weights for runs of MES on ``instance`` and ``profile``.
+
+    Raises
+    ------
+    ValueError
+        If ``sat`` is not ``"cost"`` or ``"cardinality"``, or the profile does not match the
+        instance.
+    """
+    if sat not in ("cost", "cardinality"):
+        raise ValueError(f"unknown satisfaction {sat!r}; use 'cost' or 'cardinality'")
+    if profile.points.shape[1] != instance.num_projects:
+        raise ValueError("the profile and the instance have different numbers of projects")
+    weights = tuple(c if sat == "cost" else 1 for c in instance.costs)
+    supporters = tuple(profile.supporters(p) for p in range(instance.num_projects))
+    return MesData(
+        instance=instance,
+        profile=profile,
+        weights=weights,
+        candidates=tuple(p for p in range(instance.num_projects) if len(supporters[p]) > 0),
+        ranks=ranks,
+        costs_f=np.array([float(c) for c in instance.costs], dtype=np.float64),
+        weights_f=np.array([float(w) for w in weights], dtype=np.float64),
+        mult_f=profile.multiplicity.astype(np.float64),
+        supporters=supporters,
+    )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MesRun:
+    """The result of one run at per-voter budget ``voter_budget``.
+
+    Attributes
+    ----------
+    voter_budget : Fraction
+    winners : tuple of int
+        Funded projects in order.
+    prices : tuple of Fraction
+        For each winner, the payment per point of a supporter who could afford their full
+        share (the price ``rho`` times the project's weight).
+    poor_round : numpy.ndarray of int64
+        Per distinct ballot, the index (into ``winners``) of the round in which it paid all it
+        had left, or -1 if it never did.
+    stable_for : float
+        The per-voter budget may grow by any amount strictly less than this (``inf``: any
+        amount) without changing any decision of this run; only computed when asked
+        (otherwise 0).
+    """
+
+    data: MesData
+    voter_budget: Fraction
+    winners: tuple[int, ...]
+    prices: tuple[Fraction, ...]
+    poor_round: IntArray
+    stable_for: float
+
+    def budgets_after(self) -> list[Fraction]:
+        """Return each distinct ballot's exact remaining budget at the end of the run."""
+        points = self.data.profile.points
+        result = []
+        for i in range(points.shape[0]):
+            if self.poor_round[i] >= 0:
+                result.append(Fraction(0))
+                continue
+            spent = sum(
+                (lam * int(points[i, q]) for q, lam in zip(self.winners, self.prices, strict=True)),
+                start=Fraction(0),
+            )
+            result.append(self.voter_budget - spent)
+        return result
+
+    def payments(self) -> list[list[Fraction]]:
+        """Return, per distinct ballot and per winner, the exact amount the voter paid.
+
+        Meant for checking the price system on small instances (it is quadratic).
+        """
+        points = self.data.profile.points
+        table = []
+        for i in range(points.shape[0]):
+            budget = self.voter_budget
+            row = []
+            for r, (q, lam) in enumerate(zip(self.winners, self.prices, strict=True)):
+                if self.poor_round[i] >= 0 and r > self.poor_round[i]:
+                    paid = Fraction(0)
+                elif r == self.poor_round[i]:
+                    paid = budget
+                else:
+                    paid = lam * int(points[i, q])
+                budget -= paid
+                row.append(paid)
+            table.append(row)
+        return table
+
+
+@dataclass(slots=True)
+class _Evaluation:
+    """A project's price in the current round (floats, with the exact value on demand)."""
+
+    project: int
+    live: IntArray  # supporters who still have money, sorted by budget per point
+    poor_count: int  # the first ``poor_count`` of ``live`` pay all they have
+    rho_f: float
+    lam_f: float
+    exact: Fraction | None = None  # the exact payment per point
+
+
+class _Run:
+    """The state of one run; see :func:`run_mes`."""
+
+    def __init__(self, data: MesData, voter_budget: Fraction, track: float) -> None:
+        self.data = data
+        self.b = voter_budget
+        # Bounds are only worth computing while they may exceed ``track`` (one budget step):
+        # below it, the next step must be run anyway.
+        self.track = track > 0
+        self.track_until = track
+        count = data.profile.points.shape[0]
+        self.budget_f = np.full(count, float(voter_budget))
+        self.exhausted = np.zeros(count, dtype=bool)
+        self.poor_round = np.full(count, -1, dtype=np.int64)
+        self.winners: list[int] = []
+        self.prices: list[Fraction] = []
+        self.stable_for = math.inf
+        # Growth bounds (see the module documentation): per distinct ballot, how fast its
+        # budget can grow with ``b`` at most.
+        self.beta = np.ones(count) if self.track else np.zeros(0)
+        self.pending: list[tuple[float, FloatArray, FloatArray, list[int]]] = []
+
+    # -- exact quantities -------------------------------------------------------------------
+
+    def exact_money(self, voters: IntArray) -> Fraction:
+        """Exact total budget of ``voters`` (none of them exhausted)."""
+        profile = self.data.profile
+        weights = profile.multiplicity[voters]
+        money = self.b * int(weights.sum())
+        if self.winners and len(voters):
+            counts = weights @ profile.points[np.ix_(voters, np.asarray(self.winners))]
+            for n, lam in zip(counts.tolist(), self.prices, strict=True):
+                if n:
+                    money -= lam * n
+        return money
+
+    def exact_budget(self, voter: int) -> Fraction:
+        money = self.exact_money(np.array([voter], dtype=np.int64))
+        return money / int(self.data.profile.multiplicity[voter])
+
+    def exact_price(self, ev: _Evaluation) -> Fraction:
+        """Exact payment per point of ``ev``, settling doubtful supporters exactly."""
+        if ev.exact is not None:
+            return ev.exact
+        points = self.data.profile.points
+        p, cost = ev.project, self.data.instance.costs[ev.project]
+        live = ev.live
+        poor = np.zeros(len(live), dtype=bool)
+        poor[: ev.poor_count] = True
+        # Voters whose float budget is within the tolerance of the float price are re-classified
+        # exactly; everyone else is far enough from the boundary for floats to be right.
+        ppoints = points[live, p]
+        gap = self.budget_f[live] - ev.lam_f * ppoints
+        scale = self.budget_f[live] + ev.lam_f * ppoints + 1e-300
+        doubtful = np.flatnonzero(np.abs(gap) <= TOLERANCE * scale)
+        exact_budgets = {int(j): self.exact_budget(int(live[j])) for j in doubtful}
+        for _ in range(len(doubtful) + 2):
+            lam = self._price_for(p, cost, live, poor)
+            changed = False
+            for j, budget in exact_budgets.items():
+                should_be_poor = budget < lam * int(ppoints[j])
+                if should_be_poor != poor[j]:
+                    poor[j] = should_be_poor
+                    changed = True
+            if not changed:
+                ev.exact = lam
+                ev.poor_count = int(poor.sum())
+                # Keep ``live`` ordered poor-first so that ``poor_count`` still splits it.
+                ev.live = np.concatenate([live[poor], live[~poor]])
+                return lam
+        raise AssertionError("the exact partition of supporters did not settle")
+
+    def _price_for(
+        self, p: int, cost: int | Fraction, live: IntArray, poor: npt.NDArray[np.bool_]
+    ) -> Fraction:
+        profile = self.data.profile
+        rich_voters = live[~poor]
+        denominator = int(profile.multiplicity[rich_voters] @ profile.points[rich_voters, p])
+        if denominator == 0:
+            raise AssertionError("a project was priced with no supporter able to pay")
+        return (cost - self.exact_money(live[poor])) / denominator
+
+    def exact_rho(self, ev: _Evaluation) -> Fraction:
+        return self.exact_price(ev) / self.data.weights[ev.project]
+
+    # -- floats -----------------------------------------------------------------------------
+
+    def evaluate(self, p: int) -> _Evaluation | None:
+        """Price project ``p`` now, or return ``None`` if its supporters cannot pay for it."""
+        data = self.data
+        supporters = data.supporters[p]
+        live = supporters[~self.exhausted[supporters]]
+        cost_f = data.costs_f[p]
+        if len(live) == 0:
+            self._bound_unaffordable(p, 0.0)
+            return None
+        ppoints = data.profile.points[live, p].astype(np.float64)
+        budgets = self.budget_f[live]
+        mult = data.mult_f[live]
+        money_f = float(mult @ budgets)
+        if money_f < cost_f * (1 + TOLERANCE) and (
+            money_f < cost_f * (1 - TOLERANCE) or self.exact_money(live) < data.instance.costs[p]
+        ):
+            self._bound_unaffordable(p, money_f)
+            return None
+        per_point = budgets / ppoints if not data.profile.approval else budgets
+        lowest = float(cost_f / (mult @ ppoints))
+        if float(per_point.min()) >= lowest * (1 + TOLERANCE):
+            # Every supporter can pay a full share at the lowest possible price: no sorting.
+            return _Evaluation(p, live, 0, lowest / data.weights_f[p], lowest)
+        order = np.argsort(per_point, kind="stable")
+        live, per_point = live[order], per_point[order]
+        paid_before = np.concatenate(([0.0], np.cumsum((mult * budgets)[order])[:-1]))
+        points_from = np.cumsum((mult * ppoints)[order][::-1])[::-1]
+        lam_all = (cost_f - paid_before) / points_from
+        fits = lam_all <= per_point * (1 + 1e-12)
+        # The last supporter always fits when the project is affordable; floats may disagree
+        # by an ulp, and the exact pass in ``exact_price`` settles such voters anyway.
+        first = int(np.argmax(fits)) if fits.any() else len(live) - 1
+        lam_f = float(lam_all[first])
+        return _Evaluation(p, live, first, lam_f / data.weights_f[p], lam_f)
+
+    # -- the stability bound ----------------------------------------------------------------
+
+    def _bound(self, shortfall: float, scale: float, growth: float) -> None:
+        """Lower the stability bound for a project whose supporters lack ``shortfall``.
+
+        ``growth`` bounds how fast the money that matters grows with ``b``; nothing changes
+        while ``growth * t`` stays below the shortfall (less a margin for float error).
+        """
+        if self.track:
+            room = max(0.0, shortfall - TOLERANCE * scale)
+            if growth > 0:
+                self.stable_for = min(self.stable_for, room / (growth * (1 + TOLERANCE)))
+            if self.stable_for < self.track_until:
+                self.track = False
+
+    def _bound_unaffordable(self, p: int, money: float) -> None:
+        if self.track:
+            supporters = self.data.supporters[p]
+            growth = float(self.data.mult_f[supporters] @ self.beta[supporters])
+            cost = float(self.data.costs_f[p])
+            self._bound(cost - money, cost + money, growth)
+
+    def _bound_losers(
+        self, rho_w: float, budgets_now: FloatArray, beta: FloatArray, losers: list[int]
+    ) -> None:
+        """Bound how far ``b`` may grow before a loser beats a round's winner.
+
+        ``budgets_now`` and ``beta`` are the budgets and growth bounds of that round, the
+        winner's price per satisfaction is ``rho_w``.
+        """
+        data = self.data
+        for p in losers:
+            if not self.track:
+                return
+            supporters = data.supporters[p]
+            budgets = budgets_now[supporters]  # 0 for exhausted voters
+            # The money p's supporters could give at the winner's price per satisfaction, and
+            # who among them could give more if their budget grew.
+            cap = rho_w * data.weights_f[p] * data.profile.points[supporters, p]
+            short = budgets < cap
+            mult = data.mult_f[supporters]
+            money = float(mult @ np.minimum(budgets, cap))
+            growth = float(mult[short] @ beta[supporters[short]])
+            cost = float(data.costs_f[p])
+            self._bound(cost - money, cost + money, growth)
+
+    def _bound_tie(self, ev: _Evaluation) -> None:
+        """Bound ``b`` for a project that lost a round on tie-breaking alone.
+
+        If every supporter pays a full share, the project's price is the lowest it can ever
+        have and stays so for larger budgets, while the winner's can only fall: the tie is
+        decided the same way or disappears. Otherwise the next budget step is taken as it comes.
+        """
+        supporters = self.data.supporters[ev.project]
+        if ev.poor_count > 0 or self.exhausted[supporters].any():
+            self.stable_for = 0.0
+            self.track = False
+
+    def _grow(self, ev: _Evaluation) -> None:
+        """Update the growth bounds after funding ``ev`` (before budgets are charged)."""
+        data, p = self.data, ev.project
+        supporters = data.supporters[p]
+        poor = np.concatenate([supporters[self.exhausted[supporters]], ev.live[: ev.poor_count]])
+        rich = ev.live[ev.poor_count :]
+        paying = float(data.mult_f[rich] @ data.profile.points[rich, p])
+        drop = float(data.mult_f[poor] @ self.beta[poor]) / paying * (1 + TOLERANCE)
+        self.beta[supporters] += drop * data.profile.points[supporters, p]
+
+    # -- the rounds -------------------------------------------------------------------------
+
+    def run(self) -> None:
+        data = self.data
+        stale: dict[int, float] = {}
+        for p in data.candidates:
+            voters = data.supporters[p]
+            total = float(data.mult_f[voters] @ data.profile.points[voters, p])
+            stale[p] = data.costs_f[p] / total / data.weights_f[p]
+        while stale:
+            best_f = math.inf
+            evaluated: list[_Evaluation] = []
+            for p in sorted(stale, key=stale.__getitem__):
+                if stale[p] > best_f * (1 + 2 * TOLERANCE):
+                    break  # prices only rise during a run: stale ones are lower bounds
+                ev = self.evaluate(p)
+                if ev is None:
+                    del stale[p]
+                    continue
+                stale[p] = ev.rho_f
+                best_f = min(best_f, ev.rho_f)
+                evaluated.append(ev)
+            if not evaluated:
+                return
+            tied = [ev for ev in evaluated if ev.rho_f <= best_f * (1 + 2 * TOLERANCE)]
+            winner = self._choose(tied)
+            lam = self.exact_price(winner)
+            del stale[winner.project]
+            if self.track:
+                for ev in tied:
+                    if ev is not winner and self.exact_rho(ev) == self.exact_rho(winner):
+                        self._bound_tie(ev)
+            if self.track:
+                # The losers' bounds are computed after the run, last rounds first: those are
+                # usually the tightest, and once the bound is below one step the others need
+                # not be computed at all.
+                losers = sorted(stale, key=stale.__getitem__)
+                self.pending.append((winner.rho_f, self.budget_f.copy(), self.beta.copy(), losers))
+                self._grow(winner)
+            self._fund(winner, lam)
+
+    def settle_bounds(self) -> None:
+        """Apply the losers' bounds recorded during the run (see :meth:`run`)."""
+        for rho_w, budgets, beta, losers in reversed(self.pending):
+            if not self.track:
+                break
+            self._bound_losers(rho_w, budgets, beta, losers)
+        self.pending.clear()
+
+    def _choose(self, tied: list[_Evaluation]) -> _Evaluation:
+        if len(tied) == 1:
+            return tied[0]
+        ranks = self.data.ranks
+        keys = [(self.exact_rho(ev), int(ranks[ev.project]), i) for i, ev in enumerate(tied)]
+        return tied[min(keys)[2]]
+
+    def _fund(self, ev: _Evaluation, lam: Fraction) -> None:
+        p = ev.project
+        poor, rich = ev.live[: ev.poor_count], ev.live[ev.poor_count :]
+        points = self.data.profile.points[rich, p].astype(np.float64)
+        self.budget_f[rich] = np.maximum(self.budget_f[rich] - float(lam) * points, 0.0)
+        self.budget_f[poor] = 0.0
+        self.exhausted[poor] = True
+        self.poor_round[poor] = len(self.winners)
+        self.winners.append(p)
+        self.prices.append(lam)
+
+
+def run_mes(data: MesData, voter_budget: Fraction, *, track: float = 0.0) -> MesRun:
+    """Run the Method of Equal Shares once with every voter holding ``voter_budget``.
+
+    Parameters
+    ----------
+    data : MesData
+        From :func:`prepare`.
+    voter_budget : Fraction
+        Each voter's budget (``budget / voters`` for plain MES).
+    track : float
+        If greater than 0, also compute :attr:`MesRun.stable_for`, as long as it is at least
+        ``track`` (Add1 passes its step: a smaller bound is reported as 0).
+
+    Returns
+    -------
+    MesRun
+
+    Examples
+    --------
+    Two groups: three voters want A (cost 3), one wants B (cost 3); the budget is 4, so each
+    voter holds 1. A's supporters pay 1 each; B's lone supporter cannot pay 3.
+
+    >>> from barrio.core.pb.profile import make_profile
+    >>> from barrio.core.pb.tiebreak import TieBreaking
+    >>> instance = Instance(("A", "B"), (3, 3), 4)
+    >>> profile = make_profile([{0: 1}] * 3 + [{1: 1}], 2, approval=True)
+    >>> data = prepare(instance, profile, "cost", TieBreaking().ranks(instance, profile))
+    >>> result = run_mes(data, Fraction(1))
+    >>> result.winners, result.prices
+    ((0,), (Fraction(1, 1),))
+    """
+    state = _Run(data, Fraction(voter_budget), track)
+    state.run()
+    state.settle_bounds()
+    return MesRun(
+        data,
+        state.b,
+        tuple(state.winners),
+        tuple(state.prices),
+        state.poor_round,
+        state.stable_for if state.track else 0.0,
+    )

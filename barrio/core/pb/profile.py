@@ -1,0 +1,273 @@
+"""The instance (projects, costs, budget) and the compact profile the rules work on.
+
+A compact profile stores each *distinct* ballot once, with its multiplicity, as a row of an
+integer matrix (one column per project). Every rule's cost then follows the number of distinct
+ballots and projects, never the number of voters: 90,000 voters of Łódź cast about 24,000
+distinct ballots, a Mechanical-Turk-style experiment of 200 voters maybe 150.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from barrio.core.pb.model import Money, PbElection
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """The projects on the ballot and the money to share.
+
+    Attributes
+    ----------
+    project_ids : tuple of str
+        Project ids as in the file, in file order; rules refer to projects by index into it.
+    costs : tuple of int or Fraction
+        Cost of each project, strictly positive.
+    budget : int or Fraction
+        The money to allocate, strictly positive.
+    """
+
+    project_ids: tuple[str, ...]
+    costs: tuple[Money, ...]
+    budget: Money
+
+    def __post_init__(self) -> None:
+        if len(self.project_ids) != len(self.costs):
+            raise ValueError("project_ids and costs differ in length")
+        if len(set(self.project_ids)) != len(self.project_ids):
+            raise ValueError("project ids repeat")
+        if any(cost <= 0 for cost in self.costs):
+            raise ValueError("every cost must be greater than 0")
+        if self.budget <= 0:
+            raise ValueError("the budget must be greater than 0")
+
+    @property
+    def num_projects(self) -> int:
+        """The number of projects."""
+        return len(self.project_ids)
+
+    def total_cost(self, projects: Sequence[int]) -> Money:
+        """Return the exact total cost of the projects with the given indices.
+
+        Examples
+        --------
+        >>> Instance(("a", "b"), (3, Fraction(1, 2)), 10).total_cost([0, 1])
+        Fraction(7, 2)
+        """
+        total: Money = 0
+        for index in projects:
+            total += self.costs[index]
+        return total
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Profile:
+    """Ballots merged into distinct rows with a multiplicity.
+
+    Attributes
+    ----------
+    points : numpy.ndarray of int64, shape (distinct ballots, projects)
+        Row ``i`` is one distinct ballot: 1 for an approved project (approval ballots), the
+        points given (cumulative and scoring ballots), 0 for a project not supported. An
+        all-zero row stands for the voters who supported nothing: they still count as voters
+        (they get a share of the budget under the Method of Equal Shares, as in pabutools).
+    multiplicity : numpy.ndarray of int64, shape (distinct ballots,)
+        How many voters cast each distinct ballot; every entry is at least 1.
+    approval : bool
+        ``True`` when every entry of :attr:`points` is 0 or 1 and the ballots are approval
+        ballots (or were converted to them).
+    """
+
+    points: IntArray
+    multiplicity: IntArray
+    approval: bool
+    _supporters: dict[int, IntArray] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.points.ndim != 2 or self.multiplicity.shape != (self.points.shape[0],):
+            raise ValueError("points must be (ballots, projects) and multiplicity (ballots,)")
+        if (self.multiplicity < 1).any():
+            raise ValueError("every multiplicity must be at least 1")
+        if (self.points < 0).any():
+            raise ValueError("points must not be negative")
+
+    @property
+    def num_voters(self) -> int:
+        """The number of voters (the sum of the multiplicities)."""
+        return int(self.multiplicity.sum())
+
+    @property
+    def num_ballots(self) -> int:
+        """The number of distinct ballots."""
+        return int(self.points.shape[0])
+
+    def supporters(self, project: int) -> IntArray:
+        """Return the indices of the distinct ballots that give ``project`` more than 0 points.
+
+        Computed once per project and kept: every rule asks for it many times.
+        """
+        found = self._supporters.get(project)
+        if found is None:
+            found = np.flatnonzero(self.points[:, project] > 0).astype(np.int64)
+            self._supporters[project] = found
+        return found
+
+    def votes(self) -> IntArray:
+        """Return, per project, the number of voters supporting it (more than 0 points)."""
+        return (self.multiplicity @ (self.points > 0)).astype(np.int64)
+
+    def scores(self) -> IntArray:
+        """Return, per project, the total points it received (= votes for approval ballots)."""
+        return (self.multiplicity @ self.points).astype(np.int64)
+
+
+def make_profile(
+    ballots: Sequence[dict[int, int]], num_projects: int, *, approval: bool
+) -> Profile:
+    """Build a compact profile from one ``{project index: points}`` mapping per voter.
+
+    Identical ballots are merged; the distinct ballots are kept in order of first appearance.
+
+    Parameters
+    ----------
+    ballots : sequence of dict
+        One mapping per voter; projects with 0 points may be left out.
+    num_projects : int
+        The number of projects of the instance.
+    approval : bool
+        Whether the ballots are approval ballots (all points 1).
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    ValueError
+        If a ballot names a project index out of range or gives negative points, or if
+        ``approval`` is set and a ballot gives a project other than 0 or 1 point.
+
+    Examples
+    --------
+    >>> profile = make_profile([{0: 1}, {1: 1, 0: 1}, {0: 1}], 2, approval=True)
+    >>> profile.points.tolist(), profile.multiplicity.tolist()
+    ([[1, 0], [1, 1]], [2, 1])
+    """
+    counts: dict[tuple[tuple[int, int], ...], int] = {}
+    for ballot in ballots:
+        key = tuple(sorted((p, v) for p, v in ballot.items() if v != 0))
+        counts[key] = counts.get(key, 0) + 1
+    points = np.zeros((len(counts), num_projects), dtype=np.int64)
+    for row, key in enumerate(counts):
+        for project, value in key:
+            if not 0 <= project < num_projects:
+                raise ValueError(f"project index {project} out of range")
+            if value < 0 or (approval and value != 1):
+                raise ValueError(f"invalid points {value} for project {project}")
+            points[row, project] = value
+    multiplicity = np.fromiter(counts.values(), dtype=np.int64, count=len(counts))
+    return Profile(points, multiplicity, approval)
+
+
+def instance_of(election: PbElection) -> Instance:
+    """Return the instance (ids, costs, budget) of a file that was read.
+
+    Examples
+    --------
+    >>> from barrio.core.pb.model import PbProject
+    >>> election = PbElection((), 10, "approval", (PbProject("7", 4, ()),), (), (), ())
+    >>> instance_of(election)
+    Instance(project_ids=('7',), costs=(4,), budget=10)
+    """
+    return Instance(
+        tuple(p.project_id for p in election.projects),
+        tuple(p.cost for p in election.projects),
+        election.budget,
+    )
+
+
+def profile_of(election: PbElection, *, as_approval: bool = False) -> Profile:
+    """Return the compact profile of a file that was read.
+
+    Parameters
+    ----------
+    election : PbElection
+        The file.
+    as_approval : bool, optional
+        Convert cumulative, scoring and ordinal ballots to approval ballots as pabutools users
+        do: a project given points (more than 0) or a rank counts as approved. Without it,
+        ordinal ballots are scored by position as Kraków counts them: with ``max_length`` L
+        (META; else the number of projects), the first choice gets L points, the second L-1...
+
+    Returns
+    -------
+    Profile
+
+    Raises
+    ------
+    ValueError
+        If an ordinal ballot ranks more projects than ``max_length``.
+
+    Examples
+    --------
+    >>> from barrio.core.pb.model import PbProject, PbVote
+    >>> projects = (PbProject("1", 4, ()), PbProject("2", 6, ()))
+    >>> votes = (PbVote("a", (0, 1), (2, 1), ()), PbVote("b", (1,), (3,), ()))
+    >>> election = PbElection((), 10, "cumulative", projects, (), votes, ())
+    >>> profile_of(election).points.tolist()
+    [[2, 1], [0, 3]]
+    >>> profile_of(election, as_approval=True).points.tolist()
+    [[1, 1], [0, 1]]
+    """
+    approval = as_approval or election.vote_type in ("approval", "choose-1")
+    top = 0
+    if election.vote_type == "ordinal" and not as_approval:
+        declared = election.meta_value("max_length")
+        top = int(declared) if declared and declared.isdigit() else len(election.projects)
+        longest = max((len(vote.projects) for vote in election.votes), default=0)
+        if longest > top:
+            raise ValueError(f"a ranking has {longest} projects, more than max_length {top}")
+    counts: dict[tuple[tuple[int, ...], tuple[int, ...] | None], int] = {}
+    for vote in election.votes:
+        key = (vote.projects, vote.points)
+        counts[key] = counts.get(key, 0) + 1
+    merged: dict[tuple[tuple[int, int], ...], int] = {}
+    for (projects, given), count in counts.items():
+        pairs: list[tuple[int, int]]
+        if given is None and top:
+            pairs = sorted((p, top - rank) for rank, p in enumerate(projects))
+        elif given is None:
+            pairs = sorted({(p, 1) for p in projects})
+        elif approval:
+            pairs = sorted({(p, 1) for p, v in zip(projects, given, strict=True) if v > 0})
+        else:
+            pairs = sorted((p, v) for p, v in zip(projects, given, strict=True) if v > 0)
+        merged_key = tuple(pairs)
+        merged[merged_key] = merged.get(merged_key, 0) + count
+    matrix = np.zeros((len(merged), len(election.projects)), dtype=np.int64)
+    for row, merged_key in enumerate(merged):
+        for project, value in merged_key:
+            matrix[row, project] = value
+    multiplicity = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
+    return Profile(matrix, multiplicity, approval)
+
+
+def exact_sum(values: Sequence[Money]) -> Money:
+    """Sum amounts exactly (a helper for ``sum`` that keeps ints as ints)."""
+    total: Money = 0
+    for value in values:
+        total += value
+    return total
+
+
+def as_fraction(value: Money) -> Fraction:
+    """Return ``value`` as a Fraction."""
+    return Fraction(value)

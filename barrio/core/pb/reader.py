@@ -1,0 +1,465 @@
+"""A streaming, validating reader for pabulib ``.pb`` files.
+
+The reader consumes lines one at a time (a file opened in binary mode is an iterable of lines),
+so a 100,000-voter file is never held twice in memory. It does not stop at the first problem:
+it collects every problem with its line number and raises one :class:`PbFileError` at the end.
+Ballots are validated once per distinct ``(vote, points)`` text, which is what makes reading
+large files fast: most voters repeat a ballot someone else already cast.
+
+This module does no I/O itself; the caller opens the file.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from barrio.core.pb.errors import PbFileError
+from barrio.core.pb.model import VOTE_TYPES, Money, PbElection, PbProject, PbVote, parse_money
+
+SECTIONS = ("META", "PROJECTS", "VOTES")
+REQUIRED_META: tuple[str, ...] = ("description", "country", "unit", "instance")
+REQUIRED_META += ("num_projects", "num_votes", "budget", "vote_type", "rule")
+"""The META keys pabulib's format declares obligatory (``date_begin``/``date_end`` are not)."""
+
+POINTS_TYPES = ("cumulative", "scoring")
+
+
+@dataclass(frozen=True, slots=True)
+class _Limits:
+    """The ballot constraints a file declares in META (absent ones are ``None``)."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    min_sum_cost: Money | None = None
+    max_sum_cost: Money | None = None
+    min_sum_points: int | None = None
+    max_sum_points: int | None = None
+    min_points: int | None = None
+    max_points: int | None = None
+
+
+def _decoded(lines: Iterable[bytes | str], problems: list[tuple[int, str]]) -> Iterator[str]:
+    """Yield each line as text, recording (not raising) lines that are not valid UTF-8."""
+    for number, raw in enumerate(lines, start=1):
+        if isinstance(raw, bytes):
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                problems.append((number, f"not valid UTF-8 (byte {exc.start + 1} of the line)"))
+                text = raw.decode("utf-8", errors="replace")
+        else:
+            text = raw
+        if number == 1:
+            text = text.removeprefix("\ufeff")
+        yield text
+
+
+def _parse_int(text: str) -> int:
+    value = parse_money(text)
+    if not isinstance(value, int):
+        raise ValueError(f"{text!r} is not a whole number")
+    return value
+
+
+def parse_pb(lines: Iterable[bytes | str]) -> PbElection:
+    """Read and validate a ``.pb`` file given as an iterable of lines.
+
+    Parameters
+    ----------
+    lines : iterable of bytes or str
+        The file's lines, with or without their line endings; ``bytes`` are decoded as UTF-8
+        (a byte-order mark is ignored), so an open binary file can be passed directly.
+
+    Returns
+    -------
+    PbElection
+        The validated contents.
+
+    Raises
+    ------
+    PbFileError
+        With every problem found, each as ``(line, reason)``: a missing or repeated section, a
+        missing or repeated META key, a row with the wrong number of fields, a duplicate
+        project or voter id, a cost that is not a number greater than 0, a vote naming an
+        unknown project or naming one twice, points that do not match the vote, a ballot
+        breaking the file's ``min_length``/``max_length``, ``min_sum_cost``/``max_sum_cost``,
+        ``min_sum_points``/``max_sum_points`` or ``min_points``/``max_points``, a choose-1
+        ballot with several projects, a ``num_projects``/``num_votes`` that does not match the
+        rows, and lines that are not valid UTF-8.
+
+    Examples
+    --------
+    >>> text = '''META
+    ... key;value
+    ... description;Example
+    ... country;Nowhere
+    ... unit;Town
+    ... instance;2024
+    ... num_projects;2
+    ... num_votes;2
+    ... budget;100
+    ... vote_type;approval
+    ... rule;greedy
+    ... PROJECTS
+    ... project_id;cost
+    ... 1;60
+    ... 2;50
+    ... VOTES
+    ... voter_id;vote
+    ... a;1,2
+    ... b;2'''
+    >>> election = parse_pb(text.splitlines())
+    >>> [p.project_id for p in election.projects], election.budget
+    (['1', '2'], 100)
+    >>> election.votes[0].projects
+    (0, 1)
+    >>> parse_pb(text.replace("1;60", "1;0").splitlines())
+    Traceback (most recent call last):
+    ...
+    barrio.core.pb.errors.PbFileError: line 14: cost must be greater than 0, got '0'
+    """
+    problems: list[tuple[int, str]] = []
+    reader = csv.reader(_decoded(lines, problems), delimiter=";")
+    state = _State(problems)
+    for row in reader:
+        line = reader.line_num
+        if not row or (not row[0].strip() and all(not cell.strip() for cell in row)):
+            continue
+        marker = row[0].strip().upper()
+        if marker in SECTIONS and all(not cell.strip() for cell in row[1:]):
+            state.enter(marker, line)
+            continue
+        state.row(row, line)
+        if state.section == "VOTES" and state.header is not None:
+            found = state.read_votes(reader)
+            if found:
+                state.enter(found, reader.line_num)
+    state.finish(reader.line_num)
+    if problems:
+        problems.sort(key=lambda problem: problem[0])
+        raise PbFileError(problems)
+    return state.election()
+
+
+class _State:
+    """The reader's progress through the file: the current section and what was read so far."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        self.problems = problems
+        self.section: str | None = None
+        self.section_lines: dict[str, int] = {}
+        self.header: tuple[str, ...] | None = None
+        self.meta: list[tuple[str, str]] = []
+        self.meta_lines: dict[str, int] = {}
+        self.budget: Money = 0
+        self.vote_type = "approval"
+        self.limits = _Limits()
+        self.projects: list[PbProject] = []
+        self.project_header: tuple[str, ...] = ()
+        self.project_index: dict[str, int] = {}
+        self.votes: list[PbVote] = []
+        self.vote_header: tuple[str, ...] = ()
+        self.voter_ids: set[str] = set()
+        self.warnings: list[tuple[int, str]] = []
+        self.voter_column = self.vote_column = self.points_column = -1
+        self.extra_columns: list[int] = []
+        self.ballot_cache: dict[tuple[str, str | None], tuple[tuple[int, ...], _Ballot]] = {}
+
+    def problem(self, line: int, reason: str) -> None:
+        self.problems.append((line, reason))
+
+    def enter(self, section: str, line: int) -> None:
+        if section in self.section_lines:
+            self.problem(line, f"section {section} appears twice")
+        expected = SECTIONS[len(self.section_lines)] if len(self.section_lines) < 3 else None
+        if expected is not None and section != expected and section not in self.section_lines:
+            self.problem(line, f"section {section} found where {expected} was expected")
+        if self.section == "META":
+            self._close_meta()
+        self.section_lines.setdefault(section, line)
+        self.section = section
+        self.header = None
+
+    def row(self, row: list[str], line: int) -> None:
+        if self.section is None:
+            self.problem(line, "content before the META section")
+            return
+        cells = [cell.strip() for cell in row]
+        if self.header is None:
+            self._set_header(tuple(cells), line)
+            return
+        if len(cells) != len(self.header):
+            self.problem(
+                line, f"{len(cells)} fields where the {self.section} header has {len(self.header)}"
+            )
+            return
+        if self.section == "VOTES" and min(self.voter_column, self.vote_column) < 0:
+            return  # the header problem is reported once, not once per voter
+        if self.section == "META":
+            self._meta_row(cells, line)
+        elif self.section == "PROJECTS":
+            self._project_row(cells, line)
+        else:
+            self._vote_row(cells, line)
+
+    def _set_header(self, header: tuple[str, ...], line: int) -> None:
+        self.header = header
+        required = {
+            "META": ("key", "value"),
+            "PROJECTS": ("project_id", "cost"),
+            "VOTES": ("voter_id", "vote") + (("points",) if self.vote_type in POINTS_TYPES else ()),
+        }[self.section or "META"]
+        for column in required:
+            if column not in header:
+                self.problem(line, f"the {self.section} header lacks the column {column!r}")
+        if len(set(header)) != len(header):
+            self.problem(line, f"the {self.section} header repeats a column")
+        if self.section == "PROJECTS":
+            self.project_header = header
+        elif self.section == "VOTES":
+            self.vote_header = header
+            columns = {name: i for i, name in enumerate(header)}
+            self.voter_column = columns.get("voter_id", -1)
+            self.vote_column = columns.get("vote", -1)
+            self.points_column = columns.get("points", -1)
+            if self.vote_type not in POINTS_TYPES:
+                # pabutools ignores a points column on approval and ordinal ballots; so do we,
+                # but the column is kept with the other extra columns for writing back.
+                self.points_column = -1
+            special = {self.voter_column, self.vote_column, self.points_column}
+            self.extra_columns = [i for i in range(len(header)) if i not in special]
+
+    def _meta_row(self, cells: list[str], line: int) -> None:
+        key, value = cells[0], cells[1]
+        if key in self.meta_lines:
+            self.problem(line, f"META key {key!r} appears twice")
+            return
+        self.meta_lines[key] = line
+        self.meta.append((key, value))
+
+    def _close_meta(self) -> None:
+        values = dict(self.meta)
+        meta_line = self.section_lines.get("META", 0)
+        for key in REQUIRED_META:
+            if key not in values:
+                self.problem(meta_line, f"META lacks the required key {key!r}")
+        if "budget" in values:
+            line = self.meta_lines["budget"]
+            try:
+                self.budget = parse_money(values["budget"])
+            except ValueError as exc:
+                self.problem(line, f"budget: {exc}")
+            else:
+                if self.budget <= 0:
+                    self.problem(line, f"budget must be greater than 0, got {values['budget']!r}")
+        if "vote_type" in values:
+            if values["vote_type"] in VOTE_TYPES:
+                self.vote_type = values["vote_type"]
+            else:
+                self.problem(
+                    self.meta_lines["vote_type"],
+                    f"vote_type {values['vote_type']!r} is not one of {', '.join(VOTE_TYPES)}",
+                )
+        limits: dict[str, Money] = {}
+        for key in _Limits.__slots__:
+            if key in values:
+                try:
+                    is_cost = "cost" in key
+                    limits[key] = (parse_money if is_cost else _parse_int)(values[key])
+                except ValueError as exc:
+                    self.problem(self.meta_lines[key], f"{key}: {exc}")
+        self.limits = _Limits(**limits)  # type: ignore[arg-type]
+        for key in ("num_projects", "num_votes"):
+            if key in values:
+                try:
+                    _parse_int(values[key])
+                except ValueError as exc:
+                    self.problem(self.meta_lines[key], f"{key}: {exc}")
+
+    def _project_row(self, cells: list[str], line: int) -> None:
+        fields = tuple(zip(self.project_header, cells, strict=True))
+        values = dict(fields)
+        project_id = values.get("project_id", "")
+        if not project_id:
+            self.problem(line, "empty project_id")
+            return
+        if project_id in self.project_index:
+            self.problem(line, f"project {project_id!r} appears twice")
+            return
+        raw_cost = values.get("cost", "")
+        cost: Money = 0
+        try:
+            cost = parse_money(raw_cost)
+        except ValueError as exc:
+            self.problem(line, f"cost: {exc}")
+        else:
+            if cost <= 0:
+                self.problem(line, f"cost must be greater than 0, got {raw_cost!r}")
+        # A project with a bad cost is still registered, so that votes for it are not also
+        # reported as naming an unknown project (the file is rejected anyway).
+        self.project_index[project_id] = len(self.projects)
+        self.projects.append(PbProject(project_id, cost, fields))
+
+    def read_votes(self, reader: Any) -> str | None:
+        """Read vote rows until the end of the file or a section marker, which is returned.
+
+        The hot loop of the reader (one iteration per voter), kept in one function with its
+        names bound locally: column positions are found once per file and a ballot text is
+        validated once, however many voters cast it.
+        """
+        width = len(self.vote_header)
+        voter_column, vote_column = self.voter_column, self.vote_column
+        points_column, extra_columns = self.points_column, self.extra_columns
+        voter_ids, cache, votes = self.voter_ids, self.ballot_cache, self.votes
+        check = self._check_ballot
+        for row in reader:
+            if len(row) != width:
+                if not row or all(not cell.strip() for cell in row):
+                    continue
+                marker = str(row[0]).strip().upper()
+                if marker in SECTIONS and all(not cell.strip() for cell in row[1:]):
+                    return marker
+                self.row(row, reader.line_num)
+                continue
+            voter_id = row[voter_column].strip()
+            if not voter_id or voter_id in voter_ids:
+                self.problem(
+                    reader.line_num,
+                    f"voter {voter_id!r} appears twice" if voter_id else "empty voter_id",
+                )
+            voter_ids.add(voter_id)
+            key = (row[vote_column], None if points_column < 0 else row[points_column])
+            cached = cache.get(key)
+            if cached is None:
+                cached = check(key[0].strip(), None if key[1] is None else key[1].strip())
+                cache[key] = cached
+            projects, ballot = cached
+            if ballot.reasons or ballot.warnings:
+                self.problems.extend((reader.line_num, reason) for reason in ballot.reasons)
+                self.warnings.extend((reader.line_num, reason) for reason in ballot.warnings)
+            extra = tuple([row[i].strip() for i in extra_columns]) if extra_columns else ()
+            votes.append(PbVote(voter_id, projects, ballot.points, extra))
+        return None
+
+    def _vote_row(self, cells: list[str], line: int) -> None:
+        """Read the first vote row (the others go through :meth:`read_votes`)."""
+        if not cells[self.voter_column]:
+            self.problem(line, "empty voter_id")
+        elif cells[self.voter_column] in self.voter_ids:
+            self.problem(line, f"voter {cells[self.voter_column]!r} appears twice")
+        self.voter_ids.add(cells[self.voter_column])
+        points = None if self.points_column < 0 else cells[self.points_column]
+        key = (cells[self.vote_column], points)
+        cached = self.ballot_cache.get(key)
+        if cached is None:
+            cached = self._check_ballot(*key)
+            self.ballot_cache[key] = cached
+        projects, ballot = cached
+        self.problems.extend((line, reason) for reason in ballot.reasons)
+        self.warnings.extend((line, reason) for reason in ballot.warnings)
+        extra = tuple(cells[i] for i in self.extra_columns)
+        self.votes.append(PbVote(cells[self.voter_column], projects, ballot.points, extra))
+
+    def _check_ballot(self, vote: str, points_text: str | None) -> tuple[tuple[int, ...], _Ballot]:
+        """Validate one distinct ballot text; the result is cached for every voter casting it."""
+        reasons: list[str] = []
+        warnings: list[str] = []
+        names = [name.strip() for name in vote.split(",")] if vote.strip() else []
+        indices: list[int] = []
+        for name in names:
+            index = self.project_index.get(name)
+            if not name:
+                reasons.append("the vote has an empty project id")
+            elif index is None:
+                reasons.append(f"the vote names unknown project {name!r}")
+            elif index in indices:
+                if self.vote_type in POINTS_TYPES:
+                    reasons.append(f"the vote names project {name!r} twice")
+                else:
+                    warnings.append(f"the vote names project {name!r} twice; counted once")
+            else:
+                indices.append(index)
+        points: tuple[int, ...] | None = None
+        if self.vote_type in POINTS_TYPES:
+            raw = [p.strip() for p in points_text.split(",")] if points_text else []
+            try:
+                parsed = tuple(_parse_int(p) for p in raw)
+            except ValueError as exc:
+                reasons.append(f"points: {exc}")
+                parsed = ()
+            if len(raw) != len(names):
+                reasons.append(f"{len(raw)} points for {len(names)} projects in the vote")
+            elif any(p < 0 for p in parsed):
+                reasons.append("points must not be negative")
+            points = parsed if len(parsed) == len(indices) and not reasons else None
+        reasons.extend(self._check_limits(indices, points))
+        return tuple(indices), _Ballot(tuple(reasons), tuple(warnings), points)
+
+    def _check_limits(self, indices: list[int], points: tuple[int, ...] | None) -> list[str]:
+        limits, reasons = self.limits, []
+        length = len(indices)
+        if limits.min_length is not None and length < limits.min_length:
+            reasons.append(f"the vote names {length} projects, fewer than min_length")
+        if limits.max_length is not None and length > limits.max_length:
+            reasons.append(f"the vote names {length} projects, more than max_length")
+        if self.vote_type == "choose-1" and length > 1:
+            reasons.append(f"a choose-1 vote names {length} projects")
+        if limits.min_sum_cost is not None or limits.max_sum_cost is not None:
+            cost: Money = sum((self.projects[i].cost for i in indices), start=Fraction(0))
+            if limits.min_sum_cost is not None and cost < limits.min_sum_cost:
+                reasons.append(f"the vote costs {cost}, less than min_sum_cost")
+            if limits.max_sum_cost is not None and cost > limits.max_sum_cost:
+                reasons.append(f"the vote costs {cost}, more than max_sum_cost")
+        if points is not None:
+            total = sum(points)
+            if limits.min_sum_points is not None and total < limits.min_sum_points:
+                reasons.append(f"the vote gives {total} points, fewer than min_sum_points")
+            if limits.max_sum_points is not None and total > limits.max_sum_points:
+                reasons.append(f"the vote gives {total} points, more than max_sum_points")
+            if limits.min_points is not None and any(p < limits.min_points for p in points):
+                reasons.append("the vote gives a project fewer points than min_points")
+            if limits.max_points is not None and any(p > limits.max_points for p in points):
+                reasons.append("the vote gives a project more points than max_points")
+        return reasons
+
+    def finish(self, last_line: int) -> None:
+        if self.section == "META":
+            self._close_meta()
+        for section in SECTIONS:
+            if section not in self.section_lines:
+                self.problem(last_line, f"the file has no {section} section")
+        values = dict(self.meta)
+        for key, found in (("num_projects", len(self.projects)), ("num_votes", len(self.votes))):
+            try:
+                declared = _parse_int(values[key]) if key in values else None
+            except ValueError:
+                continue  # already reported when META closed
+            if declared is not None and declared != found:
+                self.problem(
+                    self.meta_lines[key], f"{key} is {declared} but the file has {found} rows"
+                )
+
+    def election(self) -> PbElection:
+        return PbElection(
+            meta=tuple(self.meta),
+            budget=self.budget,
+            vote_type=self.vote_type,
+            projects=tuple(self.projects),
+            project_header=self.project_header,
+            votes=tuple(self.votes),
+            vote_header=self.vote_header,
+            warnings=tuple(self.warnings),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Ballot:
+    """What validating one distinct ballot text found: its problems and its parsed points."""
+
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+    points: tuple[int, ...] | None

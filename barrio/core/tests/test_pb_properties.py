@@ -1,0 +1,158 @@
+"""Hypothesis properties of the rules on random small elections.
+
+Also checks our MES + Add1 (which skips budget steps it proves cannot change anything)
+against a step-by-step Add1, and our rules against live pabutools on random elections.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from barrio.core.pb import RULES, Instance, Profile, TieBreaking, decide, make_profile
+from barrio.core.pb.equal_shares import MesParams, add1
+from barrio.core.pb.mes import prepare, run_mes
+
+SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@st.composite
+def elections(draw: st.DrawFn, approval: bool = True) -> tuple[Instance, list[dict[int, int]]]:
+    """A random election: up to 7 projects, up to 14 voters, small integer costs."""
+    count = draw(st.integers(1, 7))
+    costs = tuple(draw(st.lists(st.integers(1, 30), min_size=count, max_size=count)))
+    budget = draw(st.integers(1, 80))
+    top = 1 if approval else 4
+    ballot = st.dictionaries(st.integers(0, count - 1), st.integers(1, top), max_size=count)
+    ballots = draw(st.lists(ballot, min_size=1, max_size=14))
+    instance = Instance(tuple(f"p{i}" for i in range(count)), costs, budget)
+    return instance, ballots
+
+
+def unmerged(ballots: list[dict[int, int]], count: int, approval: bool) -> Profile:
+    """One row per voter, identical ballots not merged."""
+    points = np.zeros((len(ballots), count), dtype=np.int64)
+    for row, ballot in enumerate(ballots):
+        for project, value in ballot.items():
+            points[row, project] = value
+    return Profile(points, np.ones(len(ballots), dtype=np.int64), approval)
+
+
+@SETTINGS
+@given(elections(), st.sampled_from(RULES))
+def test_never_over_budget(election: tuple[Instance, list[dict[int, int]]], rule: str) -> None:
+    """No rule ever spends more than the budget."""
+    instance, ballots = election
+    profile = make_profile(ballots, instance.num_projects, approval=True)
+    outcome = decide(rule, instance, profile, threshold=1)
+    assert outcome.total_cost == instance.total_cost(outcome.selected) <= instance.budget
+    assert len(set(outcome.selected)) == len(outcome.selected)
+
+
+@SETTINGS
+@given(elections(), st.sampled_from(RULES), st.randoms(use_true_random=False))
+def test_voter_order_and_merging_do_not_matter(
+    election: tuple[Instance, list[dict[int, int]]], rule: str, rng: object
+) -> None:
+    """Shuffling voters, or not merging identical ballots, gives the same outcome."""
+    instance, ballots = election
+    reference = decide(
+        rule, instance, make_profile(ballots, instance.num_projects, approval=True), threshold=1
+    )
+    shuffled = list(ballots)
+    rng.shuffle(shuffled)  # type: ignore[attr-defined]
+    again = decide(
+        rule, instance, make_profile(shuffled, instance.num_projects, approval=True), threshold=1
+    )
+    flat = decide(rule, instance, unmerged(ballots, instance.num_projects, True), threshold=1)
+    assert reference.selected == again.selected == flat.selected
+
+
+@SETTINGS
+@given(elections())
+def test_greedy_is_exhaustive(election: tuple[Instance, list[dict[int, int]]]) -> None:
+    """After greedy with skipping, no unfunded project fits what is left."""
+    instance, ballots = election
+    outcome = decide(
+        "greedy", instance, make_profile(ballots, instance.num_projects, approval=True)
+    )
+    left = instance.budget - outcome.total_cost
+    unfunded = set(range(instance.num_projects)) - set(outcome.selected)
+    assert all(instance.costs[p] > left for p in unfunded)
+
+
+@SETTINGS
+@given(elections(approval=False), st.booleans(), st.fractions(0, 5))
+def test_mes_price_system_is_valid(
+    election: tuple[Instance, list[dict[int, int]]], approval: bool, extra: Fraction
+) -> None:
+    """MES comes with a valid price system.
+
+    No voter pays more than their budget; every funded project is paid in full by its
+    supporters, each paying the same price per unit of satisfaction unless they gave all they
+    had; and no unfunded project's supporters still hold enough money to pay for it.
+    """
+    instance, ballots = election
+    if approval:
+        ballots = [dict.fromkeys(ballot, 1) for ballot in ballots]
+    profile = make_profile(ballots, instance.num_projects, approval=approval)
+    sat = "cost" if approval else "cardinality"
+    data = prepare(instance, profile, sat, TieBreaking().ranks(instance, profile))
+    budget = Fraction(instance.budget) / profile.num_voters + extra
+    run = run_mes(data, budget)
+    table = run.payments()
+    mult = profile.multiplicity.tolist()
+    for row in table:
+        assert sum(row, Fraction(0)) <= budget
+        assert all(paid >= 0 for paid in row)
+    for r, (p, price) in enumerate(zip(run.winners, run.prices, strict=True)):
+        paid = sum((mult[i] * table[i][r] for i in range(len(table))), Fraction(0))
+        assert paid == instance.costs[p]
+        for i, row in enumerate(table):
+            points = int(profile.points[i, p])
+            if points == 0:
+                assert row[r] == 0
+            elif row[r] != price * points:
+                # Only a voter who could not afford the full share pays less: all they had.
+                assert row[r] < price * points
+                assert sum(row[: r + 1], Fraction(0)) == budget
+    left = run.budgets_after()
+    for p in set(data.candidates) - set(run.winners):
+        supporters = profile.supporters(p).tolist()
+        assert sum((mult[i] * left[i] for i in supporters), Fraction(0)) < instance.costs[p]
+
+
+@SETTINGS
+@given(elections(), st.sampled_from(["exhaustive", "overspend"]))
+def test_add1_skipping_matches_step_by_step(
+    election: tuple[Instance, list[dict[int, int]]], stop: str
+) -> None:
+    """Add1 with proven skips gives exactly what raising the budget one unit at a time gives."""
+    instance, ballots = election
+    profile = make_profile(ballots, instance.num_projects, approval=True)
+    data = prepare(instance, profile, "cost", TieBreaking().ranks(instance, profile))
+    fast = add1(data, MesParams(add1=True, stop=stop))  # type: ignore[arg-type]
+    budget = Fraction(instance.budget) / profile.num_voters
+    candidates = set(data.candidates)
+    if stop == "overspend" and instance.total_cost(data.candidates) <= instance.budget:
+        assert fast.winners == run_mes(data, budget).winners
+        return
+    previous = run_mes(data, budget)
+    while True:
+        current = run_mes(data, budget)
+        if instance.total_cost(current.winners) > instance.budget:
+            expected = previous
+            break
+        left = instance.budget - instance.total_cost(current.winners)
+        if stop == "exhaustive" and not any(
+            instance.costs[p] <= left for p in candidates - set(current.winners)
+        ):
+            expected = current
+            break
+        previous = current
+        budget += 1
+    assert fast.winners == expected.winners
+    assert fast.voter_budget == expected.voter_budget

@@ -1,0 +1,175 @@
+"""Record pabutools' outcomes on the pabulib files, for the oracle test to compare against.
+
+Running pabutools live on every file and rule would take hours (its MES + Add1 reruns the
+rule once per currency unit of per-voter budget), far beyond the test suite's time budget.
+This script runs it once, with a time cap per file and rule, and writes the selected project
+ids to ``barrio/core/tests/data/pabutools_reference.json``. Pairs that hit the cap are
+recorded as such (and listed in ``docs/allocation.md``).
+
+Usage (from the repository root; it is slow, run it in the background)::
+
+    nice python bench/record_pb_reference.py [--cap SECONDS] [--only SUBSTRING]
+
+Non-approval ballots are converted to approval ballots as pabutools users do (a project with
+points or a rank counts as approved); profiles are merged into multiprofiles, which changes
+pabutools' speed but not its outcomes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "pabulib"
+OUTPUT = ROOT / "barrio" / "core" / "tests" / "data" / "pabutools_reference.json"
+RULES = ("greedy", "mes", "mes-add1", "mes-add1-greedy", "phragmen")
+
+
+def _approval_profile(instance: Any, profile: Any) -> Any:
+    from pabutools.election import ApprovalBallot, ApprovalProfile
+
+    if isinstance(profile, ApprovalProfile):
+        return profile
+    ballots = []
+    for ballot in profile:
+        # Cardinal and cumulative ballots map projects to points; ordinal ballots are ordered
+        # dicts mapping each ranked project to None.
+        ballots.append(
+            ApprovalBallot([p for p, points in ballot.items() if points is None or points > 0])
+        )
+    return ApprovalProfile(ballots, instance=instance)
+
+
+def _run_rule(rule: str, instance: Any, profile: Any, add1: Any = None) -> Any:
+    from pabutools.election import Cost_Sat
+    from pabutools.rules import (
+        completion_by_rule_combination,
+        greedy_utilitarian_welfare,
+        method_of_equal_shares,
+        sequential_phragmen,
+    )
+
+    if rule == "greedy":
+        outcome = greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat)
+    elif rule == "mes":
+        outcome = method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
+    elif rule == "mes-add1":
+        outcome = method_of_equal_shares(
+            instance, profile, sat_class=Cost_Sat, voter_budget_increment=1
+        )
+    elif rule == "mes-add1-greedy" and add1 is not None:
+        # completion_by_rule_combination's second step, on the MES + Add1 outcome computed
+        # just before (running it again would double the slowest part for nothing).
+        if instance.is_exhaustive(add1):
+            outcome = add1
+        else:
+            outcome = greedy_utilitarian_welfare(
+                instance, profile, sat_class=Cost_Sat, initial_budget_allocation=add1
+            )
+    elif rule == "mes-add1-greedy":
+        outcome = completion_by_rule_combination(
+            instance,
+            profile,
+            [method_of_equal_shares, greedy_utilitarian_welfare],
+            [{"sat_class": Cost_Sat, "voter_budget_increment": 1}, {"sat_class": Cost_Sat}],
+        )
+    elif rule == "phragmen":
+        outcome = sequential_phragmen(instance, profile)
+    else:
+        raise ValueError(rule)
+    return outcome
+
+
+def _timeout(signum: int, frame: object) -> None:
+    raise TimeoutError
+
+
+def worker(path: str, cap: float) -> None:
+    """Run every rule on one file and print one JSON object (run in a child process)."""
+    from pabutools.election import parse_pabulib
+
+    started = time.perf_counter()
+    instance, profile = parse_pabulib(path)
+    parse_seconds = time.perf_counter() - started
+    profile = _approval_profile(instance, profile).as_multiprofile()
+    results: dict[str, Any] = {"parse_seconds": round(parse_seconds, 3)}
+    signal.signal(signal.SIGALRM, _timeout)
+    add1 = None
+    for rule in RULES:
+        signal.setitimer(signal.ITIMER_REAL, cap)
+        started = time.perf_counter()
+        try:
+            outcome = _run_rule(rule, instance, profile, add1)
+            if rule == "mes-add1":
+                add1 = outcome
+            selected = sorted(project.name for project in outcome)
+        except TimeoutError:
+            results[rule] = {"timeout": cap}
+            continue
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        seconds = time.perf_counter() - started
+        if rule == "mes-add1-greedy":
+            seconds += results["mes-add1"].get("seconds", 0)
+        results[rule] = {"selected": selected, "seconds": round(seconds, 3)}
+    print(json.dumps(results))
+
+
+def _write(recorded: dict[str, Any]) -> None:
+    """Write the record with one line per file, so that a re-recording diffs readably."""
+    head = {key: value for key, value in recorded.items() if key != "files"}
+    lines = [json.dumps(head, sort_keys=True)[:-1] + ', "files": {']
+    entries = sorted(recorded["files"].items())
+    for i, (name, result) in enumerate(entries):
+        comma = "," if i < len(entries) - 1 else ""
+        lines.append(f" {json.dumps(name)}: {json.dumps(result, sort_keys=True)}{comma}")
+    lines.append("}}")
+    OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cap", type=float, default=120.0, help="seconds per file and rule")
+    parser.add_argument("--only", default="", help="only files whose name contains this")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.cap)
+        return
+    from importlib.metadata import version
+
+    import pabutools  # noqa: F401 - fail early if the reference is missing
+
+    recorded = json.loads(OUTPUT.read_text(encoding="utf-8")) if OUTPUT.exists() else {}
+    recorded["pabutools_version"] = version("pabutools")
+    recorded["cap_seconds"] = args.cap
+    recorded["conversion"] = "non-approval ballots as approval (points > 0 or ranked)"
+    files = recorded.setdefault("files", {})
+    paths = sorted(DATA.glob("*.pb"), key=lambda p: p.stat().st_size)
+    for path in paths:
+        if args.only not in path.name or "error" not in files.get(path.name, {"error": 1}):
+            continue
+        started = time.perf_counter()
+        child = subprocess.run(
+            [sys.executable, __file__, "--worker", str(path), "--cap", str(args.cap)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if child.returncode != 0:
+            files[path.name] = {"error": child.stderr.strip().splitlines()[-1:]}
+        else:
+            files[path.name] = json.loads(child.stdout)
+        _write(recorded)
+        print(f"{path.name}: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
