@@ -34,9 +34,11 @@ def test_placeholders_survive_translation(language):
 
     placeholder = re.compile(r"%\(\w+\)s")
     for entry in catalogue(language).translated_entries():
-        assert sorted(placeholder.findall(entry.msgstr)) == sorted(
-            placeholder.findall(entry.msgid)
-        ), entry.msgid
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for translation in translations:
+            assert sorted(placeholder.findall(translation)) == sorted(
+                placeholder.findall(entry.msgid)
+            ), entry.msgid
 
 
 def test_every_string_of_the_code_is_in_the_catalogues(tmp_path):

@@ -73,3 +73,16 @@ def audit_personal_data_read(
         )
     LogEntry.objects.bulk_create(entries)
     return len(entries)
+
+
+def describe_changes(entry: LogEntry) -> str:
+    """Say in one line what a change entry changed (field: old → new; or items added)."""
+    parts = []
+    for field, values in (entry.changes_dict or {}).items():
+        if isinstance(values, dict):  # a many-to-many change
+            objects = ", ".join(str(o) for o in values.get("objects", []))
+            parts.append(f"{field}: {values.get('operation', '')} {objects}".strip())
+        else:
+            old, new = [*values, "", ""][:2]
+            parts.append(f"{field}: {old} → {new}")
+    return "; ".join(parts)

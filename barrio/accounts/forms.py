@@ -79,7 +79,7 @@ class InviteForm(forms.Form):
         help_text=_("Leave empty for the whole programme."),
     )
     expires_on = forms.DateField(
-        label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
@@ -92,7 +92,7 @@ class ExpiryForm(forms.Form):
     """A new end date for a role."""
 
     expires_on = forms.DateField(
-        label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
 
 

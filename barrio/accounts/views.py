@@ -26,7 +26,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from barrio.accounts import selectors, services
-from barrio.accounts.audit import Channel, audit_personal_data_read
+from barrio.accounts.audit import Channel, audit_personal_data_read, describe_changes
 from barrio.accounts.context_processors import SESSION_KEY
 from barrio.accounts.forms import (
     AuditExportForm,
@@ -399,6 +399,8 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         )
         return _audit_csv(programme, entries)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.described = describe_changes(entry)
     return render(
         request,
         "accounts/audit_log.html",
@@ -432,7 +434,7 @@ def _audit_csv(programme: Programme, entries: Any) -> HttpResponse:
                 entry.object_pk,
                 data.get("channel", ""),
                 data.get("reason", ""),
-                entry.changes_str if entry.changes else "",
+                describe_changes(entry),
             ]
         )
     return response

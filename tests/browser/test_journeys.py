@@ -43,8 +43,12 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
     page.get_by_label("Senha").fill("barrio-demo-admin")
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_load_state()
+    # An administrator reads personal data: the second factor is set up first.
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading == "Configurar a verificação em duas etapas"
     assert page.get_by_text("admin@barrio.demo").is_visible()
     assert page.get_by_role("button", name="Sair").is_visible()
+    assert serious_violations(page) == []
 
 
 def test_visitor_uses_the_skip_link_with_the_keyboard(live_server, page):
