@@ -168,24 +168,24 @@ def test_lima_callao_slice_fisher_jenks_equals_mapclassify(
 
 
 def test_peru_districts_quantiles_and_sampled_natural_breaks(shared_territories: Path) -> None:
-    """1,893 districts: quintiles hold a fifth each; sampled breaks fit as well as exact."""
+    """Peru's districts: quintiles hold a fifth each; sampled breaks fit as well as exact."""
     idh = _idh(shared_territories / "peru_distritos" / "ubigeo_distrito_indicadores.csv")
     q = classify(idh, "quantiles", 5)
     present = int((~np.isnan(idh)).sum())
     assert sum(q.counts) == present
     assert max(q.counts) - min(q.counts) <= 2
-    sampled = classify(idh, "fisher_jenks", 5, fisher_jenks_max_sample=200)
-    yp = idh[~np.isnan(idh)]
+    # Exact Fisher-Jenks on all 1,893 takes seconds in pure Python: every third district.
+    yp = idh[~np.isnan(idh)][::3]
+    sampled = classify(yp, "fisher_jenks", 5, fisher_jenks_max_sample=100)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         exact = mapclassify.FisherJenks(yp, k=5)
 
-    # The sampled breaks explain nearly as much variance as the exact optimum (GVF).
     def gvf(classes: np.ndarray) -> float:
         within = sum(
             ((yp[classes == i] - yp[classes == i].mean()) ** 2).sum() for i in np.unique(classes)
         )
         return float(1 - within / ((yp - yp.mean()) ** 2).sum())
 
-    # 200 sampled values polished on all 1,834 come within 0.001 of the exact optimum.
-    assert gvf(exact.yb) >= gvf(sampled.class_of[~np.isnan(idh)]) >= gvf(exact.yb) - 0.001
+    # 100 sampled values polished on all ~630 come within 0.001 of the exact optimum's fit.
+    assert gvf(exact.yb) >= gvf(sampled.class_of) >= gvf(exact.yb) - 0.001
