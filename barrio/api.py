@@ -30,7 +30,8 @@ class TokenAuth(HttpBearer):
     """``Authorization: Bearer barrio_…``: a personal API token of a machine client."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(plain=token)
+        writes = request.method not in {"GET", "HEAD", "OPTIONS"}
+        user = api_token_authenticate(plain=token, writes=writes)
         if user is None:
             return None
         request.user = user

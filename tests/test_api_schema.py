@@ -30,7 +30,7 @@ def _keep_the_test_connection():
 @pytest.fixture
 def token(db):
     user = get_user_model().objects.create_user(username="fuzz@example.org", password="x-pass-1")
-    return api_token_create(actor=user, name="fuzz", days=5)[1]
+    return api_token_create(actor=user, name="fuzz", days=5, scope="write")[1]
 
 
 @pytest.mark.django_db

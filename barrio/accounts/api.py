@@ -10,7 +10,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from barrio.accounts import selectors, services
 from barrio.accounts.audit import Channel, audit_personal_data_read
-from barrio.accounts.models import Role
+from barrio.accounts.models import ApiToken, Role
 from barrio.accounts.services import TOKEN_MAX_DAYS, UNIT_OUTSIDE_PROGRAMME
 from barrio.errors import FieldError, NotFound, ValidationFailed
 
@@ -49,12 +49,14 @@ class MeOut(Schema):
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     days: int = Field(90, ge=1, le=TOKEN_MAX_DAYS)
+    scope: ApiToken.Scope = ApiToken.Scope.READ
 
 
 class TokenOut(Schema):
     id: int
     name: str
     prefix: str
+    scope: str
     created_at: dt.datetime
     expires_at: dt.datetime
     revoked_at: dt.datetime | None
@@ -282,6 +284,7 @@ def token_create(request: HttpRequest, payload: TokenIn) -> Status[TokenCreatedO
         actor=request.user,
         name=payload.name,
         days=payload.days,
+        scope=payload.scope,
         second_factor=second_factor_given(request),
     )
     out = TokenOut.from_orm(token).model_dump()

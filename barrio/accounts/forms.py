@@ -9,7 +9,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from barrio.accounts.models import Role
+from barrio.accounts.models import ApiToken, Role
 
 
 class SignInForm(AuthenticationForm):
@@ -62,6 +62,9 @@ class TokenForm(forms.Form):
 
     name = forms.CharField(label=_("Token name"), max_length=100)
     days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=366, initial=90)
+    scope = forms.ChoiceField(
+        label=_("May"), choices=ApiToken.Scope.choices, initial=ApiToken.Scope.READ
+    )
 
 
 class InviteForm(forms.Form):

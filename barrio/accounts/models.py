@@ -97,7 +97,13 @@ class ApiToken(models.Model):
 
     The token is shown once, when created: ``barrio_<prefix>_<secret>``. The prefix lets a
     person recognise it in a list; the SHA-256 digest of the whole token finds it on use.
+    Its scope says whether it may only read (GET) or also change data; either way it acts
+    with its owner's roles, never more.
     """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read only")
+        WRITE = "write", _("Read and write")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,6 +113,7 @@ class ApiToken(models.Model):
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=12, unique=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices, default=Scope.READ)
     digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField(_("expires at"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)

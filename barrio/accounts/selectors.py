@@ -156,3 +156,19 @@ def programmes_where_user_may(user: User | AnonymousUser, action: Action) -> Que
 def grant_list_for_self(*, user: User | AnonymousUser) -> list[RoleGrant]:
     """Return the user's own roles in force, with their programme and unit."""
     return active_grants(user)
+
+
+def organisation_get_for_user(
+    *, user: User | AnonymousUser, organisation_id: int
+) -> tuple[Organisation, QuerySet[Programme]]:
+    """Return an organisation and the programmes of it that ``user`` may see.
+
+    An organisation that takes part in no programme the user may see is NotFound.
+    """
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound()
+    programmes = programme_list_for_user(user).filter(organisations=organisation)
+    if not programmes.exists() and not (user.is_authenticated and user.is_superuser):
+        raise NotFound()
+    return organisation, programmes

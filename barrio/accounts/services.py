@@ -46,7 +46,12 @@ def token_digest(token: str) -> str:
 
 @transaction.atomic
 def api_token_create(
-    *, actor: User | AnonymousUser, name: str, days: int, second_factor: bool = False
+    *,
+    actor: User | AnonymousUser,
+    name: str,
+    days: int,
+    scope: str = ApiToken.Scope.READ,
+    second_factor: bool = False,
 ) -> tuple[ApiToken, str]:
     """Create a personal API token for ``actor`` valid for ``days`` days.
 
@@ -68,6 +73,8 @@ def api_token_create(
     name = name.strip()
     if not name:
         errors.append(FieldError(("body", "name"), _("Give the token a name.")))
+    if scope not in ApiToken.Scope.values:
+        errors.append(FieldError(("body", "scope"), _("A token reads only, or reads and writes.")))
     if not 1 <= days <= TOKEN_MAX_DAYS:
         errors.append(
             FieldError(
@@ -85,6 +92,7 @@ def api_token_create(
         prefix=prefix,
         digest=token_digest(plain),
         expires_at=timezone.now() + dt.timedelta(days=days),
+        scope=scope,
         second_factor=second_factor,
     )
     return token, plain
@@ -107,11 +115,13 @@ def api_token_revoke(*, actor: User | AnonymousUser, token_id: int) -> ApiToken:
     return token
 
 
-def api_token_authenticate(*, plain: str) -> User | None:
+def api_token_authenticate(*, plain: str, writes: bool) -> User | None:
     """Return the active user a token belongs to, or ``None`` for any unusable token.
 
     An unknown, revoked or expired token, or the token of an inactive user, gives ``None``;
-    the caller answers 401 without saying which, so tokens cannot be probed.
+    the caller answers 401 without saying which, so tokens cannot be probed. A read-only
+    token used for a request that ``writes`` raises :class:`PermissionDenied`
+    (``token_read_only``).
     """
     if not plain.startswith(TOKEN_PREFIX):
         return None
@@ -120,6 +130,10 @@ def api_token_authenticate(*, plain: str) -> User | None:
         return None
     if not token.second_factor and needs_second_factor(token.user):
         return None
+    if writes and token.scope != ApiToken.Scope.WRITE:
+        raise PermissionDenied(
+            _("This token may only read; create a token that may write."), code="token_read_only"
+        )
     now = timezone.now()
     # Writing on every request would serialise SQLite; once a minute is precise enough.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):

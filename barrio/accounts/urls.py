@@ -22,6 +22,11 @@ urlpatterns = [
     path("programme/", views.programme_switch, name="programme_switch"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
     path("programmes/<slug:slug>/units/", views.programme_units, name="units"),
+    path(
+        "organisations/<int:organisation_id>/",
+        views.organisation_detail,
+        name="organisation",
+    ),
     path("programmes/<slug:slug>/roles/", views.role_list, name="roles"),
     path(
         "programmes/<slug:slug>/roles/<int:grant_id>/revoke/", views.role_revoke, name="role_revoke"

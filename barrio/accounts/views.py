@@ -193,6 +193,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 name=form.cleaned_data["name"],
                 days=form.cleaned_data["days"],
+                scope=form.cleaned_data["scope"],
                 second_factor=request.user.is_verified(),  # type: ignore[union-attr]
             )
         except BarrioError as error:
@@ -246,6 +247,21 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "may_view_audit": scope(request.user, Action.AUDIT_VIEW, programme).everywhere,
     }
     return render(request, "accounts/programme_detail.html", context)
+
+
+def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """An organisation: what kind it is and the programmes it takes part in."""
+    try:
+        organisation, programmes = selectors.organisation_get_for_user(
+            user=request.user, organisation_id=organisation_id
+        )
+    except NotFound as error:
+        raise Http404 from error
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {"organisation": organisation, "organisation_programmes": programmes},
+    )
 
 
 def programme_units(request: HttpRequest, slug: str) -> HttpResponse:

@@ -26,7 +26,7 @@ def assert_shape(response, status: int, code: str) -> dict:
 @pytest.fixture
 def token():
     user = get_user_model().objects.create_user(username="ana@example.org", password="x-pass-1")
-    return api_token_create(actor=user, name="t", days=5)[1]
+    return api_token_create(actor=user, name="t", days=5, scope="write")[1]
 
 
 def test_not_found_programme():

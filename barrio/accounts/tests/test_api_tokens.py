@@ -91,7 +91,7 @@ def test_nobody_revokes_someone_elses_token(ana):
 
 def test_token_endpoints_round_trip(ana):
     """Create through the API with a token, list, revoke; the secret is shown only once."""
-    _token, plain = api_token_create(actor=ana, name="bootstrap", days=1)
+    _token, plain = api_token_create(actor=ana, name="bootstrap", days=1, scope="write")
     client = Client()
     created = client.post(
         "/api/v1/me/tokens", {"name": "Script", "days": 10}, "application/json", **bearer(plain)
@@ -106,3 +106,15 @@ def test_token_endpoints_round_trip(ana):
     assert revoked.status_code == 200
     assert revoked.json()["is_active"] is False
     assert client.get("/api/v1/me", **bearer(body["token"])).status_code == 401
+
+
+def test_read_only_token_cannot_write(ana):
+    """A token's scope limits it: a read-only token reads, and gets 403 when it writes."""
+    _token, plain = api_token_create(actor=ana, name="lector", days=5)
+    assert Client().get("/api/v1/me/tokens", **bearer(plain)).status_code == 200
+    response = Client().post(
+        "/api/v1/me/tokens", {"name": "x"}, "application/json", **bearer(plain)
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "token_read_only"
+    assert ApiToken.objects.count() == 1

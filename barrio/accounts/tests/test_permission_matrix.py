@@ -20,7 +20,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from barrio.accounts.models import ApiToken, Role
-from barrio.accounts.services import api_token_create
+from barrio.accounts.services import api_token_create, organisation_create
 from barrio.accounts.tests.factories import build_world, grant, make_user
 from barrio.jobs.models import Job
 
@@ -44,6 +44,7 @@ class Ctx:
     token_id: int
     job_id: str
     unit_id: int
+    organisation_id: int
 
 
 def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
@@ -101,6 +102,9 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     ],
     "accounts:programme": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/"))],
     "accounts:units": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/units/"))],
+    "accounts:organisation": [
+        (EVERY_ROLE, page("get", "/accounts/organisations/{organisation_id}/"))
+    ],
     "accounts:roles": [
         (ROLE_READERS, page("get", "/accounts/programmes/{slug}/roles/")),
         (
@@ -231,6 +235,9 @@ def test_permission_matrix():
     owner = Actor("job owner", signed_in_client(owner_user), None, False, owner=True)
     actors.append(owner)
     job = Job.objects.create(kind="t", title="t", created_by=owner_user)
+    organisation = organisation_create(
+        name="Municipalidad de Lima", kind="municipality", country="PE", programmes=[world.lima]
+    )
     failures = []
     checked = 0
     for name, rows in MATRIX.items():
@@ -250,7 +257,9 @@ def test_permission_matrix():
                         second_factor=True,
                     )
                     token_id = token.pk
-                ctx = Ctx("lima", target.pk, token_id, str(job.pk), world.miraflores.pk)
+                ctx = Ctx(
+                    "lima", target.pk, token_id, str(job.pk), world.miraflores.pk, organisation.pk
+                )
                 response = call(actor.client, ctx)
                 checked += 1
                 want = expected(who, actor)

@@ -108,3 +108,25 @@ def test_api_docs_are_served_from_our_static_files():
     assert "/static/ninja/swagger-ui-bundle.js" in body
     for url in ASSET.findall(body):
         assert url.startswith(("/", "#")), url
+
+
+def test_server_error_page_is_translated(rf):
+    """The 500 page renders on its own (no context processors) in the visitor's language."""
+    from django.utils import translation
+    from django.views.defaults import server_error
+
+    with translation.override("pt"):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Algo deu errado" in response.content.decode()
+
+
+def test_forbidden_page_is_translated(demo):
+    """A role without the right gets the translated 403 page."""
+    client = Client()
+    client.post(
+        "/accounts/sign-in/", {"username": "comite@barrio.demo", "password": "barrio-demo-2026"}
+    )
+    response = client.get("/accounts/programmes/demo-cdmx/audit/", HTTP_ACCEPT_LANGUAGE="es")
+    assert response.status_code == 403
+    assert "Sin permiso" in response.content.decode()
