@@ -226,6 +226,41 @@ def _rank_order(eligible: list[TargetingUnit], rule: TargetingRule) -> list[Targ
     return [by_code[i] for i in order.tolist()]
 
 
+def _minimums(
+    ranked: list[TargetingUnit], quotas: Mapping[str, Quota], rule: TargetingRule
+) -> list[TargetingUnit]:
+    """The best-ranked ``at_least`` units of each quota's group (step 4 of the algorithm).
+
+    Raises ``ValueError`` naming the group when a minimum has too few eligible units, or
+    when the minimums together exceed the count limit or the budget (step 3).
+    """
+    by_group: dict[str, list[TargetingUnit]] = {}
+    for u in ranked:
+        by_group.setdefault(u.group or "", []).append(u)
+    pick: list[TargetingUnit] = []
+    for g, quota in sorted(quotas.items()):
+        members = by_group.get(g, [])
+        if quota.at_least > len(members):
+            raise ValueError(
+                f"infeasible quota for group {g!r}: at least {quota.at_least} but only "
+                f"{len(members)} eligible units"
+            )
+        pick.extend(members[: quota.at_least])
+    if rule.max_units is not None and len(pick) > rule.max_units:
+        raise ValueError(
+            f"infeasible quotas: the minimums add up to {len(pick)} units, more than "
+            f"the limit of {rule.max_units}"
+        )
+    cost = sum(int(u.cost_cents) for u in pick)
+    if rule.budget_cents is not None and cost > rule.budget_cents:
+        groups = sorted({u.group or "" for u in pick})
+        raise ValueError(
+            f"infeasible quotas: the minimums of groups {groups} cost {cost} cents, more than "
+            f"the budget of {rule.budget_cents}"
+        )
+    return pick
+
+
 def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> TargetingRun:
     """Select units by eligibility, rank, quotas and a count or budget limit.
 
@@ -280,31 +315,8 @@ def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> Target
     rank = {u.code: i + 1 for i, u in enumerate(ranked)}
     n_eligible = len(ranked)
 
-    by_group: dict[str, list[TargetingUnit]] = {}
-    for u in ranked:
-        by_group.setdefault(u.group or "", []).append(u)
-    minimum_pick: list[TargetingUnit] = []
-    for g, quota in sorted(quotas.items()):
-        members = by_group.get(g, [])
-        if quota.at_least > len(members):
-            raise ValueError(
-                f"infeasible quota for group {g!r}: at least {quota.at_least} but only "
-                f"{len(members)} eligible units"
-            )
-        minimum_pick.extend(members[: quota.at_least])
-    if rule.max_units is not None and len(minimum_pick) > rule.max_units:
-        raise ValueError(
-            f"infeasible quotas: the minimums add up to {len(minimum_pick)} units, more than "
-            f"the limit of {rule.max_units}"
-        )
+    minimum_pick = _minimums(ranked, quotas, rule)
     cost = sum(int(u.cost_cents) for u in minimum_pick)
-    if rule.budget_cents is not None and cost > rule.budget_cents:
-        groups = sorted({u.group or "" for u in minimum_pick})
-        raise ValueError(
-            f"infeasible quotas: the minimums of groups {groups} cost {cost} cents, more than "
-            f"the budget of {rule.budget_cents}"
-        )
-
     chosen = {u.code: "minimum_quota" for u in minimum_pick}
     count_in = {g: sum(1 for u in minimum_pick if (u.group or "") == g) for g in quotas}
     # One parameters mapping shared by every unit past the count limit (read-only by contract).
