@@ -60,6 +60,9 @@ _KIND_PHRASES: dict[str, str | None] = {
     "UHAB": "UH",
     "U H": "UH",
     "UH": "UH",
+    # Lima's "pueblos jóvenes" and "asentamientos humanos" (AA.HH.) are not Mexico's pueblos.
+    "PUEBLO JOVEN": "PJ",
+    "PJ": "PJ",
     "PUEBLO": "PUEBLO",
     "PBLO": "PUEBLO",
     "BARRIO": "BARRIO",
@@ -72,8 +75,12 @@ _KIND_PHRASES: dict[str, str | None] = {
     "RNCDA": "RANCHERIA",
     "RCNDA": "RANCHERIA",
     "ASENTAMIENTO HUMANO": "AAHH",
+    "AA HH": "AAHH",
     "AAHH": "AAHH",
+    "URBANIZACION": "URBANIZACION",
+    "URB": "URBANIZACION",
     "POBLACION": "POBLACION",
+    "POB": "POBLACION",
     "PARAJE": "PARAJE",
     "PREDIO": "PREDIO",
     # "Colonia" is the generic kind in Mexico City: it distinguishes nothing.

@@ -38,6 +38,10 @@ SLICES = Path(__file__).resolve().parent / "data" / "territories"
         ("Lomas de la Era", "LOMAS LA ERA"),
         ("Ocho de Agosto", "8 de Agosto"),
         ("Culhuacán C.T.M. Sección IX-A", "CULHUACAN CTM 9 A"),
+        ("AA.HH. Villa El Salvador", "Asentamiento Humano Villa el Salvador"),
+        ("P.J. San Martín de Porres", "Pueblo Joven San Martin de Porres"),
+        ("Urb. Los Ficus", "Urbanización Los Ficus"),
+        ("Pob. La Legua", "Población La Legua"),
     ],
 )
 def test_equivalent_spellings_normalise_alike(a: str, b: str) -> None:
