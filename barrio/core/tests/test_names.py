@@ -241,3 +241,51 @@ def test_pp2018_joins_to_2022_colonias(shared_territories: Path) -> None:
             pairs.append((float(r["pob_2010"]), pop22.get((p["alcaldia"], p["colonia"]), math.nan)))
     arr = np.log1p(np.array([p for p in pairs if not math.isnan(p[1])]))
     assert np.corrcoef(arr[:, 0], arr[:, 1])[0, 1] > 0.8
+
+
+def test_santiago_comunas_match_their_own_codes(shared_territories: Path) -> None:
+    """The 52 comunas of the indicator table (upper case, no accents) find their polygons.
+
+    Ground truth: both files carry Chile's CUT code, so every match can be checked.
+    """
+    base = shared_territories / "chile_rm_comunas"
+    geo = json.loads((base / "rm_comunas_indicadores.geojson").read_text("utf-8"))
+    cands = [
+        Candidate(f["properties"]["cut_comuna"], "13", f["properties"]["comuna"])
+        for f in geo["features"]
+    ]
+    with (base / "rm_comunas_ips2019_pobreza2013_censo2017.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    report = match_names([("13", r["comuna"]) for r in rows], cands)
+    assert [m.code for m in report.matches] == [r["cut_comuna"] for r in rows]
+    assert report.counts()["exact"] >= 40
+
+
+def test_peru_districts_match_their_own_ubigeo(shared_territories: Path) -> None:
+    """1,893 ubigeo rows against 1,834 district polygons, by name within the province.
+
+    Ground truth is the ubigeo: the certain stages never pick a wrong district, and the
+    unmatched rows are (all but a few) districts created after the polygons were drawn.
+    """
+    base = shared_territories / "peru_distritos"
+    geo = json.loads((base / "peru_distritos_simple.geojson").read_text("utf-8"))
+    cands = [
+        Candidate(p["IDDIST"], p["IDPROV"], p["NOMBDIST"])
+        for p in (f["properties"] for f in geo["features"])
+    ]
+    with (base / "ubigeo_distrito_indicadores.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    report = match_names([(r["inei"][:4], r["distrito"]) for r in rows], cands)
+    wrong = [
+        m for m, r in zip(report.matches, rows, strict=True) if m.code not in (None, r["inei"])
+    ]
+    assert all(m.kind == "fuzzy" for m in wrong)
+    assert len(wrong) <= 1
+    drawn = {c.code for c in cands}
+    missed = [
+        r["inei"]
+        for m, r in zip(report.matches, rows, strict=True)
+        if m.kind == "unmatched" and r["inei"] in drawn
+    ]
+    assert len(missed) <= 3
+    assert sum(m.code == r["inei"] for m, r in zip(report.matches, rows, strict=True)) >= 1830
