@@ -103,6 +103,10 @@ def worker(path: str, cap: float) -> None:
     signal.signal(signal.SIGALRM, _timeout)
     add1 = None
     for rule in RULES:
+        if rule == "mes-add1-greedy" and "timeout" in results.get("mes-add1", {}):
+            # The completion needs the Add1 outcome first, which did not finish in time.
+            results[rule] = {"timeout": cap}
+            continue
         signal.setitimer(signal.ITIMER_REAL, cap)
         started = time.perf_counter()
         try:
@@ -122,7 +126,7 @@ def worker(path: str, cap: float) -> None:
     print(json.dumps(results))
 
 
-def _write(recorded: dict[str, Any]) -> None:
+def _write(recorded: dict[str, Any], output: Path) -> None:
     """Write the record with one line per file, so that a re-recording diffs readably."""
     head = {key: value for key, value in recorded.items() if key != "files"}
     lines = [json.dumps(head, sort_keys=True)[:-1] + ', "files": {']
@@ -131,13 +135,15 @@ def _write(recorded: dict[str, Any]) -> None:
         comma = "," if i < len(entries) - 1 else ""
         lines.append(f" {json.dumps(name)}: {json.dumps(result, sort_keys=True)}{comma}")
     lines.append("}}")
-    OUTPUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    output.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cap", type=float, default=120.0, help="seconds per file and rule")
     parser.add_argument("--only", default="", help="only files whose name contains this")
+    parser.add_argument("--largest-first", action="store_true", help="start with big files")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the record")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -147,12 +153,13 @@ def main() -> None:
 
     import pabutools  # noqa: F401 - fail early if the reference is missing
 
-    recorded = json.loads(OUTPUT.read_text(encoding="utf-8")) if OUTPUT.exists() else {}
+    output: Path = args.output
+    recorded = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
     recorded["pabutools_version"] = version("pabutools")
     recorded["cap_seconds"] = args.cap
     recorded["conversion"] = "non-approval ballots as approval (points > 0 or ranked)"
     files = recorded.setdefault("files", {})
-    paths = sorted(DATA.glob("*.pb"), key=lambda p: p.stat().st_size)
+    paths = sorted(DATA.glob("*.pb"), key=lambda p: p.stat().st_size, reverse=args.largest_first)
     for path in paths:
         if args.only not in path.name or "error" not in files.get(path.name, {"error": 1}):
             continue
@@ -167,7 +174,7 @@ def main() -> None:
             files[path.name] = {"error": child.stderr.strip().splitlines()[-1:]}
         else:
             files[path.name] = json.loads(child.stdout)
-        _write(recorded)
+        _write(recorded, output)
         print(f"{path.name}: {time.perf_counter() - started:.1f} s", flush=True)
 
 

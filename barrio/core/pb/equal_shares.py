@@ -104,8 +104,10 @@ def add1(data: MesData, params: MesParams) -> MesRun:
         return run_mes(data, voter_budget)
     previous: MesRun | None = None
     previous_budget = voter_budget
+    tracked: MesRun | None = None
     while True:
-        current = run_mes(data, voter_budget, track=float(step))
+        current = run_mes(data, voter_budget, track=float(step), previous=tracked)
+        tracked = current
         if instance.total_cost(current.winners) > instance.budget:
             if previous is None:
                 raise AssertionError("MES overspent at budget / voters")

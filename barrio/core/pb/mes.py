@@ -71,6 +71,10 @@ class MesData:
     weights_f: FloatArray
     mult_f: FloatArray
     supporters: tuple[IntArray, ...]
+    pair_ballot: IntArray  # every (ballot, project) with points > 0, as parallel arrays
+    pair_project: IntArray
+    pair_weight: FloatArray  # the project's weight times the points
+    pair_mult: FloatArray
 
 
 def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
@@ -88,6 +92,8 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         raise ValueError("the profile and the instance have different numbers of projects")
     weights = tuple(c if sat == "cost" else 1 for c in instance.costs)
     supporters = tuple(profile.supporters(p) for p in range(instance.num_projects))
+    pair_ballot, pair_project = np.nonzero(profile.points)
+    weights_f = np.array([float(w) for w in weights], dtype=np.float64)
     return MesData(
         instance=instance,
         profile=profile,
@@ -95,9 +101,13 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         candidates=tuple(p for p in range(instance.num_projects) if len(supporters[p]) > 0),
         ranks=ranks,
         costs_f=np.array([float(c) for c in instance.costs], dtype=np.float64),
-        weights_f=np.array([float(w) for w in weights], dtype=np.float64),
+        weights_f=weights_f,
         mult_f=profile.multiplicity.astype(np.float64),
         supporters=supporters,
+        pair_ballot=pair_ballot.astype(np.int64),
+        pair_project=pair_project.astype(np.int64),
+        pair_weight=weights_f[pair_project] * profile.points[pair_ballot, pair_project],
+        pair_mult=profile.multiplicity[pair_ballot].astype(np.float64),
     )
 
 
@@ -120,14 +130,27 @@ class MesRun:
         The per-voter budget may grow by any amount strictly less than this (``inf``: any
         amount) without changing any decision of this run; only computed when asked
         (otherwise 0).
+    round_bounds : tuple of float
+        After each round, the same bound for the rounds so far: a run at a budget larger by
+        less than ``round_bounds[r]`` funds the same first ``r + 1`` winners (Add1 replays
+        them instead of searching again).
+    removed : tuple of (int, int)
+        ``(project, round)`` for each project found unaffordable, and in which round.
     """
 
     data: MesData
     voter_budget: Fraction
     winners: tuple[int, ...]
-    prices: tuple[Fraction, ...]
     poor_round: IntArray
     stable_for: float
+    round_bounds: tuple[float, ...]
+    removed: tuple[tuple[int, int], ...]
+    state: _Run
+
+    @property
+    def prices(self) -> tuple[Fraction, ...]:
+        """The exact price of each winner (computed on first use: Add1 rarely needs them)."""
+        return tuple(self.state.price(r) for r in range(len(self.winners)))
 
     def budgets_after(self) -> list[Fraction]:
         """Return each distinct ballot's exact remaining budget at the end of the run."""
@@ -194,26 +217,59 @@ class _Run:
         self.exhausted = np.zeros(count, dtype=bool)
         self.poor_round = np.full(count, -1, dtype=np.int64)
         self.winners: list[int] = []
-        self.prices: list[Fraction] = []
+        # Exact prices are computed only when needed (a close call, a tie, or the caller asks
+        # for them); ``denominators`` keeps what computing them later takes.
+        self.prices: list[Fraction | None] = []
+        self.denominators: list[int] = []
         self.stable_for = math.inf
         # Growth bounds (see the module documentation): per distinct ballot, how fast its
         # budget can grow with ``b`` at most.
         self.beta = np.ones(count) if self.track else np.zeros(0)
-        self.pending: list[tuple[float, FloatArray, FloatArray, list[int]]] = []
+        self.round_bounds: list[float] = []
+        self.removed: list[tuple[int, int]] = []
 
     # -- exact quantities -------------------------------------------------------------------
 
-    def exact_money(self, voters: IntArray) -> Fraction:
-        """Exact total budget of ``voters`` (none of them exhausted)."""
+    def exact_money(self, voters: IntArray, rounds: int | None = None) -> Fraction:
+        """Exact total budget of ``voters`` (none exhausted) before round ``rounds``.
+
+        ``rounds`` defaults to the current round.
+        """
         profile = self.data.profile
+        rounds = len(self.winners) if rounds is None else rounds
         weights = profile.multiplicity[voters]
         money = self.b * int(weights.sum())
-        if self.winners and len(voters):
-            counts = weights @ profile.points[np.ix_(voters, np.asarray(self.winners))]
-            for n, lam in zip(counts.tolist(), self.prices, strict=True):
+        if rounds and len(voters):
+            funded = np.asarray(self.winners[:rounds], dtype=np.int64)
+            counts = weights @ profile.points[np.ix_(voters, funded)]
+            for q, n in enumerate(counts.tolist()):
                 if n:
-                    money -= lam * n
+                    money -= self.price(q) * n
         return money
+
+    def price(self, r: int) -> Fraction:
+        """The exact payment per point of the winner of round ``r``."""
+        found = self.prices[r]
+        if found is None:
+            poor = np.flatnonzero(self.poor_round == r)
+            cost = self.data.instance.costs[self.winners[r]]
+            found = (cost - self.exact_money(poor, r)) / self.denominators[r]
+            self.prices[r] = found
+        return found
+
+    def settle(self, ev: _Evaluation) -> None:
+        """Make sure ``ev``'s split into full and partial payers is exact.
+
+        Only supporters whose float budget is within the tolerance of the float price can be
+        misclassified; if there is none, nothing exact needs computing.
+        """
+        if ev.exact is not None:
+            return
+        points = self.data.profile.points[ev.live, ev.project]
+        gap = self.budget_f[ev.live] - ev.lam_f * points
+        scale = self.budget_f[ev.live] + ev.lam_f * points
+        if bool((np.abs(gap) <= TOLERANCE * scale).any()):
+            self.exact_price(ev)
 
     def exact_budget(self, voter: int) -> Fraction:
         money = self.exact_money(np.array([voter], dtype=np.int64))
@@ -274,6 +330,7 @@ class _Run:
         cost_f = data.costs_f[p]
         if len(live) == 0:
             self._bound_unaffordable(p, 0.0)
+            self.removed.append((p, len(self.winners)))
             return None
         ppoints = data.profile.points[live, p].astype(np.float64)
         budgets = self.budget_f[live]
@@ -283,6 +340,7 @@ class _Run:
             money_f < cost_f * (1 - TOLERANCE) or self.exact_money(live) < data.instance.costs[p]
         ):
             self._bound_unaffordable(p, money_f)
+            self.removed.append((p, len(self.winners)))
             return None
         per_point = budgets / ppoints if not data.profile.approval else budgets
         lowest = float(cost_f / (mult @ ppoints))
@@ -323,29 +381,37 @@ class _Run:
             cost = float(self.data.costs_f[p])
             self._bound(cost - money, cost + money, growth)
 
-    def _bound_losers(
-        self, rho_w: float, budgets_now: FloatArray, beta: FloatArray, losers: list[int]
-    ) -> None:
-        """Bound how far ``b`` may grow before a loser beats a round's winner.
+    def _bound_losers(self, rho_w: float, losers: list[int]) -> None:
+        """Bound how far ``b`` may grow before a loser beats this round's winner.
 
-        ``budgets_now`` and ``beta`` are the budgets and growth bounds of that round, the
-        winner's price per satisfaction is ``rho_w``.
+        The winner's price per satisfaction is ``rho_w``. All losers are done at once over
+        the (ballot, project) pairs: the money each loser's supporters could give at that
+        price, and the growth bound of those among them who could give more.
         """
+        if not losers:
+            return
         data = self.data
-        for p in losers:
-            if not self.track:
-                return
-            supporters = data.supporters[p]
-            budgets = budgets_now[supporters]  # 0 for exhausted voters
-            # The money p's supporters could give at the winner's price per satisfaction, and
-            # who among them could give more if their budget grew.
-            cap = rho_w * data.weights_f[p] * data.profile.points[supporters, p]
-            short = budgets < cap
-            mult = data.mult_f[supporters]
-            money = float(mult @ np.minimum(budgets, cap))
-            growth = float(mult[short] @ beta[supporters[short]])
-            cost = float(data.costs_f[p])
-            self._bound(cost - money, cost + money, growth)
+        budgets = self.budget_f[data.pair_ballot]  # 0 for exhausted voters
+        cap = rho_w * data.pair_weight
+        short = budgets < cap
+        count = data.instance.num_projects
+        money = np.bincount(
+            data.pair_project, weights=data.pair_mult * np.minimum(budgets, cap), minlength=count
+        )
+        growth = np.bincount(
+            data.pair_project,
+            weights=data.pair_mult * self.beta[data.pair_ballot] * short,
+            minlength=count,
+        )
+        chosen = np.asarray(losers, dtype=np.int64)
+        cost, money, growth = data.costs_f[chosen], money[chosen], growth[chosen]
+        room = np.maximum(0.0, cost - money - TOLERANCE * (cost + money))
+        moving = growth > 0
+        if moving.any():
+            bound = float(np.min(room[moving] / (growth[moving] * (1 + TOLERANCE))))
+            self.stable_for = min(self.stable_for, bound)
+            if self.stable_for < self.track_until:
+                self.track = False
 
     def _bound_tie(self, ev: _Evaluation) -> None:
         """Bound ``b`` for a project that lost a round on tie-breaking alone.
@@ -371,13 +437,21 @@ class _Run:
 
     # -- the rounds -------------------------------------------------------------------------
 
-    def run(self) -> None:
+    def run(self, previous: MesRun | None = None, grown_by: float = 0.0) -> None:
+        """Fund projects round by round until none is affordable.
+
+        With ``previous`` (a tracked run at a budget smaller by ``grown_by``), the leading
+        rounds that ``previous.round_bounds`` proves unchanged are replayed: their winners
+        are priced and funded without searching among the other projects.
+        """
         data = self.data
         stale: dict[int, float] = {}
         for p in data.candidates:
             voters = data.supporters[p]
             total = float(data.mult_f[voters] @ data.profile.points[voters, p])
             stale[p] = data.costs_f[p] / total / data.weights_f[p]
+        if previous is not None:
+            self._replay(previous, grown_by, stale)
         while stale:
             best_f = math.inf
             evaluated: list[_Evaluation] = []
@@ -395,28 +469,48 @@ class _Run:
                 return
             tied = [ev for ev in evaluated if ev.rho_f <= best_f * (1 + 2 * TOLERANCE)]
             winner = self._choose(tied)
-            lam = self.exact_price(winner)
+            self.settle(winner)
             del stale[winner.project]
             if self.track:
                 for ev in tied:
                     if ev is not winner and self.exact_rho(ev) == self.exact_rho(winner):
                         self._bound_tie(ev)
+                self._bound_losers(winner.rho_f, sorted(stale, key=stale.__getitem__))
             if self.track:
-                # The losers' bounds are computed after the run, last rounds first: those are
-                # usually the tightest, and once the bound is below one step the others need
-                # not be computed at all.
-                losers = sorted(stale, key=stale.__getitem__)
-                self.pending.append((winner.rho_f, self.budget_f.copy(), self.beta.copy(), losers))
                 self._grow(winner)
-            self._fund(winner, lam)
+            self._fund(winner)
+            self.round_bounds.append(self.stable_for)
+
+    def _replay(self, previous: MesRun, grown_by: float, stale: dict[int, float]) -> None:
+        """Fund again the leading winners of ``previous`` that its bounds prove unchanged."""
+        removed_in: dict[int, list[int]] = {}
+        for p, r in previous.removed:
+            removed_in.setdefault(r, []).append(p)
+        for r, p in enumerate(previous.winners):
+            if previous.round_bounds[r] <= grown_by:
+                return
+            for gone in removed_in.get(r, ()):
+                stale.pop(gone, None)
+                self.removed.append((gone, r))
+            ev = self.evaluate(p)
+            if ev is None:
+                raise AssertionError("a replayed winner became unaffordable")
+            self.settle(ev)
+            del stale[p]
+            # What the previous run proved for its first r + 1 rounds still holds, less the
+            # budget already added.
+            self.stable_for = min(self.stable_for, previous.round_bounds[r] - grown_by)
+            if self.stable_for < self.track_until:
+                self.track = False
+            if self.track:
+                self._grow(ev)
+            self._fund(ev)
+            self.round_bounds.append(self.stable_for)
 
     def settle_bounds(self) -> None:
-        """Apply the losers' bounds recorded during the run (see :meth:`run`)."""
-        for rho_w, budgets, beta, losers in reversed(self.pending):
-            if not self.track:
-                break
-            self._bound_losers(rho_w, budgets, beta, losers)
-        self.pending.clear()
+        """Report no bound once it fell below one step (see :func:`run_mes`)."""
+        if self.stable_for < self.track_until:
+            self.stable_for = 0.0
 
     def _choose(self, tied: list[_Evaluation]) -> _Evaluation:
         if len(tied) == 1:
@@ -425,19 +519,27 @@ class _Run:
         keys = [(self.exact_rho(ev), int(ranks[ev.project]), i) for i, ev in enumerate(tied)]
         return tied[min(keys)[2]]
 
-    def _fund(self, ev: _Evaluation, lam: Fraction) -> None:
+    def _fund(self, ev: _Evaluation) -> None:
         p = ev.project
         poor, rich = ev.live[: ev.poor_count], ev.live[ev.poor_count :]
-        points = self.data.profile.points[rich, p].astype(np.float64)
-        self.budget_f[rich] = np.maximum(self.budget_f[rich] - float(lam) * points, 0.0)
+        points = self.data.profile.points[rich, p]
+        lam_f = ev.lam_f if ev.exact is None else float(ev.exact)
+        self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f * points, 0.0)
         self.budget_f[poor] = 0.0
         self.exhausted[poor] = True
         self.poor_round[poor] = len(self.winners)
         self.winners.append(p)
-        self.prices.append(lam)
+        self.prices.append(ev.exact)
+        self.denominators.append(int(self.data.profile.multiplicity[rich] @ points))
 
 
-def run_mes(data: MesData, voter_budget: Fraction, *, track: float = 0.0) -> MesRun:
+def run_mes(
+    data: MesData,
+    voter_budget: Fraction,
+    *,
+    track: float = 0.0,
+    previous: MesRun | None = None,
+) -> MesRun:
     """Run the Method of Equal Shares once with every voter holding ``voter_budget``.
 
     Parameters
@@ -449,6 +551,9 @@ def run_mes(data: MesData, voter_budget: Fraction, *, track: float = 0.0) -> Mes
     track : float
         If greater than 0, also compute :attr:`MesRun.stable_for`, as long as it is at least
         ``track`` (Add1 passes its step: a smaller bound is reported as 0).
+    previous : MesRun, optional
+        A tracked run at a smaller budget: the rounds it proves unchanged are replayed
+        rather than searched again (same result, less work).
 
     Returns
     -------
@@ -469,13 +574,18 @@ def run_mes(data: MesData, voter_budget: Fraction, *, track: float = 0.0) -> Mes
     ((0,), (Fraction(1, 1),))
     """
     state = _Run(data, Fraction(voter_budget), track)
-    state.run()
+    if previous is not None and previous.voter_budget >= state.b:
+        raise ValueError("a replayed run must have a smaller voter budget")
+    grown_by = 0.0 if previous is None else float(state.b - previous.voter_budget)
+    state.run(previous, grown_by)
     state.settle_bounds()
     return MesRun(
         data,
         state.b,
         tuple(state.winners),
-        tuple(state.prices),
         state.poor_round,
         state.stable_for if state.track else 0.0,
+        tuple(state.round_bounds),
+        tuple(state.removed),
+        state,
     )

@@ -89,6 +89,7 @@ class Profile:
     points: IntArray
     multiplicity: IntArray
     approval: bool
+    # Per project, the supporting ballots; keys -1 and -2 hold votes() and scores().
     _supporters: dict[int, IntArray] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -122,11 +123,28 @@ class Profile:
 
     def votes(self) -> IntArray:
         """Return, per project, the number of voters supporting it (more than 0 points)."""
-        return (self.multiplicity @ (self.points > 0)).astype(np.int64)
+        found = self._supporters.get(-1)
+        if found is None:
+            rows, columns = np.nonzero(self.points)
+            # bincount over the nonzero entries: an integer matrix product is slow in numpy.
+            found = np.bincount(
+                columns, weights=self.multiplicity[rows], minlength=self.points.shape[1]
+            ).astype(np.int64)
+            found.flags.writeable = False
+            self._supporters[-1] = found  # cached: computed once per profile
+        return found
 
     def scores(self) -> IntArray:
         """Return, per project, the total points it received (= votes for approval ballots)."""
-        return (self.multiplicity @ self.points).astype(np.int64)
+        found = self._supporters.get(-2)
+        if found is None:
+            rows, columns = np.nonzero(self.points)
+            weights = self.multiplicity[rows] * self.points[rows, columns]
+            found = np.bincount(columns, weights=weights, minlength=self.points.shape[1])
+            found = found.astype(np.int64)
+            found.flags.writeable = False
+            self._supporters[-2] = found
+        return found
 
 
 def make_profile(

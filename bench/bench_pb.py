@@ -1,0 +1,177 @@
+"""Benchmark the allocation engine against pabutools on the pabulib files.
+
+For each file it prints: projects, voters, distinct ballots, our parse and decide times, the
+same for pabutools (run in a child process, capped at ``--limit`` seconds and shown as
+"> limit" when it hits it), the ratio of the totals, and whether both selected the same
+projects. The rule is MES + Add1 + greedy completion unless ``--rule`` says otherwise.
+
+Run from the repository root::
+
+    python bench/bench_pb.py --quick          # eight representative files, a few minutes
+    python bench/bench_pb.py                  # all 238 files (long: pabutools is slow)
+    python bench/bench_pb.py --only Lodz --limit 300
+
+Non-approval ballots are converted to approval ballots for both engines, as pabutools users
+do. pabutools gets a multiprofile (identical ballots merged), its fastest form.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT.parent / "shared" / "data" / "pabulib"
+sys.path.insert(0, str(ROOT))
+
+QUICK = (
+    "Netherlands_Assen_2024.pb",
+    "Poland_Swiecie_2023.pb",
+    "Poland_Wieliczka_2023_Green_Budget.pb",
+    "Netherlands_Amsterdam_621.pb",
+    "Poland_Gdansk_2020.pb",
+    "Poland_Katowice_2023.pb",
+    "Poland_Lodz_2022.pb",
+    "Poland_Krakow_2024.pb",
+)
+
+
+def _timeout(signum: int, frame: object) -> None:
+    raise TimeoutError
+
+
+def reference_worker(path: str, rule: str, limit: float) -> None:
+    """Time pabutools on one file (in a child process) and print one JSON object."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pabutools.election import parse_pabulib
+    from record_pb_reference import _approval_profile, _run_rule
+
+    signal.signal(signal.SIGALRM, _timeout)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    result: dict[str, Any] = {}
+    started = time.perf_counter()
+    try:
+        instance, profile = parse_pabulib(path)
+        result["parse"] = time.perf_counter() - started
+        profile = _approval_profile(instance, profile).as_multiprofile()
+        started = time.perf_counter()
+        outcome = _run_rule(rule, instance, profile)
+        result["decide"] = time.perf_counter() - started
+        result["selected"] = sorted(project.name for project in outcome)
+    except TimeoutError:
+        result["timeout"] = True
+    print(json.dumps(result))
+
+
+def ours(path: Path, rule: str) -> dict[str, Any]:
+    from barrio.core.pb import decide, instance_of, parse_pb, profile_of
+
+    started = time.perf_counter()
+    with path.open("rb") as handle:
+        election = parse_pb(handle)
+    instance, profile = instance_of(election), profile_of(election, as_approval=True)
+    parsed = time.perf_counter()
+    outcome = decide(rule, instance, profile)
+    done = time.perf_counter()
+    return {
+        "projects": instance.num_projects,
+        "voters": profile.num_voters,
+        "distinct": profile.num_ballots,
+        "parse": parsed - started,
+        "decide": done - parsed,
+        "selected": sorted(outcome.selected_ids()),
+    }
+
+
+def reference(path: Path, rule: str, limit: float) -> dict[str, Any]:
+    child = subprocess.run(
+        [sys.executable, __file__, "--worker", str(path), "--rule", rule, "--limit", str(limit)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if child.returncode != 0:
+        return {"error": (child.stderr.strip().splitlines() or ["?"])[-1]}
+    result: dict[str, Any] = json.loads(child.stdout)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="eight representative files")
+    parser.add_argument("--only", default="", help="only files whose name contains this")
+    parser.add_argument("--rule", default="mes-add1-greedy")
+    parser.add_argument("--limit", type=float, help="pabutools cap per file, seconds")
+    parser.add_argument("--no-reference", action="store_true", help="time our engine only")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    limit = args.limit or (30.0 if args.quick else 120.0)
+    if args.worker:
+        reference_worker(args.worker, args.rule, limit)
+        return
+    if not DATA.is_dir():
+        sys.exit(f"pabulib data not found at {DATA}")
+    paths = sorted(DATA.glob("*.pb"), key=lambda p: p.stat().st_size)
+    if args.quick:
+        paths = [p for p in paths if p.name in QUICK]
+    paths = [p for p in paths if args.only in p.name]
+    print(f"rule {args.rule}; pabutools capped at {limit:.0f} s (shown as '> {limit:.0f}')")
+    header = (
+        f"{'file':<44} {'proj':>5} {'voters':>7} {'distinct':>8} "
+        f"{'ours s':>7} {'pabu s':>8} {'ratio':>7} {'parse x':>8}  same"
+    )
+    print(header)
+    worst, ratios, parse_ratios, mismatches = 0.0, [], [], []
+    for path in paths:
+        mine = ours(path, args.rule)
+        total = mine["parse"] + mine["decide"]
+        worst = max(worst, total)
+        if args.no_reference:
+            theirs: dict[str, Any] = {"skipped": True}
+        else:
+            theirs = reference(path, args.rule, limit)
+        if "decide" in theirs:
+            their_total = theirs["parse"] + theirs["decide"]
+            shown, ratio = f"{their_total:8.2f}", f"{their_total / total:6.0f}x"
+            ratios.append(their_total / total)
+            same = "yes" if theirs["selected"] == mine["selected"] else "NO"
+            if same == "NO":
+                mismatches.append(path.name)
+        elif "timeout" in theirs:
+            shown, ratio, same = f"> {limit:.0f}".rjust(8), f">{limit / total:5.0f}x", "-"
+            ratios.append(limit / total)
+        else:
+            shown, ratio, same = "-".rjust(8), "-".rjust(7), "-"
+        parse_ratio = "-"
+        if "parse" in theirs:
+            parse_ratios.append(theirs["parse"] / mine["parse"])
+            parse_ratio = f"{theirs['parse'] / mine['parse']:7.0f}x"
+        print(
+            f"{path.name[:44]:<44} {mine['projects']:>5} {mine['voters']:>7} "
+            f"{mine['distinct']:>8} {total:7.3f} {shown} {ratio:>7} {parse_ratio:>8}  {same}",
+            flush=True,
+        )
+    print(f"files: {len(paths)}; slowest of ours: {worst:.3f} s")
+    if ratios:
+        ratios.sort()
+        print(
+            f"speed-up (pabutools / ours, capped runs as lower bounds): "
+            f"min {ratios[0]:.0f}x, median {ratios[len(ratios) // 2]:.0f}x"
+        )
+    if parse_ratios:
+        parse_ratios.sort()
+        print(
+            f"parsing speed-up: min {parse_ratios[0]:.0f}x, "
+            f"median {parse_ratios[len(parse_ratios) // 2]:.0f}x"
+        )
+    print(f"different selections: {', '.join(mismatches) or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
