@@ -54,7 +54,10 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
+def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
     """Argon2 is slow on purpose; tests hash with MD5 (``test_argon2_is_the_hasher`` checks
-    that the real settings use Argon2)."""
+    that the real settings use Argon2). Core tests may run without Django (-p no:django)."""
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
