@@ -145,6 +145,25 @@ class RunComparison:
     only_b: tuple[tuple[str, int | None, int | None], ...]
 
 
+def _is_whole(x: object) -> bool:
+    """An integer that is not a boolean; numpy integers (pandas columns) count too."""
+    # The exact-type test first: numbers.Integral is an ABC check, 10x slower per unit.
+    return type(x) is int or (not isinstance(x, bool) and isinstance(x, numbers.Integral))
+
+
+def _check_unit(u: TargetingUnit) -> None:
+    """Raise ``ValueError`` naming a unit whose value, population or cost is malformed."""
+    v = u.value
+    if type(v) is not float and (isinstance(v, bool) or not isinstance(v, numbers.Real)):
+        raise ValueError(f"value of {u.code!r} must be a number, got {v!r}")
+    if math.isinf(v):
+        raise ValueError(f"value of {u.code!r} is infinite")
+    if not _is_whole(u.cost_cents) or u.cost_cents < 0:
+        raise ValueError(f"cost_cents of {u.code!r} must be a non-negative integer")
+    if u.population is not None and not _is_whole(u.population):
+        raise ValueError(f"population of {u.code!r} must be an integer or None")
+
+
 def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str, Quota]:
     """Validate units and rule; return the quotas by group (raise ``ValueError``)."""
     codes = [u.code for u in units]
@@ -161,17 +180,7 @@ def _check_rule(units: Sequence[TargetingUnit], rule: TargetingRule) -> dict[str
         if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < 0):
             raise ValueError(f"{name} must be a non-negative integer, got {v!r}")
     for u in units:
-        # numpy integers (a column read with pandas) are whole cents too.
-        c = u.cost_cents
-        if isinstance(c, bool) or not isinstance(c, numbers.Integral) or c < 0:
-            raise ValueError(f"cost_cents of {u.code!r} must be a non-negative integer")
-        p = u.population
-        if p is not None and (isinstance(p, bool) or not isinstance(p, numbers.Integral)):
-            raise ValueError(f"population of {u.code!r} must be an integer or None")
-        if isinstance(u.value, bool) or not isinstance(u.value, numbers.Real):
-            raise ValueError(f"value of {u.code!r} must be a number, got {u.value!r}")
-        if math.isinf(u.value):
-            raise ValueError(f"value of {u.code!r} is infinite")
+        _check_unit(u)
     quotas: dict[str, Quota] = {}
     for q in rule.quotas:
         if q.group in quotas:
