@@ -34,6 +34,10 @@ class TerritorialUnit(models.Model):
         related_name="children",
     )
     path = models.CharField(max_length=600, db_index=True, editable=False)
+    geometry = models.TextField(
+        _("geometry"), blank=True, help_text=_("GeoJSON geometry in WGS84 longitude/latitude.")
+    )
+    area_km2 = models.FloatField(_("area (km²)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
