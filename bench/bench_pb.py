@@ -106,6 +106,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="eight representative files")
     parser.add_argument("--only", default="", help="only files whose name contains this")
+    parser.add_argument("--skip", default=None, help="leave out files whose name contains this")
     parser.add_argument("--rule", default="mes-add1-greedy")
     parser.add_argument("--limit", type=float, help="pabutools cap per file, seconds")
     parser.add_argument("--no-reference", action="store_true", help="time our engine only")
@@ -121,6 +122,8 @@ def main() -> None:
     if args.quick:
         paths = [p for p in paths if p.name in QUICK]
     paths = [p for p in paths if args.only in p.name]
+    if args.skip:
+        paths = [p for p in paths if args.skip not in p.name]
     print(f"rule {args.rule}; pabutools capped at {limit:.0f} s (shown as '> {limit:.0f}')")
     header = (
         f"{'file':<44} {'proj':>5} {'voters':>7} {'distinct':>8} "

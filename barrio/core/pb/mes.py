@@ -47,6 +47,9 @@ from barrio.core.pb.profile import FloatArray, Instance, IntArray, Profile
 TOLERANCE = 1e-9
 """Relative gap under which floats are not trusted and the exact values are compared."""
 
+HORIZON_STEPS = 64
+"""How many budget steps ahead a tracked run tries to prove its outcome stable."""
+
 
 @dataclass(frozen=True, slots=True, eq=False)
 class MesData:
@@ -212,6 +215,8 @@ class _Run:
         # below it, the next step must be run anyway.
         self.track = track > 0
         self.track_until = track
+        # Bounds are proven for budget increases up to this horizon only (see ``_grow``).
+        self.horizon = HORIZON_STEPS * track
         count = data.profile.points.shape[0]
         self.budget_f = np.full(count, float(voter_budget))
         self.exhausted = np.zeros(count, dtype=bool)
@@ -221,7 +226,7 @@ class _Run:
         # for them); ``denominators`` keeps what computing them later takes.
         self.prices: list[Fraction | None] = []
         self.denominators: list[int] = []
-        self.stable_for = math.inf
+        self.stable_for = self.horizon if self.track else math.inf
         # Growth bounds (see the module documentation): per distinct ballot, how fast its
         # budget can grow with ``b`` at most.
         self.beta = np.ones(count) if self.track else np.zeros(0)
@@ -426,14 +431,28 @@ class _Run:
             self.track = False
 
     def _grow(self, ev: _Evaluation) -> None:
-        """Update the growth bounds after funding ``ev`` (before budgets are charged)."""
+        """Update the growth bounds after funding ``ev`` (before budgets are charged).
+
+        The winner's price can fall by at most ``drop`` per unit of ``b`` (the growth of its
+        partial payers' money over the points of its full payers), so a supporter's budget
+        after this round grows by at most its growth before plus ``drop`` times its points.
+        A partial payer whose budget is short of its full share by a margin that this growth
+        cannot close within the horizon still pays everything and keeps nothing: its budget
+        stays 0, and so does its growth bound (while ``b`` grows by less than the horizon).
+        """
         data, p = self.data, ev.project
         supporters = data.supporters[p]
         poor = np.concatenate([supporters[self.exhausted[supporters]], ev.live[: ev.poor_count]])
         rich = ev.live[ev.poor_count :]
-        paying = float(data.mult_f[rich] @ data.profile.points[rich, p])
+        points = data.profile.points
+        paying = float(data.mult_f[rich] @ points[rich, p])
         drop = float(data.mult_f[poor] @ self.beta[poor]) / paying * (1 + TOLERANCE)
-        self.beta[supporters] += drop * data.profile.points[supporters, p]
+        self.beta[rich] += drop * points[rich, p]
+        share = ev.lam_f * points[poor, p]
+        growth = self.beta[poor] + drop * points[poor, p]
+        margin = share - self.budget_f[poor] - TOLERANCE * (share + self.budget_f[poor])
+        kept = margin >= self.horizon * growth * (1 + TOLERANCE)
+        self.beta[poor] = np.where(kept, 0.0, growth)
 
     # -- the rounds -------------------------------------------------------------------------
 

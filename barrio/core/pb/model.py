@@ -155,6 +155,8 @@ def parse_money(text: str) -> Money:
     >>> parse_money("2.0")
     2
     """
+    if text.isdigit():
+        return int(text)  # the common case, without building a Fraction
     cleaned = text.strip().replace(",", ".")
     if not cleaned or cleaned.lower() in {"nan", "inf", "-inf", "infinity"}:
         raise ValueError(f"{text!r} is not a number")

@@ -8,9 +8,9 @@ distinct ballots, a Mechanical-Turk-style experiment of 200 voters maybe 150.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
@@ -59,6 +59,7 @@ class Instance:
 
         Examples
         --------
+        >>> from fractions import Fraction
         >>> Instance(("a", "b"), (3, Fraction(1, 2)), 10).total_cost([0, 1])
         Fraction(7, 2)
         """
@@ -253,10 +254,9 @@ def profile_of(election: PbElection, *, as_approval: bool = False) -> Profile:
         longest = max((len(vote.projects) for vote in election.votes), default=0)
         if longest > top:
             raise ValueError(f"a ranking has {longest} projects, more than max_length {top}")
-    counts: dict[tuple[tuple[int, ...], tuple[int, ...] | None], int] = {}
-    for vote in election.votes:
-        key = (vote.projects, vote.points)
-        counts[key] = counts.get(key, 0) + 1
+    # Count identical ballots first (C-speed over 100,000 voters), then normalise each distinct
+    # one: the same approvals in another order are the same ballot.
+    counts = Counter((vote.projects, vote.points) for vote in election.votes)
     merged: dict[tuple[tuple[int, int], ...], int] = {}
     for (projects, given), count in counts.items():
         pairs: list[tuple[int, int]]
@@ -271,21 +271,10 @@ def profile_of(election: PbElection, *, as_approval: bool = False) -> Profile:
         merged_key = tuple(pairs)
         merged[merged_key] = merged.get(merged_key, 0) + count
     matrix = np.zeros((len(merged), len(election.projects)), dtype=np.int64)
-    for row, merged_key in enumerate(merged):
-        for project, value in merged_key:
-            matrix[row, project] = value
+    rows = [row for row, merged_key in enumerate(merged) for _ in merged_key]
+    cells = [cell for merged_key in merged for cell in merged_key]
+    if cells:
+        columns, values = zip(*cells, strict=True)
+        matrix[np.asarray(rows), np.asarray(columns)] = np.asarray(values)
     multiplicity = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
     return Profile(matrix, multiplicity, approval)
-
-
-def exact_sum(values: Sequence[Money]) -> Money:
-    """Sum amounts exactly (a helper for ``sum`` that keeps ints as ints)."""
-    total: Money = 0
-    for value in values:
-        total += value
-    return total
-
-
-def as_fraction(value: Money) -> Fraction:
-    """Return ``value`` as a Fraction."""
-    return Fraction(value)

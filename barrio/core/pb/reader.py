@@ -14,7 +14,6 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from barrio.core.pb.errors import PbFileError
@@ -59,6 +58,8 @@ def _decoded(lines: Iterable[bytes | str], problems: list[tuple[int, str]]) -> I
 
 
 def _parse_int(text: str) -> int:
+    if text.isdigit():
+        return int(text)  # the common case, without building a Fraction
     value = parse_money(text)
     if not isinstance(value, int):
         raise ValueError(f"{text!r} is not a whole number")
@@ -370,19 +371,21 @@ class _State:
         warnings: list[str] = []
         names = [name.strip() for name in vote.split(",")] if vote.strip() else []
         indices: list[int] = []
+        seen: set[int] = set()
         for name in names:
             index = self.project_index.get(name)
             if not name:
                 reasons.append("the vote has an empty project id")
             elif index is None:
                 reasons.append(f"the vote names unknown project {name!r}")
-            elif index in indices:
+            elif index in seen:
                 if self.vote_type in POINTS_TYPES:
                     reasons.append(f"the vote names project {name!r} twice")
                 else:
                     warnings.append(f"the vote names project {name!r} twice; counted once")
             else:
                 indices.append(index)
+                seen.add(index)
         points: tuple[int, ...] | None = None
         if self.vote_type in POINTS_TYPES:
             raw = [p.strip() for p in points_text.split(",")] if points_text else []
@@ -409,7 +412,7 @@ class _State:
         if self.vote_type == "choose-1" and length > 1:
             reasons.append(f"a choose-1 vote names {length} projects")
         if limits.min_sum_cost is not None or limits.max_sum_cost is not None:
-            cost: Money = sum((self.projects[i].cost for i in indices), start=Fraction(0))
+            cost: Money = sum(self.projects[i].cost for i in indices)
             if limits.min_sum_cost is not None and cost < limits.min_sum_cost:
                 reasons.append(f"the vote costs {cost}, less than min_sum_cost")
             if limits.max_sum_cost is not None and cost > limits.max_sum_cost:
