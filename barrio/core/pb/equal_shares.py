@@ -30,7 +30,7 @@ from typing import Literal
 import numpy as np
 
 from barrio.core.pb.greedy import Satisfaction, build_outcome, greedy_complete, greedy_order
-from barrio.core.pb.mes import MesData, MesRun, prepare, run_mes
+from barrio.core.pb.mes import HORIZON_STEPS, MesData, MesRun, prepare, run_mes
 from barrio.core.pb.model import Money
 from barrio.core.pb.outcome import Outcome, ProjectExplanation, Share
 from barrio.core.pb.profile import Instance, Profile
@@ -105,9 +105,14 @@ def add1(data: MesData, params: MesParams) -> MesRun:
     previous: MesRun | None = None
     previous_budget = voter_budget
     tracked: MesRun | None = None
+    horizon = HORIZON_STEPS * float(step)
     while True:
-        current = run_mes(data, voter_budget, track=float(step), previous=tracked)
+        current = run_mes(data, voter_budget, track=float(step), previous=tracked, horizon=horizon)
         tracked = current
+        # A run proven stable over its whole horizon may well be stable further: look four
+        # times further next time (a longer horizon gives looser bounds, so not always).
+        capped = current.stable_for >= horizon * (1 - 1e-9)
+        horizon = horizon * 4 if capped else max(HORIZON_STEPS * float(step), horizon / 2)
         if instance.total_cost(current.winners) > instance.budget:
             if previous is None:
                 raise AssertionError("MES overspent at budget / voters")

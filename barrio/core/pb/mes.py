@@ -208,7 +208,7 @@ class _Evaluation:
 class _Run:
     """The state of one run; see :func:`run_mes`."""
 
-    def __init__(self, data: MesData, voter_budget: Fraction, track: float) -> None:
+    def __init__(self, data: MesData, voter_budget: Fraction, track: float, horizon: float) -> None:
         self.data = data
         self.b = voter_budget
         # Bounds are only worth computing while they may exceed ``track`` (one budget step):
@@ -216,7 +216,7 @@ class _Run:
         self.track = track > 0
         self.track_until = track
         # Bounds are proven for budget increases up to this horizon only (see ``_grow``).
-        self.horizon = HORIZON_STEPS * track
+        self.horizon = horizon or HORIZON_STEPS * track
         count = data.profile.points.shape[0]
         self.budget_f = np.full(count, float(voter_budget))
         self.exhausted = np.zeros(count, dtype=bool)
@@ -558,6 +558,7 @@ def run_mes(
     *,
     track: float = 0.0,
     previous: MesRun | None = None,
+    horizon: float = 0.0,
 ) -> MesRun:
     """Run the Method of Equal Shares once with every voter holding ``voter_budget``.
 
@@ -573,6 +574,9 @@ def run_mes(
     previous : MesRun, optional
         A tracked run at a smaller budget: the rounds it proves unchanged are replayed
         rather than searched again (same result, less work).
+    horizon : float, optional
+        The largest budget increase the bound is proven for (default: 64 times ``track``);
+        :attr:`MesRun.stable_for` never exceeds it.
 
     Returns
     -------
@@ -592,7 +596,7 @@ def run_mes(
     >>> result.winners, result.prices
     ((0,), (Fraction(1, 1),))
     """
-    state = _Run(data, Fraction(voter_budget), track)
+    state = _Run(data, Fraction(voter_budget), track, horizon)
     if previous is not None and previous.voter_budget >= state.b:
         raise ValueError("a replayed run must have a smaller voter budget")
     grown_by = 0.0 if previous is None else float(state.b - previous.voter_budget)
