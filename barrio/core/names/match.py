@@ -171,7 +171,8 @@ def match_names(
     candidates : sequence of Candidate
         Units to match to; several rows may match the same unit.
     min_score : float, default 0.9
-        Lowest similarity (0-1) accepted as a fuzzy match.
+        Lowest similarity (0-1) accepted as a fuzzy match; one-word names need at least
+        0.95.
     margin : float, default 0.03
         A fuzzy match must beat the next unit by this much; otherwise it is ambiguous and
         left for a person.
@@ -325,7 +326,10 @@ def _match_one(
     if part := _partial(name, pool):
         return NameMatch(i, parent, name, "partial", part[0].code, round(part[1], 4), best)
     scored = sorted(guarded.items(), key=lambda t: (-t[1], t[0]))
-    if scored and scored[0][1] >= min_score:
+    # One-word names are short and share endings (COLCABAMBA, COCHABAMBA): two letters
+    # make another place, so they need a closer likeness.
+    needed = max(min_score, 0.95) if len(tokens) == 1 else min_score
+    if scored and scored[0][1] >= needed:
         runner_up = scored[1][1] if len(scored) > 1 else 0.0
         if scored[0][1] - runner_up >= margin:
             return NameMatch(i, parent, name, "fuzzy", scored[0][0], scored[0][1], best)
