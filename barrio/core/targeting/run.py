@@ -1,29 +1,4 @@
-"""Targeting runs: choose the units of a programme by eligibility, rank, quotas and limits.
-
-Algorithm
----------
-1. **Eligibility.** A unit is eligible when it has an index value, its stratum is among
-   the allowed strata, its population is within the bounds and its parent is among the
-   allowed parents (each filter only when given). The first failing filter is its reason.
-2. **Ranking.** Eligible units are ranked by value (``higher_first`` or ``lower_first``);
-   equal values are ordered by code, or by a seeded lot over the sorted codes, so the
-   ranks never depend on the input order. Rank 1 is the first priority.
-3. **Feasibility.** Every minimum quota must fit: ``at_least <= at_most``, no more than the
-   eligible units of its group, the minimums together within the count limit, and the
-   units the minimums pick (below) within the budget. Otherwise ``ValueError`` names the
-   quota. Minimums are filled with the best-ranked units of each group rather than the
-   cheapest: swapping a needier unit for a cheaper one would contradict the ranking, so an
-   unaffordable minimum is for a person to resolve.
-4. **Minimums first.** For each group with ``at_least = m``, its ``m`` best-ranked eligible
-   units are selected. Groups are disjoint, so this meets every minimum and, as
-   ``m <= at_most``, breaks no maximum.
-5. **Then by rank.** The other eligible units are taken in rank order while the count limit,
-   the group's maximum and the remaining budget allow. A unit that does not fit is skipped
-   with its reason and the next one is tried (a cheaper unit further down may still fit).
-
-Every constraint is checked before each addition in step 5 and guaranteed by step 3 in
-step 4, so a run that returns respects every quota and limit.
-"""
+"""Run a targeting rule over candidate units (the algorithm is in the package docstring)."""
 
 from __future__ import annotations
 
@@ -40,11 +15,9 @@ from barrio.core.fingerprint import fingerprint
 __all__ = [
     "Decision",
     "Quota",
-    "RunComparison",
     "TargetingRule",
     "TargetingRun",
     "TargetingUnit",
-    "compare_runs",
     "run_targeting",
 ]
 
@@ -134,15 +107,6 @@ class TargetingRun:
             if d.code == code:
                 return d
         raise KeyError(code)
-
-
-@dataclass(frozen=True)
-class RunComparison:
-    """Side by side: ``(code, rank in a, rank in b)`` for units in both or only one run."""
-
-    in_both: tuple[tuple[str, int | None, int | None], ...]
-    only_a: tuple[tuple[str, int | None, int | None], ...]
-    only_b: tuple[tuple[str, int | None, int | None], ...]
 
 
 def _is_whole(x: object) -> bool:
@@ -383,37 +347,3 @@ def run_targeting(units: Sequence[TargetingUnit], rule: TargetingRule) -> Target
     }
     fp = fingerprint(config, [u.code for u in units], data)
     return TargetingRun(decisions, selected, n_eligible, cost, fp)
-
-
-def compare_runs(a: TargetingRun, b: TargetingRun) -> RunComparison:
-    """List the units selected by both runs, only by ``a`` and only by ``b``.
-
-    Parameters
-    ----------
-    a, b : TargetingRun
-        Two runs, usually over the same units with different rules or data.
-
-    Returns
-    -------
-    RunComparison
-        Each entry is ``(code, rank in a, rank in b)`` (``None`` when the unit was not
-        eligible, or absent, in that run); ``in_both`` is in ``a``'s selection order,
-        ``only_a`` in ``a``'s and ``only_b`` in ``b``'s.
-
-    Examples
-    --------
-    >>> units = [TargetingUnit(c, v) for c, v in [("a", 3), ("b", 2), ("c", 1)]]
-    >>> r1 = run_targeting(units, TargetingRule(max_units=2))
-    >>> r2 = run_targeting(units, TargetingRule(direction="lower_first", max_units=2))
-    >>> compare_runs(r1, r2)
-    RunComparison(in_both=(('b', 2, 2),), only_a=(('a', 1, 3),), only_b=(('c', 3, 1),))
-    """
-    rank_a = {d.code: d.rank for d in a.decisions}
-    rank_b = {d.code: d.rank for d in b.decisions}
-    sel_b = set(b.selected)
-    sel_a = set(a.selected)
-    return RunComparison(
-        tuple((c, rank_a.get(c), rank_b.get(c)) for c in a.selected if c in sel_b),
-        tuple((c, rank_a.get(c), rank_b.get(c)) for c in a.selected if c not in sel_b),
-        tuple((c, rank_a.get(c), rank_b.get(c)) for c in b.selected if c not in sel_a),
-    )
