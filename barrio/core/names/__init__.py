@@ -29,7 +29,14 @@ best candidates, for a person to resolve. Partial and fuzzy matches carry a scor
 so a page can ask a person to confirm them.
 """
 
-from barrio.core.names.match import Candidate, MatchKind, MatchReport, NameMatch, match_names
+from barrio.core.names.match import (
+    Candidate,
+    MatchKind,
+    MatchReport,
+    NameMatch,
+    candidates_with_aliases,
+    match_names,
+)
 from barrio.core.names.normalise import name_key, normalise_name, roman_to_int
 
 __all__ = [
@@ -37,6 +44,7 @@ __all__ = [
     "MatchKind",
     "MatchReport",
     "NameMatch",
+    "candidates_with_aliases",
     "match_names",
     "name_key",
     "normalise_name",

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
 from barrio.core.names.normalise import analyse_name
 
-__all__ = ["Candidate", "MatchKind", "MatchReport", "NameMatch", "match_names"]
+__all__ = [
+    "Candidate",
+    "MatchKind",
+    "MatchReport",
+    "NameMatch",
+    "candidates_with_aliases",
+    "match_names",
+]
 
 MatchKind = Literal["exact", "normalised", "section", "partial", "fuzzy", "unmatched"]
 
@@ -41,6 +48,43 @@ class Candidate:
     parent: str
     name: str
     aliases: tuple[str, ...] = ()
+
+
+def candidates_with_aliases(
+    units: Sequence[tuple[str, str, str, Hashable]],
+) -> list[Candidate]:
+    """Merge the units a catalogue lists twice into one candidate with aliases.
+
+    Mexico City's colonia layer, for one, has the same polygon as "Ampliación Jalalpa" and
+    "Ampliacion Jalalpa": two candidates with one key would make every row ambiguous.
+
+    Parameters
+    ----------
+    units : sequence of (code, parent, name, identity)
+        ``identity`` is anything equal for the same unit, e.g. the WKB of its normalised
+        geometry; units are merged when parent and identity are equal.
+
+    Returns
+    -------
+    list of Candidate
+        One per distinct (parent, identity), with the first code and name, the other
+        names as aliases, in first-seen order.
+
+    Examples
+    --------
+    >>> candidates_with_aliases([("1", "AO", "Ampliación Jalalpa", "g1"),
+    ...                          ("2", "AO", "Ampliacion Jalalpa", "g1"),
+    ...                          ("3", "AO", "Jalalpa", "g2")])  # doctest: +NORMALIZE_WHITESPACE
+    [Candidate(code='1', parent='AO', name='Ampliación Jalalpa', aliases=('Ampliacion Jalalpa',)),
+     Candidate(code='3', parent='AO', name='Jalalpa', aliases=())]
+    """
+    groups: dict[tuple[str, Hashable], list[tuple[str, str]]] = {}
+    for code, parent, name, identity in units:
+        groups.setdefault((parent, identity), []).append((code, name))
+    return [
+        Candidate(members[0][0], parent, members[0][1], tuple(n for _, n in members[1:]))
+        for (parent, _), members in groups.items()
+    ]
 
 
 @dataclass(frozen=True)

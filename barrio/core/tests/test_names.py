@@ -16,6 +16,7 @@ from shapely.geometry import shape
 
 from barrio.core.names import (
     Candidate,
+    candidates_with_aliases,
     match_names,
     name_key,
     normalise_name,
@@ -191,20 +192,13 @@ def test_pp2018_slice_names_normalise_to_their_kind_free_form() -> None:
 def _catalogue(base: Path) -> tuple[list[Candidate], dict[str, dict[str, str]]]:
     """Colonias of 2022; polygons listed twice under two spellings become one unit."""
     geo = json.loads((base / "colonias_cdmx_simplified.geojson").read_text("utf-8"))
-    groups: dict[tuple[str, bytes], list[int]] = {}
-    for i, f in enumerate(geo["features"]):
-        key = (f["properties"]["alcaldia"], shape(f["geometry"]).normalize().wkb)
-        groups.setdefault(key, []).append(i)
     props = {str(i): f["properties"] for i, f in enumerate(geo["features"])}
-    cands = [
-        Candidate(
-            str(ix[0]),
-            alc,
-            props[str(ix[0])]["colonia"],
-            tuple(props[str(j)]["colonia"] for j in ix[1:]),
-        )
-        for (alc, _), ix in groups.items()
-    ]
+    cands = candidates_with_aliases(
+        [
+            (str(i), p["alcaldia"], p["colonia"], shape(f["geometry"]).normalize().wkb)
+            for i, (f, p) in enumerate(zip(geo["features"], props.values(), strict=True))
+        ]
+    )
     return cands, props
 
 
