@@ -23,6 +23,11 @@ urlpatterns = [
     path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
     path("programmes/<slug:slug>/units/", views.programme_units, name="units"),
     path(
+        "programmes/<slug:slug>/units.geojson",
+        views.programme_units_geojson,
+        name="units_geojson",
+    ),
+    path(
         "organisations/<int:organisation_id>/",
         views.organisation_detail,
         name="organisation",

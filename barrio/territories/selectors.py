@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
@@ -37,3 +38,20 @@ def unit_list(
 def unit_get(*, unit_id: int) -> TerritorialUnit | None:
     """Return the unit ``unit_id``, or ``None``."""
     return TerritorialUnit.objects.filter(pk=unit_id).first()
+
+
+def unit_feature_collection(units: QuerySet[TerritorialUnit]) -> str:
+    """Return the units with a geometry as a GeoJSON FeatureCollection (text).
+
+    The stored geometries are already GeoJSON, so they are joined as they are rather than
+    parsed and written again.
+    """
+    features = []
+    for unit_id, code, name, level, geometry in units.exclude(geometry="").values_list(
+        "pk", "code", "name", "level", "geometry"
+    ):
+        properties = json.dumps(
+            {"id": unit_id, "code": code, "name": name, "level": level}, ensure_ascii=False
+        )
+        features.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"

@@ -89,6 +89,8 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     # Her units are Lima's districts; Callao's are not hers.
     page.goto(live_server.url + "/accounts/programmes/demo-lima/units/")
     assert page.get_by_role("cell", name="Miraflores", exact=True).is_visible()
+    page.locator(".leaflet-interactive").first.wait_for()
+    assert page.locator(".leaflet-interactive").count() >= 40  # Lima's district polygons
     assert page.get_by_role("cell", name="Bellavista", exact=True).count() == 0
     assert page.get_by_role("cell", name="Callao", exact=True).count() == 0
     assert serious_violations(page) == []

@@ -102,6 +102,9 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     ],
     "accounts:programme": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/"))],
     "accounts:units": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/units/"))],
+    "accounts:units_geojson": [
+        (EVERY_ROLE, page("get", "/accounts/programmes/{slug}/units.geojson"))
+    ],
     "accounts:organisation": [
         (EVERY_ROLE, page("get", "/accounts/organisations/{organisation_id}/"))
     ],

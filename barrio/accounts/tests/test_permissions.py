@@ -95,3 +95,23 @@ def test_second_factor_follows_the_roles(world, role, needs):
     user = make_user(f"{role}@lima.pe")
     grant(user, role, world.lima, world.miraflores)
     assert needs_second_factor(user) is needs
+
+
+def test_units_geojson_follows_the_scope(world):
+    """The map of a caseworker of Lima province shows Lima's districts, not Callao's."""
+    import json
+
+    from django.test import Client
+
+    from barrio.accounts.tests.test_permission_matrix import signed_in_client
+    from barrio.territories.models import TerritorialUnit
+
+    square = '{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}'
+    TerritorialUnit.objects.update(geometry=square)
+    caseworker = make_user("caso@lima.pe")
+    grant(caseworker, Role.CASEWORKER, world.lima, world.lima_province)
+    response = signed_in_client(caseworker).get("/accounts/programmes/lima/units.geojson")
+    assert response["Content-Type"] == "application/geo+json"
+    codes = {f["properties"]["code"] for f in json.loads(response.content)["features"]}
+    assert codes == {"1501", "150122"}
+    assert Client().get("/accounts/programmes/lima/units.geojson").status_code == 404

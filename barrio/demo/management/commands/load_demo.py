@@ -21,10 +21,13 @@ from barrio.accounts.services import (
     role_grant,
     user_create,
 )
-from barrio.territories.services import unit_create
+from barrio.territories.files import UnitFileOptions
+from barrio.territories.selectors import unit_list
+from barrio.territories.services import unit_create, units_import
 
 DEMO = Path(__file__).resolve().parents[2]
 DATA = DEMO / "data"
+UNIT_FILE = UnitFileOptions(code_field="code", name_field="name", parent_code_field="parent")
 
 
 def _read(name: str) -> list[dict[str, str]]:
@@ -41,12 +44,14 @@ def load_units() -> dict[str, Any]:
         units[row["cve_mun"]] = unit_create(
             country="MX", level="alcaldía", code=row["cve_mun"], name=row["alcaldia"], parent=cdmx
         )
-    region = unit_create(country="CL", level="región", code="13", name="Región Metropolitana")
-    units["13"] = region
-    for row in _read("cl_rm_comunas.csv"):
-        units[row["cut"]] = unit_create(
-            country="CL", level="comuna", code=row["cut"], name=row["comuna"], parent=region
-        )
+    units["13"] = unit_create(country="CL", level="región", code="13", name="Región Metropolitana")
+    units_import(
+        path=DATA / "cl_rm_comunas.geojson",
+        country="CL",
+        level="comuna",
+        options=UNIT_FILE,
+        parent_level="región",
+    )
     for row in _read("pe_lima_callao_distritos.csv"):
         department_code, province_code = row["ubigeo"][:2], row["ubigeo"][:4]
         if department_code not in units:
@@ -68,6 +73,17 @@ def load_units() -> dict[str, Any]:
             name=row["distrito"],
             parent=units[province_code],
         )
+    # Polygons of 49 of the 51 districts (two have none upstream, two are newer than it).
+    units_import(
+        path=DATA / "pe_lima_callao_distritos.geojson",
+        country="PE",
+        level="distrito",
+        options=UNIT_FILE,
+        parent_level="provincia",
+        allow_missing_geometry=True,
+    )
+    for unit in unit_list(within=[units["13"]]):
+        units[unit.code] = unit
     return units
 
 
