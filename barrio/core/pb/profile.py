@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -257,24 +258,29 @@ def profile_of(election: PbElection, *, as_approval: bool = False) -> Profile:
     # Count identical ballots first (C-speed over 100,000 voters), then normalise each distinct
     # one: the same approvals in another order are the same ballot.
     counts = Counter((vote.projects, vote.points) for vote in election.votes)
-    merged: dict[tuple[tuple[int, int], ...], int] = {}
+    # A distinct ballot is its supported projects (sorted) and their points (1 if approval).
+    merged: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
     for (projects, given), count in counts.items():
-        pairs: list[tuple[int, int]]
         if given is None and top:
-            pairs = sorted((p, top - rank) for rank, p in enumerate(projects))
-        elif given is None:
-            pairs = sorted({(p, 1) for p in projects})
-        elif approval:
-            pairs = sorted({(p, 1) for p, v in zip(projects, given, strict=True) if v > 0})
+            ranked = sorted(zip(projects, range(top, top - len(projects), -1), strict=True))
+            key = (tuple(p for p, _ in ranked), tuple(v for _, v in ranked))
+        elif given is None or approval:
+            chosen = projects
+            if given is not None:
+                chosen = tuple(p for p, v in zip(projects, given, strict=True) if v > 0)
+            ordered = tuple(sorted(set(chosen)))
+            key = (ordered, (1,) * len(ordered))
         else:
-            pairs = sorted((p, v) for p, v in zip(projects, given, strict=True) if v > 0)
-        merged_key = tuple(pairs)
-        merged[merged_key] = merged.get(merged_key, 0) + count
+            kept = sorted((p, v) for p, v in zip(projects, given, strict=True) if v > 0)
+            key = (tuple(p for p, _ in kept), tuple(v for _, v in kept))
+        merged[key] = merged.get(key, 0) + count
     matrix = np.zeros((len(merged), len(election.projects)), dtype=np.int64)
-    rows = [row for row, merged_key in enumerate(merged) for _ in merged_key]
-    cells = [cell for merged_key in merged for cell in merged_key]
-    if cells:
-        columns, values = zip(*cells, strict=True)
-        matrix[np.asarray(rows), np.asarray(columns)] = np.asarray(values)
+    lengths = np.fromiter((len(key[0]) for key in merged), dtype=np.int64, count=len(merged))
+    total = int(lengths.sum())
+    if total:
+        rows = np.repeat(np.arange(len(merged)), lengths)
+        columns = np.fromiter(chain.from_iterable(k[0] for k in merged), np.int64, total)
+        values = np.fromiter(chain.from_iterable(k[1] for k in merged), np.int64, total)
+        matrix[rows, columns] = values
     multiplicity = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
     return Profile(matrix, multiplicity, approval)
