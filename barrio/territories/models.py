@@ -57,3 +57,73 @@ class TerritorialUnit(models.Model):
     def contains(self, other: TerritorialUnit) -> bool:
         """Tell whether ``other`` is this unit or lies inside it."""
         return other.country == self.country and other.path.startswith(self.path)
+
+
+class Indicator(models.Model):
+    """What is measured in the units: a rate of poverty, a population, a social index…"""
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher_is_better", _("Higher is better")
+        HIGHER_IS_WORSE = "higher_is_worse", _("Higher is worse")
+        NEUTRAL = "neutral", _("Neither (a size or a count)")
+
+    class Kind(models.TextChoices):
+        COUNT = "count", _("Count")
+        RATE = "rate", _("Rate")
+        PERCENTAGE = "percentage", _("Percentage")
+        INDEX = "index", _("Index")
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    measure = models.CharField(_("unit of measure"), max_length=60, blank=True)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    vintage = models.CharField(_("vintage"), max_length=20, blank=True)
+    direction = models.CharField(
+        _("direction"), max_length=20, choices=Direction.choices, default=Direction.NEUTRAL
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COUNT)
+    description = models.TextField(_("description"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorValue(models.Model):
+    """The value of an indicator in a unit, for a period and, optionally, a population group.
+
+    ``group`` is empty for the whole population, or a dimension and a value such as
+    ``status:migrant``, ``sex:female`` or ``age:15-29``.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
+    )
+    unit = models.ForeignKey(
+        TerritorialUnit,
+        verbose_name=_("territorial unit"),
+        on_delete=models.CASCADE,
+        related_name="indicator_values",
+    )
+    period = models.CharField(_("period"), max_length=20)
+    group = models.CharField(_("population group"), max_length=60, blank=True)
+    value = models.FloatField(_("value"))
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period", "group"], name="indicator_value_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator", "period", "group"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.unit} · {self.period}"

@@ -23,7 +23,12 @@ from barrio.accounts.services import (
 )
 from barrio.territories.files import UnitFileOptions
 from barrio.territories.selectors import unit_list
-from barrio.territories.services import unit_create, units_import
+from barrio.territories.services import (
+    indicators_define_from_table,
+    indicators_import,
+    unit_create,
+    units_import,
+)
 
 DEMO = Path(__file__).resolve().parents[2]
 DATA = DEMO / "data"
@@ -84,6 +89,9 @@ def load_units() -> dict[str, Any]:
     )
     for unit in unit_list(within=[units["13"]]):
         units[unit.code] = unit
+    indicators_define_from_table(path=DATA / "indicadores.csv")
+    indicators_import(path=DATA / "pe_lima_callao_indicadores.csv", country="PE", level="distrito")
+    indicators_import(path=DATA / "cl_rm_comunas_indicadores.csv", country="CL", level="comuna")
     return units
 
 
@@ -99,7 +107,11 @@ class Command(BaseCommand):
             raise CommandError("The demonstration data may not be loaded in production mode.")
         data = json.loads((DEMO / "programmes.json").read_text(encoding="utf-8"))
         expires_on = dt.date.today() + dt.timedelta(days=365)
-        created = []
+        created: list[str] = []
+        if all(programme_exists(slug=item["slug"]) for item in data["programmes"]):
+            # Everything is there: leave what people changed as it is.
+            self.stdout.write(f"Demo programmes: 0 created, {len(data['programmes'])} kept.")
+            return
         with transaction.atomic():
             units = load_units()
             users = {}

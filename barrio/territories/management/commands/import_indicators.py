@@ -1,0 +1,63 @@
+"""``manage.py import_indicators FILE``: import indicator values from a CSV or XLSX table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from barrio.errors import ValidationFailed
+from barrio.territories.services import indicators_define_from_table, indicators_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Import indicator values from a CSV or XLSX table, in long form (unit_code, indicator, "
+        "period, value[, group]) or wide form (unit_code and one column per indicator, with "
+        "--period). Every row is checked first; any problem rejects the whole table."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--country", required=True, help="ISO 3166 code of the units.")
+        parser.add_argument("--level", help="Level of the units, when codes repeat across levels.")
+        parser.add_argument("--form", choices=["long", "wide"], default="long")
+        parser.add_argument("--period", help="The period of a wide table, e.g. 2020.")
+        parser.add_argument("--sheet", help="Sheet of an XLSX file (default: the first).")
+        parser.add_argument(
+            "--definitions",
+            type=Path,
+            help="A table of indicator definitions (code, name, measure, source, vintage, "
+            "direction, kind) to create or update first.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Check and count only.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            with transaction.atomic():
+                if options["definitions"]:
+                    defined = indicators_define_from_table(path=options["definitions"])
+                    self.stdout.write(f"{len(defined)} indicators defined.")
+                report = indicators_import(
+                    path=options["file"],
+                    country=options["country"].upper(),
+                    level=options["level"],
+                    form=options["form"],
+                    period=options["period"],
+                    sheet=options["sheet"],
+                    dry_run=options["dry_run"],
+                )
+                if options["dry_run"]:
+                    transaction.set_rollback(True)
+        except ValidationFailed as error:
+            for problem in error.errors:
+                self.stderr.write(f"{' '.join(str(p) for p in problem.loc)}: {problem.msg}")
+            raise CommandError(str(error.message)) from error
+        counts = report.summary()
+        mode = "applied" if report.applied else "dry run, nothing written"
+        self.stdout.write(
+            f"{counts['created']} created, {counts['updated']} updated, "
+            f"{counts['unchanged']} unchanged, {counts['empty']} empty, 0 rejected ({mode})."
+        )

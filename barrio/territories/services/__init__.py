@@ -1,0 +1,23 @@
+"""Services that change territories: units, their files, and indicators."""
+
+from barrio.territories.services.indicators import (
+    IndicatorImportReport,
+    indicator_define,
+    indicators_define_from_table,
+    indicators_import,
+)
+from barrio.territories.services.units import (
+    UnitImportReport,
+    unit_create,
+    units_import,
+)
+
+__all__ = [
+    "IndicatorImportReport",
+    "UnitImportReport",
+    "indicator_define",
+    "indicators_define_from_table",
+    "indicators_import",
+    "unit_create",
+    "units_import",
+]

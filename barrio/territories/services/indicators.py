@@ -1,0 +1,328 @@
+"""Services that define indicators and import their values from tables."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from barrio.errors import FieldError, ValidationFailed
+from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit
+from barrio.territories.tables import Table, read_table
+
+LONG_COLUMNS = ("unit_code", "indicator", "period", "value")
+
+
+class Cell(NamedTuple):
+    """One value of the table, wherever it stood (long or wide form)."""
+
+    row: int
+    column: str
+    unit_code: str
+    indicator: str
+    period: str
+    group: str
+    text: str
+
+
+@transaction.atomic
+def indicator_define(
+    *,
+    code: str,
+    name: str,
+    measure: str = "",
+    source: str = "",
+    vintage: str = "",
+    direction: str = Indicator.Direction.NEUTRAL,
+    kind: str = Indicator.Kind.COUNT,
+    description: str = "",
+) -> Indicator:
+    """Create the indicator ``code``, or update its definition.
+
+    Raises :class:`ValidationFailed` for an unknown direction or kind.
+    """
+    errors = []
+    if direction not in Indicator.Direction.values:
+        errors.append(FieldError(("direction",), _("Unknown direction.")))
+    if kind not in Indicator.Kind.values:
+        errors.append(FieldError(("kind",), _("Unknown kind of indicator.")))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    indicator, _created = Indicator.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "measure": measure,
+            "source": source,
+            "vintage": vintage,
+            "direction": direction,
+            "kind": kind,
+            "description": description,
+        },
+    )
+    return indicator
+
+
+@dataclass
+class IndicatorImportReport:
+    """What an import of indicator values did, or would do in a dry run."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    empty: int = 0
+    applied: bool = False
+    indicators: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, int]:
+        """Counts of created, updated, unchanged and empty (missing) values."""
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "empty": self.empty,
+        }
+
+
+def parse_number(text: str) -> float:
+    """Read a number written as ``1234.5``, ``1234,5`` or ``1 234,5``.
+
+    Raises ``ValueError`` for anything else (text, ``1.234,5`` with both separators, NaN).
+    """
+    compact = text.replace(" ", "").replace("\u00a0", "")
+    if "," in compact and "." in compact:
+        raise ValueError(text)
+    number = float(compact.replace(",", "."))
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
+
+
+def _cells(
+    table: Table, form: Literal["long", "wide"], period: str | None
+) -> tuple[list[Cell], list[FieldError]]:
+    """Flatten the table to one :class:`Cell` per value, whatever its form."""
+    errors: list[FieldError] = []
+    cells: list[Cell] = []
+    if form == "long":
+        missing = [c for c in LONG_COLUMNS if c not in table.header]
+        if missing:
+            return [], [
+                FieldError(("row", 1, c), _("The long form needs this column.")) for c in missing
+            ]
+        for number, row in table.rows:
+            cells.append(
+                Cell(
+                    number,
+                    "value",
+                    row["unit_code"],
+                    row["indicator"],
+                    row["period"],
+                    row.get("group", ""),
+                    row["value"],
+                )
+            )
+            if not row["period"]:
+                errors.append(FieldError(("row", number, "period"), _("The period is empty.")))
+    else:
+        if "unit_code" not in table.header:
+            return [], [FieldError(("row", 1, "unit_code"), _("The wide form needs this column."))]
+        if not period:
+            return [], [FieldError(("period",), _("Give the period of a wide table."))]
+        columns = [c for c in table.header if c not in {"unit_code", "unit_name", "group"}]
+        for number, row in table.rows:
+            for column in columns:
+                cells.append(
+                    Cell(
+                        number,
+                        column,
+                        row["unit_code"],
+                        column,
+                        period,
+                        row.get("group", ""),
+                        row[column],
+                    )
+                )
+    return cells, errors
+
+
+def indicators_import(
+    *,
+    path: Path,
+    country: str,
+    level: str | None = None,
+    form: Literal["long", "wide"] = "long",
+    period: str | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+) -> IndicatorImportReport:
+    """Import indicator values from a CSV or XLSX table; all or nothing.
+
+    The long form has the columns ``unit_code, indicator, period, value`` (and optionally
+    ``group``); the wide form has ``unit_code`` and one column per indicator code, for one
+    ``period``. Units are found by code in ``country`` (and ``level``). Empty cells are
+    missing values and are skipped. Every problem is reported with its row and column
+    (unknown unit or indicator, a value that is not a number, a percentage outside 0–100, a
+    negative count, the same value given twice) and nothing is written; the same table twice
+    changes nothing.
+    """
+    table = read_table(path, sheet=sheet)
+    cells, errors = _cells(table, form, period)
+    if errors:
+        raise ValidationFailed(errors=errors, code="rejected_file")
+    wanted_indicators = {cell.indicator for cell in cells}
+    indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted_indicators)}
+    units_query = TerritorialUnit.objects.filter(
+        country=country, code__in={cell.unit_code for cell in cells}
+    )
+    if level:
+        units_query = units_query.filter(level=level)
+    units: dict[str, TerritorialUnit] = {}
+    ambiguous: set[str] = set()
+    for found in units_query:
+        if found.code in units:
+            ambiguous.add(found.code)
+        units[found.code] = found
+    report = IndicatorImportReport()
+    parsed: dict[tuple[int, int, str, str], tuple[int, str, float]] = {}
+    seen: dict[tuple[int, int, str, str], int] = {}
+    for number, column, unit_code, indicator_code, when, group, text in cells:
+        where = ("row", number, column)
+        indicator = indicators.get(indicator_code)
+        unit = units.get(unit_code)
+        if not text:
+            report.empty += 1
+            continue
+        if indicator is None:
+            errors.append(
+                FieldError(
+                    where, _("No indicator has the code %(code)s.") % {"code": indicator_code}
+                )
+            )
+            continue
+        if unit is None:
+            errors.append(
+                FieldError(
+                    ("row", number, "unit_code"),
+                    _("No unit has the code %(code)s.") % {"code": unit_code},
+                )
+            )
+            continue
+        if unit_code in ambiguous:
+            errors.append(
+                FieldError(
+                    ("row", number, "unit_code"),
+                    _("Several units have the code %(code)s; give the level.")
+                    % {"code": unit_code},
+                )
+            )
+            continue
+        try:
+            value = parse_number(text)
+        except ValueError:
+            errors.append(FieldError(where, _("%(text)s is not a number.") % {"text": text[:40]}))
+            continue
+        if indicator.kind == Indicator.Kind.PERCENTAGE and not 0 <= value <= 100:
+            errors.append(FieldError(where, _("A percentage lies between 0 and 100.")))
+            continue
+        if indicator.kind == Indicator.Kind.COUNT and value < 0:
+            errors.append(FieldError(where, _("A count cannot be negative.")))
+            continue
+        key = (indicator.pk, unit.pk, when, group)
+        if key in seen:
+            errors.append(
+                FieldError(
+                    where, _("This value is also given in row %(row)s.") % {"row": seen[key]}
+                )
+            )
+            continue
+        seen[key] = number
+        parsed[key] = (number, column, value)
+    if errors:
+        raise ValidationFailed(
+            _("%(count)s problems in the table; nothing was changed.") % {"count": len(errors)},
+            errors=errors,
+            code="rejected_file",
+        )
+    existing = {
+        (v.indicator_id, v.unit_id, v.period, v.group): v
+        for v in IndicatorValue.objects.filter(
+            indicator__in=indicators.values(), unit__in=units.values()
+        )
+    }
+    to_create, to_update = [], []
+    for (indicator_id, unit_id, when, group), (_number, _column, value) in parsed.items():
+        current = existing.get((indicator_id, unit_id, when, group))
+        if current is None:
+            to_create.append(
+                IndicatorValue(
+                    indicator_id=indicator_id,
+                    unit_id=unit_id,
+                    period=when,
+                    group=group,
+                    value=value,
+                )
+            )
+        elif current.value != value:
+            current.value = value
+            to_update.append(current)
+        else:
+            report.unchanged += 1
+    report.created, report.updated = len(to_create), len(to_update)
+    report.indicators = sorted(
+        {code for code, i in indicators.items() if any(k[0] == i.pk for k in parsed)}
+    )
+    if dry_run:
+        return report
+    with transaction.atomic():
+        IndicatorValue.objects.bulk_create(to_create, batch_size=2000)
+        IndicatorValue.objects.bulk_update(to_update, ["value"], batch_size=2000)
+    report.applied = True
+    return report
+
+
+DEFINITION_COLUMNS = ("code", "name", "measure", "source", "vintage", "direction", "kind")
+
+
+@transaction.atomic
+def indicators_define_from_table(*, path: Path) -> list[Indicator]:
+    """Create or update the indicators listed in a table (one per row).
+
+    Columns: ``code, name, measure, source, vintage, direction, kind`` and optionally
+    ``description``. Raises :class:`ValidationFailed` naming each bad row; nothing changes.
+    """
+    table = read_table(path)
+    missing = [c for c in DEFINITION_COLUMNS if c not in table.header]
+    if missing:
+        raise ValidationFailed(
+            errors=[
+                FieldError(("row", 1, c), _("The definitions need this column.")) for c in missing
+            ]
+        )
+    errors = []
+    for number, row in table.rows:
+        if not row["code"] or not row["name"]:
+            errors.append(FieldError(("row", number, "code"), _("A code and a name are required.")))
+        if row["direction"] not in Indicator.Direction.values:
+            errors.append(FieldError(("row", number, "direction"), _("Unknown direction.")))
+        if row["kind"] not in Indicator.Kind.values:
+            errors.append(FieldError(("row", number, "kind"), _("Unknown kind of indicator.")))
+    if errors:
+        raise ValidationFailed(errors=errors, code="rejected_file")
+    return [
+        indicator_define(
+            code=row["code"],
+            name=row["name"],
+            measure=row["measure"],
+            source=row["source"],
+            vintage=row["vintage"],
+            direction=row["direction"],
+            kind=row["kind"],
+            description=row.get("description", ""),
+        )
+        for _number, row in table.rows
+    ]
