@@ -21,12 +21,6 @@ urlpatterns = [
     path("profile/tokens/<int:token_id>/revoke/", views.token_revoke, name="token_revoke"),
     path("programme/", views.programme_switch, name="programme_switch"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme"),
-    path("programmes/<slug:slug>/units/", views.programme_units, name="units"),
-    path(
-        "programmes/<slug:slug>/units.geojson",
-        views.programme_units_geojson,
-        name="units_geojson",
-    ),
     path(
         "organisations/<int:organisation_id>/",
         views.organisation_detail,

@@ -8,7 +8,6 @@ from typing import Any
 
 import segno
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -41,7 +40,6 @@ from barrio.accounts.forms import (
 from barrio.accounts.models import Programme
 from barrio.accounts.permissions import Action, may, scope
 from barrio.errors import BarrioError, NotFound, PermissionDenied
-from barrio.territories.selectors import unit_feature_collection
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -263,31 +261,6 @@ def organisation_detail(request: HttpRequest, organisation_id: int) -> HttpRespo
         request,
         "accounts/organisation_detail.html",
         {"organisation": organisation, "organisation_programmes": programmes},
-    )
-
-
-def programme_units_geojson(request: HttpRequest, slug: str) -> HttpResponse:
-    """The units of the programme the visitor works on, as GeoJSON for the map."""
-    programme = _programme_or_404(request, slug)
-    units = selectors.unit_list_for_user(user=request.user, programme=programme)
-    return HttpResponse(unit_feature_collection(units), content_type="application/geo+json")
-
-
-def programme_units(request: HttpRequest, slug: str) -> HttpResponse:
-    """The territorial units of a programme the visitor works on, searchable."""
-    programme = _programme_or_404(request, slug)
-    search = request.GET.get("q", "").strip()[:100]
-    units = selectors.unit_list_for_user(user=request.user, programme=programme, search=search)
-    page = Paginator(units, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "accounts/programme_units.html",
-        {
-            "programme": programme,
-            "page": page,
-            "q": search,
-            "tile_url": settings.BARRIO_MAP_TILE_URL,
-        },
     )
 
 

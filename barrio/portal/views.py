@@ -1,9 +1,24 @@
-"""Pages of the public portal."""
+"""Pages of the public portal: programmes, their territory and its indicators."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from barrio.accounts.selectors import programme_get_for_user, unit_list_for_user
+from barrio.errors import NotFound
+from barrio.portal.forms import TerritoryMapForm
+from barrio.territories.selectors import (
+    indicator_get,
+    indicator_map,
+    indicator_periods,
+    indicators_for_units,
+    map_feature_collection,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -12,3 +27,69 @@ def home(request: HttpRequest) -> HttpResponse:
     The programmes come from the context processor that also fills the header's switcher.
     """
     return render(request, "portal/home.html")
+
+
+def _territory(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """The programme, its units the visitor works on, and the indicator map asked for."""
+    try:
+        programme = programme_get_for_user(user=request.user, slug=slug)
+    except NotFound as error:
+        raise Http404 from error
+    all_units = list(unit_list_for_user(user=request.user, programme=programme))
+    indicators = indicators_for_units(all_units)
+    form = TerritoryMapForm(request.GET or None, indicators=[(i.code, i.name) for i in indicators])
+    form.is_valid()
+    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    search = data.get("q", "")
+    units = all_units
+    if search:
+        units = list(unit_list_for_user(user=request.user, programme=programme, search=search))
+    indicator = indicator_get(code=data.get("indicator") or "") if data.get("indicator") else None
+    mapped = None
+    periods: list[str] = []
+    if indicator is not None:
+        periods = indicator_periods(indicator, all_units)
+        chosen = str(data.get("period") or "")
+        period = chosen if chosen in periods else (periods[0] if periods else "")
+        mapped = indicator_map(
+            indicator=indicator,
+            units=all_units,
+            period=period,
+            method=data.get("method") or "quantiles",
+            k=data.get("k") or 5,
+        )
+    return {
+        "programme": programme,
+        "units": units,
+        "form": form,
+        "mapped": mapped,
+        "periods": periods,
+    }
+
+
+def territory(request: HttpRequest, slug: str) -> HttpResponse:
+    """The territory of a programme: a map of its units, coloured by an indicator when one is
+    chosen, with the legend, and the same data in a table."""
+    context = _territory(request, slug)
+    mapped = context["mapped"]
+    rows = [
+        {
+            "unit": unit,
+            "value": mapped.values.get(unit.pk) if mapped else None,
+            "label": mapped.label_of(unit.pk) if mapped else "",
+        }
+        for unit in context["units"]
+    ]
+    context["page"] = Paginator(rows, 100).get_page(request.GET.get("page"))
+    context["tile_url"] = settings.BARRIO_MAP_TILE_URL
+    context["geojson_query"] = request.GET.urlencode()
+    return render(request, "portal/territory.html", context)
+
+
+def territory_geojson(request: HttpRequest, slug: str) -> HttpResponse:
+    """The map's data: the units as GeoJSON, with value, class and colour of the indicator."""
+    context = _territory(request, slug)
+    return HttpResponse(
+        map_feature_collection(context["units"], context["mapped"]),
+        content_type="application/geo+json",
+    )

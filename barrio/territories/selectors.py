@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
 
-from barrio.territories.models import TerritorialUnit
+from barrio.territories.maps import (
+    LABELS,
+    METHODS,
+    IndicatorMap,
+    indicator_map,
+    indicator_periods,
+    indicators_for_units,
+    map_feature_collection,
+)
+from barrio.territories.models import Indicator, TerritorialUnit
+
+__all__ = [
+    "LABELS",
+    "METHODS",
+    "IndicatorMap",
+    "indicator_get",
+    "indicator_map",
+    "indicator_periods",
+    "indicators_for_units",
+    "map_feature_collection",
+    "unit_get",
+    "unit_list",
+    "unit_within_q",
+]
 
 
 def unit_within_q(units: Iterable[TerritorialUnit], *, field: str = "") -> Q:
@@ -40,18 +62,6 @@ def unit_get(*, unit_id: int) -> TerritorialUnit | None:
     return TerritorialUnit.objects.filter(pk=unit_id).first()
 
 
-def unit_feature_collection(units: QuerySet[TerritorialUnit]) -> str:
-    """Return the units with a geometry as a GeoJSON FeatureCollection (text).
-
-    The stored geometries are already GeoJSON, so they are joined as they are rather than
-    parsed and written again.
-    """
-    features = []
-    for unit_id, code, name, level, geometry in units.exclude(geometry="").values_list(
-        "pk", "code", "name", "level", "geometry"
-    ):
-        properties = json.dumps(
-            {"id": unit_id, "code": code, "name": name, "level": level}, ensure_ascii=False
-        )
-        features.append(f'{{"type":"Feature","properties":{properties},"geometry":{geometry}}}')
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+def indicator_get(*, code: str) -> Indicator | None:
+    """Return the indicator ``code``, or ``None``."""
+    return Indicator.objects.filter(code=code).first()

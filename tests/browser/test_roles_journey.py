@@ -87,7 +87,7 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     assert page.get_by_role("cell", name="Lima", exact=True).is_visible()
 
     # Her units are Lima's districts; Callao's are not hers.
-    page.goto(live_server.url + "/accounts/programmes/demo-lima/units/")
+    page.goto(live_server.url + "/programmes/demo-lima/territory/")
     assert page.get_by_role("cell", name="Miraflores", exact=True).is_visible()
     page.locator(".leaflet-interactive").first.wait_for()
     assert page.locator(".leaflet-interactive").count() >= 40  # Lima's district polygons

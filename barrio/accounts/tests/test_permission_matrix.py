@@ -101,10 +101,8 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
         (SIGNED_IN, page("post", "/accounts/profile/tokens/{token_id}/revoke/"))
     ],
     "accounts:programme": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/"))],
-    "accounts:units": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/units/"))],
-    "accounts:units_geojson": [
-        (EVERY_ROLE, page("get", "/accounts/programmes/{slug}/units.geojson"))
-    ],
+    "portal:territory": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory/"))],
+    "portal:territory_geojson": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory.geojson"))],
     "accounts:organisation": [
         (EVERY_ROLE, page("get", "/accounts/organisations/{organisation_id}/"))
     ],

@@ -110,8 +110,8 @@ def test_units_geojson_follows_the_scope(world):
     TerritorialUnit.objects.update(geometry=square)
     caseworker = make_user("caso@lima.pe")
     grant(caseworker, Role.CASEWORKER, world.lima, world.lima_province)
-    response = signed_in_client(caseworker).get("/accounts/programmes/lima/units.geojson")
+    response = signed_in_client(caseworker).get("/programmes/lima/territory.geojson")
     assert response["Content-Type"] == "application/geo+json"
     codes = {f["properties"]["code"] for f in json.loads(response.content)["features"]}
     assert codes == {"1501", "150122"}
-    assert Client().get("/accounts/programmes/lima/units.geojson").status_code == 404
+    assert Client().get("/programmes/lima/territory.geojson").status_code == 404

@@ -130,3 +130,32 @@ def test_forbidden_page_is_translated(demo):
     response = client.get("/accounts/programmes/demo-cdmx/audit/", HTTP_ACCEPT_LANGUAGE="es")
     assert response.status_code == 403
     assert "Sin permiso" in response.content.decode()
+
+
+def test_territory_map_colours_units_by_an_indicator(demo):
+    """Santiago's comunas by poverty rate: a legend of quintiles, a value and class per comuna
+    in the table, and the same in the map's GeoJSON."""
+    import json
+
+    query = "?indicator=tasa_pobreza_2013_pct&method=quantiles&k=5"
+    response = Client().get("/programmes/demo-chile/territory/" + query)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Tasa de pobreza 2013" in body
+    assert "Muy alto" in body
+    assert "La Pintana" in body
+    geojson = Client().get("/programmes/demo-chile/territory.geojson" + query).json()
+    comunas = [f for f in geojson["features"] if f["properties"]["level"] == "comuna"]
+    assert len(comunas) == 52
+    assert all(f["properties"]["colour"].startswith("#") for f in comunas)
+    assert {f["properties"]["label"] for f in comunas} == {
+        "Muy bajo", "Bajo", "Medio", "Alto", "Muy alto"
+    }
+    assert json.dumps(geojson)
+
+
+def test_territory_map_ignores_bad_parameters(demo):
+    """Unknown indicators, periods or class counts show the plain map, never an error."""
+    response = Client().get("/programmes/demo-chile/territory/?indicator=nope&k=99&period=x")
+    assert response.status_code == 200
+    assert Client().get("/programmes/nope/territory/").status_code == 404

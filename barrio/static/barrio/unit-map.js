@@ -4,7 +4,7 @@
 (function () {
   "use strict";
   function draw(element) {
-    var map = L.map(element, { scrollWheelZoom: false, attributionControl: Boolean(element.dataset.tiles) });
+    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.25, attributionControl: Boolean(element.dataset.tiles) });
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, { maxZoom: 18, attribution: element.dataset.attribution || "" }).addTo(map);
     }
@@ -12,9 +12,17 @@
       .then(function (response) { return response.json(); })
       .then(function (collection) {
         var layer = L.geoJSON(collection, {
-          style: function () { return { color: "#0b5d4b", weight: 1, fillColor: "#3f9c86", fillOpacity: 0.35 }; },
+          style: function (feature) {
+            var colour = feature.properties.colour;
+            return colour
+              ? { color: "#333333", weight: 0.6, fillColor: colour, fillOpacity: 0.85 }
+              : { color: "#0b5d4b", weight: 1, fillColor: "#3f9c86", fillOpacity: 0.35 };
+          },
           onEachFeature: function (feature, shape) {
-            shape.bindTooltip(feature.properties.name + " (" + feature.properties.code + ")");
+            var p = feature.properties;
+            var text = p.name + " (" + p.code + ")";
+            if (p.label) { text += ": " + p.value + " · " + p.label; }
+            shape.bindTooltip(text);
           }
         }).addTo(map);
         if (layer.getLayers().length) {

@@ -1,0 +1,169 @@
+"""Indicator maps: the values of an indicator over a set of units, in classes with a legend."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from barrio.core.classification import Classification, Method, classify
+from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit
+
+#: Colour-blind-safe sequential colours (ColorBrewer YlGnBu), lightest for the lowest class.
+PALETTE = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
+NO_DATA_COLOUR = "#d9d9d9"
+
+#: Names of the classification methods and label codes, as people read them.
+METHODS: dict[str, Promise] = {
+    "quantiles": _("Quantiles (equal counts)"),
+    "equal_interval": _("Equal intervals"),
+    "fisher_jenks": _("Natural breaks (Fisher-Jenks)"),
+}
+LABELS: dict[str, Promise] = {
+    "lowest": _("Lowest"),
+    "very_low": _("Very low"),
+    "low": _("Low"),
+    "medium_low": _("Medium low"),
+    "medium": _("Medium"),
+    "medium_high": _("Medium high"),
+    "high": _("High"),
+    "very_high": _("Very high"),
+    "highest": _("Highest"),
+}
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One class of the map: its label, bounds, colour and how many units it holds."""
+
+    label: str
+    lower: float
+    upper: float
+    colour: str
+    count: int
+
+    @property
+    def swatch(self) -> int:
+        """Position of the colour in :data:`PALETTE` (pages style swatches by class)."""
+        return PALETTE.index(self.colour)
+
+
+@dataclass(frozen=True)
+class IndicatorMap:
+    """An indicator mapped over units: value and class per unit id, and the legend."""
+
+    indicator: Indicator
+    period: str
+    group: str
+    method: str
+    values: dict[int, float]
+    classes: dict[int, int]
+    legend: tuple[LegendEntry, ...]
+
+    def colour_of(self, unit_id: int) -> str:
+        """The fill colour of a unit (grey when it has no value)."""
+        position = self.classes.get(unit_id, -1)
+        return self.legend[position].colour if position >= 0 else NO_DATA_COLOUR
+
+    def label_of(self, unit_id: int) -> str:
+        """The class label of a unit, empty when it has no value."""
+        position = self.classes.get(unit_id, -1)
+        return self.legend[position].label if position >= 0 else ""
+
+
+def _colours(k: int) -> list[str]:
+    if k == 1:
+        return [PALETTE[3]]
+    return [PALETTE[round(i * (len(PALETTE) - 1) / (k - 1))] for i in range(k)]
+
+
+def indicator_periods(indicator: Indicator, units: Sequence[TerritorialUnit]) -> list[str]:
+    """Return the periods with values of ``indicator`` in ``units``, newest first."""
+    periods = (
+        IndicatorValue.objects.filter(indicator=indicator, unit__in=units, group="")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    return sorted(set(periods), reverse=True)
+
+
+def indicators_for_units(units: Sequence[TerritorialUnit]) -> list[Indicator]:
+    """Return the indicators that have values in any of ``units``."""
+    return list(Indicator.objects.filter(values__unit__in=units).distinct().order_by("name"))
+
+
+def indicator_map(
+    *,
+    indicator: Indicator,
+    units: Sequence[TerritorialUnit],
+    period: str,
+    group: str = "",
+    method: Method = "quantiles",
+    k: int = 5,
+) -> IndicatorMap:
+    """Classify the values of ``indicator`` in ``units`` for one period and group.
+
+    Units without a value stay out of the classes. With fewer distinct values than classes,
+    the number of classes shrinks to fit.
+    """
+    rows = IndicatorValue.objects.filter(
+        indicator=indicator, unit__in=units, period=period, group=group
+    ).values_list("unit_id", "value")
+    values = {unit_id: value for unit_id, value in rows if math.isfinite(value)}
+    if not values:
+        return IndicatorMap(indicator, period, group, method, {}, {}, ())
+    ids = list(values)
+    array = np.array([values[i] for i in ids], dtype=float)
+    distinct = len(np.unique(array))
+    if distinct < 2:
+        single = LegendEntry(str(LABELS["medium"]), array[0], array[0], PALETTE[3], len(ids))
+        return IndicatorMap(
+            indicator, period, group, method, values, dict.fromkeys(ids, 0), (single,)
+        )
+    result: Classification = classify(array, method, min(k, distinct))
+    colours = _colours(result.k)
+    pairs = zip(result.labels, result.bounds, strict=True)
+    legend = tuple(
+        LegendEntry(
+            label=str(LABELS.get(code, code)),
+            lower=lower,
+            upper=upper,
+            colour=colours[position],
+            count=result.counts[position],
+        )
+        for position, (code, (lower, upper)) in enumerate(pairs)
+    )
+    classes = {unit_id: int(c) for unit_id, c in zip(ids, result.class_of.tolist(), strict=True)}
+    return IndicatorMap(indicator, period, group, method, values, classes, legend)
+
+
+def map_feature_collection(
+    units: Sequence[TerritorialUnit], mapped: IndicatorMap | None = None
+) -> str:
+    """The units with a geometry as a GeoJSON FeatureCollection (text), with the value,
+    class and colour of each when an indicator is mapped."""
+    features = []
+    for unit in units:
+        if not unit.geometry:
+            continue
+        properties: dict[str, object] = {
+            "id": unit.pk,
+            "code": unit.code,
+            "name": unit.name,
+            "level": unit.level,
+        }
+        if mapped is not None:
+            value = mapped.values.get(unit.pk)
+            properties.update(
+                value=value,
+                label=mapped.label_of(unit.pk),
+                colour=mapped.colour_of(unit.pk),
+            )
+        text = json.dumps(properties, ensure_ascii=False)
+        features.append(f'{{"type":"Feature","properties":{text},"geometry":{unit.geometry}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
