@@ -42,76 +42,11 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from barrio.core.pb.profile import FloatArray, Instance, IntArray, Profile
+from barrio.core.pb.mes_bounds import StabilityBounds
+from barrio.core.pb.mes_data import HORIZON_STEPS, TOLERANCE, Evaluation, MesData, prepare
+from barrio.core.pb.profile import IntArray
 
-TOLERANCE = 1e-9
-"""Relative gap under which floats are not trusted and the exact values are compared."""
-
-HORIZON_STEPS = 64
-"""How many budget steps ahead a tracked run tries to prove its outcome stable."""
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class MesData:
-    """What does not change between runs at different budgets (computed once for Add1).
-
-    Attributes
-    ----------
-    points, multiplicity : numpy.ndarray
-        The profile.
-    weights : tuple of int or Fraction
-        Satisfaction per point of each project (its cost, or 1).
-    candidates : tuple of int
-        Projects with at least one supporter (the others are never funded by MES).
-    """
-
-    instance: Instance
-    profile: Profile
-    weights: tuple[int | Fraction, ...]
-    candidates: tuple[int, ...]
-    ranks: IntArray
-    costs_f: FloatArray
-    weights_f: FloatArray
-    mult_f: FloatArray
-    supporters: tuple[IntArray, ...]
-    pair_ballot: IntArray  # every (ballot, project) with points > 0, as parallel arrays
-    pair_project: IntArray
-    pair_weight: FloatArray  # the project's weight times the points
-    pair_mult: FloatArray
-
-
-def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
-    """Precompute supporters and weights for runs of MES on ``instance`` and ``profile``.
-
-    Raises
-    ------
-    ValueError
-        If ``sat`` is not ``"cost"`` or ``"cardinality"``, or the profile does not match the
-        instance.
-    """
-    if sat not in ("cost", "cardinality"):
-        raise ValueError(f"unknown satisfaction {sat!r}; use 'cost' or 'cardinality'")
-    if profile.points.shape[1] != instance.num_projects:
-        raise ValueError("the profile and the instance have different numbers of projects")
-    weights = tuple(c if sat == "cost" else 1 for c in instance.costs)
-    supporters = tuple(profile.supporters(p) for p in range(instance.num_projects))
-    pair_ballot, pair_project = np.nonzero(profile.points)
-    weights_f = np.array([float(w) for w in weights], dtype=np.float64)
-    return MesData(
-        instance=instance,
-        profile=profile,
-        weights=weights,
-        candidates=tuple(p for p in range(instance.num_projects) if len(supporters[p]) > 0),
-        ranks=ranks,
-        costs_f=np.array([float(c) for c in instance.costs], dtype=np.float64),
-        weights_f=weights_f,
-        mult_f=profile.multiplicity.astype(np.float64),
-        supporters=supporters,
-        pair_ballot=pair_ballot.astype(np.int64),
-        pair_project=pair_project.astype(np.int64),
-        pair_weight=weights_f[pair_project] * profile.points[pair_ballot, pair_project],
-        pair_mult=profile.multiplicity[pair_ballot].astype(np.float64),
-    )
+__all__ = ["HORIZON_STEPS", "TOLERANCE", "MesData", "MesRun", "prepare", "run_mes"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -193,19 +128,7 @@ class MesRun:
         return table
 
 
-@dataclass(slots=True)
-class _Evaluation:
-    """A project's price in the current round (floats, with the exact value on demand)."""
-
-    project: int
-    live: IntArray  # supporters who still have money, sorted by budget per point
-    poor_count: int  # the first ``poor_count`` of ``live`` pay all they have
-    rho_f: float
-    lam_f: float
-    exact: Fraction | None = None  # the exact payment per point
-
-
-class _Run:
+class _Run(StabilityBounds):
     """The state of one run; see :func:`run_mes`."""
 
     def __init__(self, data: MesData, voter_budget: Fraction, track: float, horizon: float) -> None:
@@ -262,7 +185,7 @@ class _Run:
             self.prices[r] = found
         return found
 
-    def settle(self, ev: _Evaluation) -> None:
+    def settle(self, ev: Evaluation) -> None:
         """Make sure ``ev``'s split into full and partial payers is exact.
 
         Only supporters whose float budget is within the tolerance of the float price can be
@@ -280,7 +203,7 @@ class _Run:
         money = self.exact_money(np.array([voter], dtype=np.int64))
         return money / int(self.data.profile.multiplicity[voter])
 
-    def exact_price(self, ev: _Evaluation) -> Fraction:
+    def exact_price(self, ev: Evaluation) -> Fraction:
         """Exact payment per point of ``ev``, settling doubtful supporters exactly."""
         if ev.exact is not None:
             return ev.exact
@@ -322,12 +245,12 @@ class _Run:
             raise AssertionError("a project was priced with no supporter able to pay")
         return (cost - self.exact_money(live[poor])) / denominator
 
-    def exact_rho(self, ev: _Evaluation) -> Fraction:
+    def exact_rho(self, ev: Evaluation) -> Fraction:
         return self.exact_price(ev) / self.data.weights[ev.project]
 
     # -- floats -----------------------------------------------------------------------------
 
-    def evaluate(self, p: int) -> _Evaluation | None:
+    def evaluate(self, p: int) -> Evaluation | None:
         """Price project ``p`` now, or return ``None`` if its supporters cannot pay for it."""
         data = self.data
         supporters = data.supporters[p]
@@ -351,7 +274,7 @@ class _Run:
         lowest = float(cost_f / (mult @ ppoints))
         if float(per_point.min()) >= lowest * (1 + TOLERANCE):
             # Every supporter can pay a full share at the lowest possible price: no sorting.
-            return _Evaluation(p, live, 0, lowest / data.weights_f[p], lowest)
+            return Evaluation(p, live, 0, lowest / data.weights_f[p], lowest)
         order = np.argsort(per_point, kind="stable")
         live, per_point = live[order], per_point[order]
         paid_before = np.concatenate(([0.0], np.cumsum((mult * budgets)[order])[:-1]))
@@ -362,97 +285,7 @@ class _Run:
         # by an ulp, and the exact pass in ``exact_price`` settles such voters anyway.
         first = int(np.argmax(fits)) if fits.any() else len(live) - 1
         lam_f = float(lam_all[first])
-        return _Evaluation(p, live, first, lam_f / data.weights_f[p], lam_f)
-
-    # -- the stability bound ----------------------------------------------------------------
-
-    def _bound(self, shortfall: float, scale: float, growth: float) -> None:
-        """Lower the stability bound for a project whose supporters lack ``shortfall``.
-
-        ``growth`` bounds how fast the money that matters grows with ``b``; nothing changes
-        while ``growth * t`` stays below the shortfall (less a margin for float error).
-        """
-        if self.track:
-            room = max(0.0, shortfall - TOLERANCE * scale)
-            if growth > 0:
-                self.stable_for = min(self.stable_for, room / (growth * (1 + TOLERANCE)))
-            if self.stable_for < self.track_until:
-                self.track = False
-
-    def _bound_unaffordable(self, p: int, money: float) -> None:
-        if self.track:
-            supporters = self.data.supporters[p]
-            growth = float(self.data.mult_f[supporters] @ self.beta[supporters])
-            cost = float(self.data.costs_f[p])
-            self._bound(cost - money, cost + money, growth)
-
-    def _bound_losers(self, rho_w: float, losers: list[int]) -> None:
-        """Bound how far ``b`` may grow before a loser beats this round's winner.
-
-        The winner's price per satisfaction is ``rho_w``. All losers are done at once over
-        the (ballot, project) pairs: the money each loser's supporters could give at that
-        price, and the growth bound of those among them who could give more.
-        """
-        if not losers:
-            return
-        data = self.data
-        budgets = self.budget_f[data.pair_ballot]  # 0 for exhausted voters
-        cap = rho_w * data.pair_weight
-        short = budgets < cap
-        count = data.instance.num_projects
-        money = np.bincount(
-            data.pair_project, weights=data.pair_mult * np.minimum(budgets, cap), minlength=count
-        )
-        growth = np.bincount(
-            data.pair_project,
-            weights=data.pair_mult * self.beta[data.pair_ballot] * short,
-            minlength=count,
-        )
-        chosen = np.asarray(losers, dtype=np.int64)
-        cost, money, growth = data.costs_f[chosen], money[chosen], growth[chosen]
-        room = np.maximum(0.0, cost - money - TOLERANCE * (cost + money))
-        moving = growth > 0
-        if moving.any():
-            bound = float(np.min(room[moving] / (growth[moving] * (1 + TOLERANCE))))
-            self.stable_for = min(self.stable_for, bound)
-            if self.stable_for < self.track_until:
-                self.track = False
-
-    def _bound_tie(self, ev: _Evaluation) -> None:
-        """Bound ``b`` for a project that lost a round on tie-breaking alone.
-
-        If every supporter pays a full share, the project's price is the lowest it can ever
-        have and stays so for larger budgets, while the winner's can only fall: the tie is
-        decided the same way or disappears. Otherwise the next budget step is taken as it comes.
-        """
-        supporters = self.data.supporters[ev.project]
-        if ev.poor_count > 0 or self.exhausted[supporters].any():
-            self.stable_for = 0.0
-            self.track = False
-
-    def _grow(self, ev: _Evaluation) -> None:
-        """Update the growth bounds after funding ``ev`` (before budgets are charged).
-
-        The winner's price can fall by at most ``drop`` per unit of ``b`` (the growth of its
-        partial payers' money over the points of its full payers), so a supporter's budget
-        after this round grows by at most its growth before plus ``drop`` times its points.
-        A partial payer whose budget is short of its full share by a margin that this growth
-        cannot close within the horizon still pays everything and keeps nothing: its budget
-        stays 0, and so does its growth bound (while ``b`` grows by less than the horizon).
-        """
-        data, p = self.data, ev.project
-        supporters = data.supporters[p]
-        poor = np.concatenate([supporters[self.exhausted[supporters]], ev.live[: ev.poor_count]])
-        rich = ev.live[ev.poor_count :]
-        points = data.profile.points
-        paying = float(data.mult_f[rich] @ points[rich, p])
-        drop = float(data.mult_f[poor] @ self.beta[poor]) / paying * (1 + TOLERANCE)
-        self.beta[rich] += drop * points[rich, p]
-        share = ev.lam_f * points[poor, p]
-        growth = self.beta[poor] + drop * points[poor, p]
-        margin = share - self.budget_f[poor] - TOLERANCE * (share + self.budget_f[poor])
-        kept = margin >= self.horizon * growth * (1 + TOLERANCE)
-        self.beta[poor] = np.where(kept, 0.0, growth)
+        return Evaluation(p, live, first, lam_f / data.weights_f[p], lam_f)
 
     # -- the rounds -------------------------------------------------------------------------
 
@@ -473,7 +306,7 @@ class _Run:
             self._replay(previous, grown_by, stale)
         while stale:
             best_f = math.inf
-            evaluated: list[_Evaluation] = []
+            evaluated: list[Evaluation] = []
             for p in sorted(stale, key=stale.__getitem__):
                 if stale[p] > best_f * (1 + 2 * TOLERANCE):
                     break  # prices only rise during a run: stale ones are lower bounds
@@ -531,14 +364,14 @@ class _Run:
         if self.stable_for < self.track_until:
             self.stable_for = 0.0
 
-    def _choose(self, tied: list[_Evaluation]) -> _Evaluation:
+    def _choose(self, tied: list[Evaluation]) -> Evaluation:
         if len(tied) == 1:
             return tied[0]
         ranks = self.data.ranks
         keys = [(self.exact_rho(ev), int(ranks[ev.project]), i) for i, ev in enumerate(tied)]
         return tied[min(keys)[2]]
 
-    def _fund(self, ev: _Evaluation) -> None:
+    def _fund(self, ev: Evaluation) -> None:
         p = ev.project
         poor, rich = ev.live[: ev.poor_count], ev.live[ev.poor_count :]
         points = self.data.profile.points[rich, p]
@@ -587,7 +420,7 @@ def run_mes(
     Two groups: three voters want A (cost 3), one wants B (cost 3); the budget is 4, so each
     voter holds 1. A's supporters pay 1 each; B's lone supporter cannot pay 3.
 
-    >>> from barrio.core.pb.profile import make_profile
+    >>> from barrio.core.pb.profile import Instance, make_profile
     >>> from barrio.core.pb.tiebreak import TieBreaking
     >>> instance = Instance(("A", "B"), (3, 3), 4)
     >>> profile = make_profile([{0: 1}] * 3 + [{1: 1}], 2, approval=True)

@@ -1,0 +1,94 @@
+"""What one MES computation shares between runs: the data, its constants, an evaluation.
+
+Split from :mod:`barrio.core.pb.mes` (see there for the method).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from barrio.core.pb.profile import FloatArray, Instance, IntArray, Profile
+
+TOLERANCE = 1e-9
+"""Relative gap under which floats are not trusted and the exact values are compared."""
+
+HORIZON_STEPS = 64
+"""How many budget steps ahead a tracked run tries to prove its outcome stable."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class MesData:
+    """What does not change between runs at different budgets (computed once for Add1).
+
+    Attributes
+    ----------
+    points, multiplicity : numpy.ndarray
+        The profile.
+    weights : tuple of int or Fraction
+        Satisfaction per point of each project (its cost, or 1).
+    candidates : tuple of int
+        Projects with at least one supporter (the others are never funded by MES).
+    """
+
+    instance: Instance
+    profile: Profile
+    weights: tuple[int | Fraction, ...]
+    candidates: tuple[int, ...]
+    ranks: IntArray
+    costs_f: FloatArray
+    weights_f: FloatArray
+    mult_f: FloatArray
+    supporters: tuple[IntArray, ...]
+    pair_ballot: IntArray  # every (ballot, project) with points > 0, as parallel arrays
+    pair_project: IntArray
+    pair_weight: FloatArray  # the project's weight times the points
+    pair_mult: FloatArray
+
+
+def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
+    """Precompute supporters and weights for runs of MES on ``instance`` and ``profile``.
+
+    Raises
+    ------
+    ValueError
+        If ``sat`` is not ``"cost"`` or ``"cardinality"``, or the profile does not match the
+        instance.
+    """
+    if sat not in ("cost", "cardinality"):
+        raise ValueError(f"unknown satisfaction {sat!r}; use 'cost' or 'cardinality'")
+    if profile.points.shape[1] != instance.num_projects:
+        raise ValueError("the profile and the instance have different numbers of projects")
+    weights = tuple(c if sat == "cost" else 1 for c in instance.costs)
+    supporters = tuple(profile.supporters(p) for p in range(instance.num_projects))
+    pair_ballot, pair_project = np.nonzero(profile.points)
+    weights_f = np.array([float(w) for w in weights], dtype=np.float64)
+    return MesData(
+        instance=instance,
+        profile=profile,
+        weights=weights,
+        candidates=tuple(p for p in range(instance.num_projects) if len(supporters[p]) > 0),
+        ranks=ranks,
+        costs_f=np.array([float(c) for c in instance.costs], dtype=np.float64),
+        weights_f=weights_f,
+        mult_f=profile.multiplicity.astype(np.float64),
+        supporters=supporters,
+        pair_ballot=pair_ballot.astype(np.int64),
+        pair_project=pair_project.astype(np.int64),
+        pair_weight=weights_f[pair_project] * profile.points[pair_ballot, pair_project],
+        pair_mult=profile.multiplicity[pair_ballot].astype(np.float64),
+    )
+
+
+@dataclass(slots=True)
+class Evaluation:
+    """A project's price in the current round (floats, with the exact value on demand)."""
+
+    project: int
+    live: IntArray  # supporters who still have money, sorted by budget per point
+    poor_count: int  # the first ``poor_count`` of ``live`` pay all they have
+    rho_f: float
+    lam_f: float
+    exact: Fraction | None = None  # the exact payment per point
