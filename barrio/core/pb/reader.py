@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
+from barrio.core.pb.ballot_check import (
+    POINTS_TYPES,
+    Ballot,
+    BallotChecker,
+    Limits,
+    parse_int,
+)
 from barrio.core.pb.errors import PbFileError
 from barrio.core.pb.model import VOTE_TYPES, Money, PbElection, PbProject, PbVote, parse_money
 
@@ -23,22 +29,6 @@ SECTIONS = ("META", "PROJECTS", "VOTES")
 REQUIRED_META: tuple[str, ...] = ("description", "country", "unit", "instance")
 REQUIRED_META += ("num_projects", "num_votes", "budget", "vote_type", "rule")
 """The META keys pabulib's format declares obligatory (``date_begin``/``date_end`` are not)."""
-
-POINTS_TYPES = ("cumulative", "scoring")
-
-
-@dataclass(frozen=True, slots=True)
-class _Limits:
-    """The ballot constraints a file declares in META (absent ones are ``None``)."""
-
-    min_length: int | None = None
-    max_length: int | None = None
-    min_sum_cost: Money | None = None
-    max_sum_cost: Money | None = None
-    min_sum_points: int | None = None
-    max_sum_points: int | None = None
-    min_points: int | None = None
-    max_points: int | None = None
 
 
 def _decoded(lines: Iterable[bytes | str], problems: list[tuple[int, str]]) -> Iterator[str]:
@@ -55,15 +45,6 @@ def _decoded(lines: Iterable[bytes | str], problems: list[tuple[int, str]]) -> I
         if number == 1:
             text = text.removeprefix("\ufeff")
         yield text
-
-
-def _parse_int(text: str) -> int:
-    if text.isdigit():
-        return int(text)  # the common case, without building a Fraction
-    value = parse_money(text)
-    if not isinstance(value, int):
-        raise ValueError(f"{text!r} is not a whole number")
-    return value
 
 
 def parse_pb(lines: Iterable[bytes | str]) -> PbElection:
@@ -158,7 +139,7 @@ class _State:
         self.meta_lines: dict[str, int] = {}
         self.budget: Money = 0
         self.vote_type = "approval"
-        self.limits = _Limits()
+        self.limits = Limits()
         self.projects: list[PbProject] = []
         self.project_header: tuple[str, ...] = ()
         self.project_index: dict[str, int] = {}
@@ -168,7 +149,15 @@ class _State:
         self.warnings: list[tuple[int, str]] = []
         self.voter_column = self.vote_column = self.points_column = -1
         self.extra_columns: list[int] = []
-        self.ballot_cache: dict[tuple[str, str | None], tuple[tuple[int, ...], _Ballot]] = {}
+        self._checker: BallotChecker | None = None
+        self.ballot_cache: dict[tuple[str, str | None], tuple[tuple[int, ...], Ballot]] = {}
+
+    def checker(self) -> BallotChecker:
+        """The ballot checker, made once the projects and limits are known."""
+        if self._checker is None:
+            costs = [project.cost for project in self.projects]
+            self._checker = BallotChecker(self.project_index, costs, self.vote_type, self.limits)
+        return self._checker
 
     def problem(self, line: int, reason: str) -> None:
         self.problems.append((line, reason))
@@ -266,18 +255,18 @@ class _State:
                     f"vote_type {values['vote_type']!r} is not one of {', '.join(VOTE_TYPES)}",
                 )
         limits: dict[str, Money] = {}
-        for key in _Limits.__slots__:
+        for key in Limits.__slots__:
             if key in values:
                 try:
                     is_cost = "cost" in key
-                    limits[key] = (parse_money if is_cost else _parse_int)(values[key])
+                    limits[key] = (parse_money if is_cost else parse_int)(values[key])
                 except ValueError as exc:
                     self.problem(self.meta_lines[key], f"{key}: {exc}")
-        self.limits = _Limits(**limits)  # type: ignore[arg-type]
+        self.limits = Limits(**limits)  # type: ignore[arg-type]
         for key in ("num_projects", "num_votes"):
             if key in values:
                 try:
-                    _parse_int(values[key])
+                    parse_int(values[key])
                 except ValueError as exc:
                     self.problem(self.meta_lines[key], f"{key}: {exc}")
 
@@ -316,7 +305,7 @@ class _State:
         voter_column, vote_column = self.voter_column, self.vote_column
         points_column, extra_columns = self.points_column, self.extra_columns
         voter_ids, cache, votes = self.voter_ids, self.ballot_cache, self.votes
-        check = self._check_ballot
+        check = self.checker().check
         for row in reader:
             if len(row) != width:
                 if not row or all(not cell.strip() for cell in row):
@@ -357,7 +346,7 @@ class _State:
         key = (cells[self.vote_column], points)
         cached = self.ballot_cache.get(key)
         if cached is None:
-            cached = self._check_ballot(*key)
+            cached = self.checker().check(*key)
             self.ballot_cache[key] = cached
         projects, ballot = cached
         self.problems.extend((line, reason) for reason in ballot.reasons)
@@ -365,71 +354,8 @@ class _State:
         extra = tuple(cells[i] for i in self.extra_columns)
         self.votes.append(PbVote(cells[self.voter_column], projects, ballot.points, extra))
 
-    def _check_ballot(self, vote: str, points_text: str | None) -> tuple[tuple[int, ...], _Ballot]:
-        """Validate one distinct ballot text; the result is cached for every voter casting it."""
-        reasons: list[str] = []
-        warnings: list[str] = []
-        names = [name.strip() for name in vote.split(",")] if vote.strip() else []
-        indices: list[int] = []
-        seen: set[int] = set()
-        for name in names:
-            index = self.project_index.get(name)
-            if not name:
-                reasons.append("the vote has an empty project id")
-            elif index is None:
-                reasons.append(f"the vote names unknown project {name!r}")
-            elif index in seen:
-                if self.vote_type in POINTS_TYPES:
-                    reasons.append(f"the vote names project {name!r} twice")
-                else:
-                    warnings.append(f"the vote names project {name!r} twice; counted once")
-            else:
-                indices.append(index)
-                seen.add(index)
-        points: tuple[int, ...] | None = None
-        if self.vote_type in POINTS_TYPES:
-            raw = [p.strip() for p in points_text.split(",")] if points_text else []
-            try:
-                parsed = tuple(_parse_int(p) for p in raw)
-            except ValueError as exc:
-                reasons.append(f"points: {exc}")
-                parsed = ()
-            if len(raw) != len(names):
-                reasons.append(f"{len(raw)} points for {len(names)} projects in the vote")
-            elif any(p < 0 for p in parsed):
-                reasons.append("points must not be negative")
-            points = parsed if len(parsed) == len(indices) and not reasons else None
-        reasons.extend(self._check_limits(indices, points))
-        return tuple(indices), _Ballot(tuple(reasons), tuple(warnings), points)
-
-    def _check_limits(self, indices: list[int], points: tuple[int, ...] | None) -> list[str]:
-        limits, reasons = self.limits, []
-        length = len(indices)
-        if limits.min_length is not None and length < limits.min_length:
-            reasons.append(f"the vote names {length} projects, fewer than min_length")
-        if limits.max_length is not None and length > limits.max_length:
-            reasons.append(f"the vote names {length} projects, more than max_length")
-        if self.vote_type == "choose-1" and length > 1:
-            reasons.append(f"a choose-1 vote names {length} projects")
-        if limits.min_sum_cost is not None or limits.max_sum_cost is not None:
-            cost: Money = sum(self.projects[i].cost for i in indices)
-            if limits.min_sum_cost is not None and cost < limits.min_sum_cost:
-                reasons.append(f"the vote costs {cost}, less than min_sum_cost")
-            if limits.max_sum_cost is not None and cost > limits.max_sum_cost:
-                reasons.append(f"the vote costs {cost}, more than max_sum_cost")
-        if points is not None:
-            total = sum(points)
-            if limits.min_sum_points is not None and total < limits.min_sum_points:
-                reasons.append(f"the vote gives {total} points, fewer than min_sum_points")
-            if limits.max_sum_points is not None and total > limits.max_sum_points:
-                reasons.append(f"the vote gives {total} points, more than max_sum_points")
-            if limits.min_points is not None and any(p < limits.min_points for p in points):
-                reasons.append("the vote gives a project fewer points than min_points")
-            if limits.max_points is not None and any(p > limits.max_points for p in points):
-                reasons.append("the vote gives a project more points than max_points")
-        return reasons
-
     def finish(self, last_line: int) -> None:
+        """Close the file: missing sections and META counts that do not match the rows."""
         if self.section == "META":
             self._close_meta()
         for section in SECTIONS:
@@ -438,7 +364,7 @@ class _State:
         values = dict(self.meta)
         for key, found in (("num_projects", len(self.projects)), ("num_votes", len(self.votes))):
             try:
-                declared = _parse_int(values[key]) if key in values else None
+                declared = parse_int(values[key]) if key in values else None
             except ValueError:
                 continue  # already reported when META closed
             if declared is not None and declared != found:
@@ -457,12 +383,3 @@ class _State:
             vote_header=self.vote_header,
             warnings=tuple(self.warnings),
         )
-
-
-@dataclass(frozen=True, slots=True)
-class _Ballot:
-    """What validating one distinct ballot text found: its problems and its parsed points."""
-
-    reasons: tuple[str, ...]
-    warnings: tuple[str, ...]
-    points: tuple[int, ...] | None

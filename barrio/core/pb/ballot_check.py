@@ -1,0 +1,147 @@
+"""Validation of one ballot against the file's own rules (used by the reader).
+
+A ballot text is checked once, however many voters cast it: the reader caches the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from barrio.core.pb.model import Money, parse_money
+
+POINTS_TYPES = ("cumulative", "scoring")
+"""The vote types whose ballots carry points."""
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The ballot constraints a file declares in META (absent ones are ``None``)."""
+
+    min_length: int | None = None
+    max_length: int | None = None
+    min_sum_cost: Money | None = None
+    max_sum_cost: Money | None = None
+    min_sum_points: int | None = None
+    max_sum_points: int | None = None
+    min_points: int | None = None
+    max_points: int | None = None
+
+
+def parse_int(text: str) -> int:
+    """Read a whole number as pabulib writes it; raise ``ValueError`` otherwise."""
+    if text.isdigit():
+        return int(text)  # the common case, without building a Fraction
+    value = parse_money(text)
+    if not isinstance(value, int):
+        raise ValueError(f"{text!r} is not a whole number")
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """What validating one distinct ballot text found: its problems and its parsed points."""
+
+    reasons: tuple[str, ...]
+    warnings: tuple[str, ...]
+    points: tuple[int, ...] | None
+
+
+class BallotChecker:
+    """Checks ballots of one file: its projects, vote type and META limits.
+
+    Parameters
+    ----------
+    project_index : dict
+        Project id to its index.
+    costs : list of int or Fraction
+        Cost per project index.
+    vote_type : str
+    limits : Limits
+    """
+
+    def __init__(
+        self, project_index: dict[str, int], costs: list[Money], vote_type: str, limits: Limits
+    ) -> None:
+        self.project_index = project_index
+        self.costs = costs
+        self.vote_type = vote_type
+        self.limits = limits
+
+    def check(self, vote: str, points_text: str | None) -> tuple[tuple[int, ...], Ballot]:
+        """Validate one distinct ballot text (the reader caches the result per text).
+
+        Parameters
+        ----------
+        vote : str
+            The ``vote`` field: project ids separated by commas.
+        points_text : str or None
+            The ``points`` field (cumulative and scoring ballots), else ``None``.
+
+        Returns
+        -------
+        indices : tuple of int
+            The projects named, each once, in the order written.
+        ballot : Ballot
+            Its problems, tolerated irregularities, and points.
+        """
+        reasons: list[str] = []
+        warnings: list[str] = []
+        names = [name.strip() for name in vote.split(",")] if vote.strip() else []
+        indices: list[int] = []
+        seen: set[int] = set()
+        for name in names:
+            index = self.project_index.get(name)
+            if not name:
+                reasons.append("the vote has an empty project id")
+            elif index is None:
+                reasons.append(f"the vote names unknown project {name!r}")
+            elif index in seen:
+                if self.vote_type in POINTS_TYPES:
+                    reasons.append(f"the vote names project {name!r} twice")
+                else:
+                    warnings.append(f"the vote names project {name!r} twice; counted once")
+            else:
+                indices.append(index)
+                seen.add(index)
+        points: tuple[int, ...] | None = None
+        if self.vote_type in POINTS_TYPES:
+            raw = [p.strip() for p in points_text.split(",")] if points_text else []
+            try:
+                parsed = tuple(parse_int(p) for p in raw)
+            except ValueError as exc:
+                reasons.append(f"points: {exc}")
+                parsed = ()
+            if len(raw) != len(names):
+                reasons.append(f"{len(raw)} points for {len(names)} projects in the vote")
+            elif any(p < 0 for p in parsed):
+                reasons.append("points must not be negative")
+            points = parsed if len(parsed) == len(indices) and not reasons else None
+        reasons.extend(self._limits(indices, points))
+        return tuple(indices), Ballot(tuple(reasons), tuple(warnings), points)
+
+    def _limits(self, indices: list[int], points: tuple[int, ...] | None) -> list[str]:
+        limits, reasons = self.limits, []
+        length = len(indices)
+        if limits.min_length is not None and length < limits.min_length:
+            reasons.append(f"the vote names {length} projects, fewer than min_length")
+        if limits.max_length is not None and length > limits.max_length:
+            reasons.append(f"the vote names {length} projects, more than max_length")
+        if self.vote_type == "choose-1" and length > 1:
+            reasons.append(f"a choose-1 vote names {length} projects")
+        if limits.min_sum_cost is not None or limits.max_sum_cost is not None:
+            cost: Money = sum(self.costs[i] for i in indices)
+            if limits.min_sum_cost is not None and cost < limits.min_sum_cost:
+                reasons.append(f"the vote costs {cost}, less than min_sum_cost")
+            if limits.max_sum_cost is not None and cost > limits.max_sum_cost:
+                reasons.append(f"the vote costs {cost}, more than max_sum_cost")
+        if points is not None:
+            total = sum(points)
+            if limits.min_sum_points is not None and total < limits.min_sum_points:
+                reasons.append(f"the vote gives {total} points, fewer than min_sum_points")
+            if limits.max_sum_points is not None and total > limits.max_sum_points:
+                reasons.append(f"the vote gives {total} points, more than max_sum_points")
+            if limits.min_points is not None and any(p < limits.min_points for p in points):
+                reasons.append("the vote gives a project fewer points than min_points")
+            if limits.max_points is not None and any(p > limits.max_points for p in points):
+                reasons.append("the vote gives a project more points than max_points")
+        return reasons
