@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +128,67 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} · {self.unit} · {self.period}"
+
+
+class CompositeIndex(models.Model):
+    """A composite index configured as data; its scores are the values of its own indicator.
+
+    ``spec`` is the index tree (see :mod:`barrio.core.indices.spec_data`). Each computation
+    is an :class:`IndexRun` that keeps the fingerprint of its inputs.
+    """
+
+    code = models.SlugField(_("code"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    spec = models.JSONField(_("configuration"))
+    indicator = models.OneToOneField(
+        Indicator,
+        verbose_name=_("indicator of the scores"),
+        on_delete=models.PROTECT,
+        related_name="composite_index",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("composite index")
+        verbose_name_plural = _("composite indices")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndexRun(models.Model):
+    """One computation of an index: for which units and period, from which inputs.
+
+    Computing again with the same configuration and the same input values gives the same
+    ``fingerprint`` and the same scores.
+    """
+
+    index = models.ForeignKey(
+        CompositeIndex, verbose_name=_("index"), on_delete=models.CASCADE, related_name="runs"
+    )
+    period = models.CharField(_("period"), max_length=20)
+    input_periods = models.JSONField(_("periods of the inputs"))
+    spec = models.JSONField(_("configuration used"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=100)
+    unit_count = models.PositiveIntegerField(_("units"))
+    scored_count = models.PositiveIntegerField(_("units with a score"))
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("computed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("computed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("index computation")
+        verbose_name_plural = _("index computations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.index} · {self.period}"

@@ -6,6 +6,7 @@ from barrio.territories.services.indicators import (
     indicators_define_from_table,
     indicators_import,
 )
+from barrio.territories.services.indices import index_compute, index_define
 from barrio.territories.services.units import (
     UnitImportReport,
     unit_create,
@@ -15,6 +16,8 @@ from barrio.territories.services.units import (
 __all__ = [
     "IndicatorImportReport",
     "UnitImportReport",
+    "index_compute",
+    "index_define",
     "indicator_define",
     "indicators_define_from_table",
     "indicators_import",

@@ -24,6 +24,8 @@ from barrio.accounts.services import (
 from barrio.territories.files import UnitFileOptions
 from barrio.territories.selectors import unit_list
 from barrio.territories.services import (
+    index_compute,
+    index_define,
     indicators_define_from_table,
     indicators_import,
     unit_create,
@@ -92,6 +94,21 @@ def load_units() -> dict[str, Any]:
     indicators_define_from_table(path=DATA / "indicadores.csv")
     indicators_import(path=DATA / "pe_lima_callao_indicadores.csv", country="PE", level="distrito")
     indicators_import(path=DATA / "cl_rm_comunas_indicadores.csv", country="CL", level="comuna")
+    need = json.loads((DATA / "indice_necesidad_lima.json").read_text(encoding="utf-8"))
+    index = index_define(
+        code=need["code"], name=need["name"], spec=need, description=need["description"]
+    )
+    index_compute(
+        index=index,
+        units=[u for u in units.values() if u.country == "PE" and u.level == "distrito"],
+        period="2020",
+        input_periods={
+            "pct_pobreza_total": "2018",
+            "pct_pobreza_extrema": "2013",
+            "indice_vulnerabilidad_alimentaria": "2018",
+            "idh_2019": "2019",
+        },
+    )
     return units
 
 

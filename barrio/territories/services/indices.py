@@ -1,0 +1,148 @@
+"""Services that define composite indices and compute them over units."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from barrio.core.indices import compute_index
+from barrio.core.indices.spec_data import leaf_codes, spec_from_data, spec_to_data
+from barrio.errors import FieldError, ValidationFailed
+from barrio.territories.models import (
+    CompositeIndex,
+    IndexRun,
+    Indicator,
+    IndicatorValue,
+    TerritorialUnit,
+)
+
+
+def _spec(data: Mapping[str, Any]) -> Any:
+    try:
+        return spec_from_data(data)
+    except (ValueError, TypeError, KeyError) as error:
+        raise ValidationFailed(
+            errors=[FieldError(("spec",), str(error))], code="invalid_index"
+        ) from error
+
+
+@transaction.atomic
+def index_define(
+    *, code: str, name: str, spec: Mapping[str, Any], description: str = "", source: str = ""
+) -> CompositeIndex:
+    """Create or change the index ``code`` from its configuration as plain data.
+
+    The scores become the values of an indicator with the same code (kind ``index``, 0–100,
+    the direction of the index's orientation), so they can be mapped, classified and used for
+    targeting like any other indicator. Raises :class:`ValidationFailed` for a malformed
+    configuration or one naming unknown indicators.
+    """
+    parsed = _spec({**spec, "code": code})
+    known = set(
+        Indicator.objects.filter(code__in=leaf_codes(parsed)).values_list("code", flat=True)
+    )
+    unknown = [c for c in leaf_codes(parsed) if c not in known]
+    if unknown:
+        raise ValidationFailed(
+            errors=[
+                FieldError(
+                    ("spec", "indicator", c), _("No indicator has the code %(code)s.") % {"code": c}
+                )
+                for c in unknown
+            ],
+            code="invalid_index",
+        )
+    indicator, _created = Indicator.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "measure": "0–100",
+            "source": source or _("Composite index computed by Barrio"),
+            "direction": parsed.orientation,
+            "kind": Indicator.Kind.INDEX,
+            "description": description,
+        },
+    )
+    index, _created = CompositeIndex.objects.update_or_create(
+        code=code,
+        defaults={
+            "name": name,
+            "description": description,
+            "spec": spec_to_data(parsed),
+            "indicator": indicator,
+        },
+    )
+    return index
+
+
+@transaction.atomic
+def index_compute(
+    *,
+    index: CompositeIndex,
+    units: Sequence[TerritorialUnit],
+    period: str,
+    input_periods: Mapping[str, str],
+    actor: User | AnonymousUser | None = None,
+) -> IndexRun:
+    """Compute ``index`` over ``units`` and store the scores as values of its indicator.
+
+    ``input_periods`` gives the period to read for each indicator of the index. The scores
+    replace those of the same period and units; the run keeps the configuration and the
+    fingerprint of its inputs, so the same inputs give the same run again. Raises
+    :class:`ValidationFailed` when a period is missing for an indicator or the core refuses
+    the data (e.g. a constant indicator without goal-posts).
+    """
+    spec = _spec(index.spec)
+    leaves = leaf_codes(spec)
+    missing = [c for c in leaves if not input_periods.get(c)]
+    if missing:
+        raise ValidationFailed(
+            errors=[
+                FieldError(("input_periods", c), _("Give the period of this indicator."))
+                for c in missing
+            ]
+        )
+    if not units:
+        raise ValidationFailed(errors=[FieldError(("units",), _("There is no unit to compute."))])
+    ordered = sorted(units, key=lambda unit: unit.code)
+    position = {unit.pk: i for i, unit in enumerate(ordered)}
+    columns = {code: np.full(len(ordered), np.nan) for code in leaves}
+    for code in leaves:
+        rows = IndicatorValue.objects.filter(
+            indicator__code=code, period=input_periods[code], group="", unit__in=ordered
+        ).values_list("unit_id", "value")
+        for unit_id, value in rows:
+            columns[code][position[unit_id]] = value
+    try:
+        result = compute_index(spec, [u.code for u in ordered], columns)
+    except ValueError as error:
+        raise ValidationFailed(
+            errors=[FieldError(("spec",), str(error))], code="invalid_index"
+        ) from error
+    scores = result.scores
+    IndicatorValue.objects.filter(
+        indicator=index.indicator, period=period, unit__in=ordered
+    ).delete()
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(indicator=index.indicator, unit=unit, period=period, value=float(score))
+            for unit, score in zip(ordered, scores.tolist(), strict=True)
+            if score == score  # NaN: no score for this unit
+        ],
+        batch_size=2000,
+    )
+    return IndexRun.objects.create(
+        index=index,
+        period=period,
+        input_periods=dict(input_periods),
+        spec=index.spec,
+        fingerprint=result.fingerprint,
+        unit_count=len(ordered),
+        scored_count=int(np.count_nonzero(~np.isnan(scores))),
+        computed_by=actor if isinstance(actor, User) else None,
+    )

@@ -1,0 +1,102 @@
+"""Composite indices: defined as data, computed over units, reproducible by fingerprint."""
+
+from __future__ import annotations
+
+import pytest
+
+from barrio.errors import ValidationFailed
+from barrio.territories.models import IndicatorValue
+from barrio.territories.services import index_compute, index_define, indicator_define, unit_create
+
+pytestmark = pytest.mark.django_db
+
+SPEC = {
+    "orientation": "higher_is_worse",
+    "root": {
+        "code": "need",
+        "children": [
+            {"indicator": "poverty", "direction": "higher_is_worse", "goalposts": [0, 50]},
+            {"indicator": "hdi", "direction": "higher_is_better", "goalposts": [0, 1]},
+        ],
+    },
+}
+
+
+@pytest.fixture
+def units():
+    found = []
+    for code, poverty, hdi in (("a", 10, 0.8), ("b", 40, 0.5), ("c", 25, None)):
+        unit = unit_create(country="PE", level="distrito", code=code, name=code.upper())
+        found.append(unit)
+        IndicatorValue.objects.create(indicator=POVERTY(), unit=unit, period="2018", value=poverty)
+        if hdi is not None:
+            IndicatorValue.objects.create(indicator=HDI(), unit=unit, period="2019", value=hdi)
+    return found
+
+
+def POVERTY():  # noqa: N802 (a factory named after what it returns)
+    return indicator_define(
+        code="poverty", name="Poverty", kind="percentage", direction="higher_is_worse"
+    )
+
+
+def HDI():  # noqa: N802
+    return indicator_define(code="hdi", name="HDI", kind="index", direction="higher_is_better")
+
+
+PERIODS = {"poverty": "2018", "hdi": "2019"}
+
+
+def test_scores_are_stored_as_an_indicator_and_recomputing_gives_the_same_run(units):
+    index = index_define(code="need", name="Need", spec=SPEC)
+    run = index_compute(index=index, units=units, period="2020", input_periods=PERIODS)
+    scores = dict(
+        IndicatorValue.objects.filter(indicator__code="need", period="2020").values_list(
+            "unit__code", "value"
+        )
+    )
+    # a: mean(20, 20) = 20; b: mean(80, 50) = 65; c: only poverty (re-weighted) = 50
+    assert scores == pytest.approx({"a": 20.0, "b": 65.0, "c": 50.0})
+    assert (run.unit_count, run.scored_count) == (3, 3)
+    again = index_compute(
+        index=index, units=list(reversed(units)), period="2020", input_periods=PERIODS
+    )
+    assert again.fingerprint == run.fingerprint
+    assert IndicatorValue.objects.filter(indicator__code="need").count() == 3
+    assert index.indicator.direction == "higher_is_worse"
+
+
+def test_changed_input_changes_the_fingerprint(units):
+    index = index_define(code="need", name="Need", spec=SPEC)
+    first = index_compute(index=index, units=units, period="2020", input_periods=PERIODS)
+    IndicatorValue.objects.filter(unit__code="a", indicator__code="poverty").update(value=11)
+    second = index_compute(index=index, units=units, period="2020", input_periods=PERIODS)
+    assert first.fingerprint != second.fingerprint
+
+
+def test_unknown_indicator_and_malformed_tree_are_refused(units):
+    bad = {
+        "root": {"code": "x", "children": [{"indicator": "nope", "direction": "higher_is_worse"}]}
+    }
+    with pytest.raises(ValidationFailed) as failure:
+        index_define(code="x", name="X", spec=bad)
+    assert failure.value.errors[0].loc == ("spec", "indicator", "nope")
+    with pytest.raises(ValidationFailed):
+        index_define(code="y", name="Y", spec={"root": {"code": "y", "children": []}})
+
+
+def test_missing_period_and_refused_data_change_nothing(units):
+    index = index_define(code="need", name="Need", spec=SPEC)
+    with pytest.raises(ValidationFailed):
+        index_compute(index=index, units=units, period="2020", input_periods={"poverty": "2018"})
+    constant = {
+        "root": {
+            "code": "flat",
+            "children": [{"indicator": "poverty", "direction": "higher_is_worse"}],
+        }
+    }
+    IndicatorValue.objects.filter(indicator__code="poverty").update(value=5)
+    flat = index_define(code="flat", name="Flat", spec=constant)
+    with pytest.raises(ValidationFailed):
+        index_compute(index=flat, units=units, period="2020", input_periods=PERIODS)
+    assert not IndicatorValue.objects.filter(indicator__code__in=["need", "flat"]).exists()
