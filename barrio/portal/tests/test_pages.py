@@ -149,7 +149,11 @@ def test_territory_map_colours_units_by_an_indicator(demo):
     assert len(comunas) == 52
     assert all(f["properties"]["colour"].startswith("#") for f in comunas)
     assert {f["properties"]["label"] for f in comunas} == {
-        "Muy bajo", "Bajo", "Medio", "Alto", "Muy alto"
+        "Muy bajo",
+        "Bajo",
+        "Medio",
+        "Alto",
+        "Muy alto",
     }
     assert json.dumps(geojson)
 
