@@ -27,6 +27,10 @@ class FieldError:
         """Return the error in the API's shape, the message translated."""
         return {"loc": list(self.loc), "msg": str(self.msg)}
 
+    def describe(self) -> str:
+        """Return the error as one line for a terminal: ``row 4 value: not a number``."""
+        return f"{' '.join(str(part) for part in self.loc)}: {self.msg}"
+
 
 class BarrioError(Exception):
     """Base of every domain error: a stable code, a translated message, an HTTP status."""

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             )
         except ValidationFailed as error:
             for problem in error.errors:
-                self.stderr.write(f"{' '.join(str(p) for p in problem.loc)}: {problem.msg}")
+                self.stderr.write(problem.describe())
             raise CommandError(str(error.message)) from error
         self.stdout.write(
             f"{index.code}: {run.scored_count} of {run.unit_count} units scored for "

@@ -53,7 +53,7 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
         except ValidationFailed as error:
             for problem in error.errors:
-                self.stderr.write(f"{' '.join(str(p) for p in problem.loc)}: {problem.msg}")
+                self.stderr.write(problem.describe())
             raise CommandError(str(error.message)) from error
         counts = report.summary()
         mode = "applied" if report.applied else "dry run, nothing written"

@@ -60,8 +60,7 @@ class Command(BaseCommand):
             )
         except ValidationFailed as error:
             for problem in error.errors:
-                where = " ".join(str(part) for part in problem.loc)
-                self.stderr.write(f"{where}: {problem.msg}")
+                self.stderr.write(problem.describe())
             raise CommandError(str(error.message)) from error
         counts = report.summary()
         mode = "applied" if report.applied else "dry run, nothing written"
