@@ -12,7 +12,8 @@ This module does no I/O itself; the caller opens the file.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
 from barrio.core.pb.ballot_check import (
@@ -127,6 +128,17 @@ def parse_pb(lines: Iterable[bytes | str]) -> PbElection:
     return state.election()
 
 
+def _picker(columns: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    """A function returning the given columns of a row as a tuple (fast: ``itemgetter``)."""
+    if not columns:
+        return lambda row: ()
+    if len(columns) == 1:
+        single = columns[0]
+        return lambda row: (row[single],)
+    getter = itemgetter(*columns)
+    return lambda row: tuple(getter(row))
+
+
 class _State:
     """The reader's progress through the file: the current section and what was read so far."""
 
@@ -193,8 +205,7 @@ class _State:
             self._meta_row(cells, line)
         elif self.section == "PROJECTS":
             self._project_row(cells, line)
-        else:
-            self._vote_row(cells, line)
+        # Vote rows of the right width never come here: read_votes reads them.
 
     def _set_header(self, header: tuple[str, ...], line: int) -> None:
         self.header = header
@@ -306,6 +317,8 @@ class _State:
         points_column, extra_columns = self.points_column, self.extra_columns
         voter_ids, cache, votes = self.voter_ids, self.ballot_cache, self.votes
         check = self.checker().check
+        # The other columns (age, sex, district...) are kept as written, picked in C.
+        pick_extra = _picker(extra_columns)
         for row in reader:
             if len(row) != width:
                 if not row or all(not cell.strip() for cell in row):
@@ -331,28 +344,9 @@ class _State:
             if ballot.reasons or ballot.warnings:
                 self.problems.extend((reader.line_num, reason) for reason in ballot.reasons)
                 self.warnings.extend((reader.line_num, reason) for reason in ballot.warnings)
-            extra = tuple([row[i].strip() for i in extra_columns]) if extra_columns else ()
+            extra = pick_extra(row)
             votes.append(PbVote(voter_id, projects, ballot.points, extra))
         return None
-
-    def _vote_row(self, cells: list[str], line: int) -> None:
-        """Read the first vote row (the others go through :meth:`read_votes`)."""
-        if not cells[self.voter_column]:
-            self.problem(line, "empty voter_id")
-        elif cells[self.voter_column] in self.voter_ids:
-            self.problem(line, f"voter {cells[self.voter_column]!r} appears twice")
-        self.voter_ids.add(cells[self.voter_column])
-        points = None if self.points_column < 0 else cells[self.points_column]
-        key = (cells[self.vote_column], points)
-        cached = self.ballot_cache.get(key)
-        if cached is None:
-            cached = self.checker().check(*key)
-            self.ballot_cache[key] = cached
-        projects, ballot = cached
-        self.problems.extend((line, reason) for reason in ballot.reasons)
-        self.warnings.extend((line, reason) for reason in ballot.warnings)
-        extra = tuple(cells[i] for i in self.extra_columns)
-        self.votes.append(PbVote(cells[self.voter_column], projects, ballot.points, extra))
 
     def finish(self, last_line: int) -> None:
         """Close the file: missing sections and META counts that do not match the rows."""
