@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from barrio.accounts.api import router as accounts_router
+from barrio.accounts.audit import access_denied_record
 from barrio.accounts.services import api_token_authenticate
 from barrio.errors import BarrioError
 from barrio.jobs.api import router as jobs_router
@@ -57,7 +58,17 @@ api = NinjaAPI(
 
 
 def error_response(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
-    """Answer ``status`` with ``body`` in the API's one error shape."""
+    """Answer ``status`` with ``body`` in the API's one error shape; record refusals."""
+    if status in {401, 403, 404}:
+        access_denied_record(
+            user=getattr(request, "user", None),
+            method=request.method or "",
+            path=request.path,
+            status=status,
+            code=str(body.get("code", "")),
+            remote_addr=request.META.get("REMOTE_ADDR"),
+            credentials_given="HTTP_AUTHORIZATION" in request.META,
+        )
     return api.create_response(request, body, status=status)
 
 

@@ -17,3 +17,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler403 = "barrio.accounts.views.permission_denied"
+handler404 = "barrio.accounts.views.page_not_found"

@@ -17,7 +17,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from barrio.accounts.models import ApiToken, Organisation, Profile, Programme, RoleGrant
+from barrio.accounts.models import (
+    AccessDenial,
+    ApiToken,
+    Organisation,
+    Profile,
+    Programme,
+    RoleGrant,
+)
 
 
 class Channel(StrEnum):
@@ -86,3 +93,31 @@ def describe_changes(entry: LogEntry) -> str:
             old, new = [*values, "", ""][:2]
             parts.append(f"{field}: {old} → {new}")
     return "; ".join(parts)
+
+
+def access_denied_record(
+    *,
+    user: User | AnonymousUser | None,
+    method: str,
+    path: str,
+    status: int,
+    code: str,
+    remote_addr: str | None,
+    credentials_given: bool,
+) -> AccessDenial | None:
+    """Record a refused request of a signed-in user or of a client that sent credentials.
+
+    Anonymous requests without credentials (the public, crawlers) are not recorded: they
+    reveal no misuse of an account and would only fill the table.
+    """
+    signed_in = user is not None and user.is_authenticated
+    if not signed_in and not credentials_given:
+        return None
+    return AccessDenial.objects.create(
+        user=user if signed_in and isinstance(user, User) else None,
+        method=method[:10],
+        path=path[:500],
+        status=status,
+        code=code[:60],
+        remote_addr=remote_addr or None,
+    )

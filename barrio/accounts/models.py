@@ -237,3 +237,34 @@ class Profile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class AccessDenial(models.Model):
+    """A refused request: who (if known), what, when and why; never a personal value.
+
+    Recorded for signed-in users and for requests that presented credentials, so that a
+    role used outside its scope or a guessed id of another municipality leaves a trace.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("address"), max_length=500)
+    status = models.PositiveSmallIntegerField(_("status"))
+    code = models.CharField(_("code"), max_length=60)
+    remote_addr = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("refused access")
+        verbose_name_plural = _("refused accesses")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.method} {self.path}"

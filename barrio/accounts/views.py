@@ -21,12 +21,18 @@ from django.utils.encoding import force_bytes
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from barrio.accounts import selectors, services
-from barrio.accounts.audit import Channel, audit_personal_data_read, describe_changes
+from barrio.accounts.audit import (
+    Channel,
+    access_denied_record,
+    audit_personal_data_read,
+    describe_changes,
+)
 from barrio.accounts.context_processors import SESSION_KEY
 from barrio.accounts.forms import (
     AuditExportForm,
@@ -441,3 +447,27 @@ def _audit_csv(programme: Programme, entries: Any) -> HttpResponse:
             ]
         )
     return response
+
+
+def _record_refusal(request: HttpRequest, status: int, code: str) -> None:
+    access_denied_record(
+        user=getattr(request, "user", None),
+        method=request.method or "",
+        path=request.path,
+        status=status,
+        code=code,
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        credentials_given=False,
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 403 page; the refusal is recorded for a signed-in user."""
+    _record_refusal(request, 403, "permission_denied")
+    return defaults.permission_denied(request, exception)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page; recorded for a signed-in user (who may be guessing ids)."""
+    _record_refusal(request, 404, "not_found")
+    return defaults.page_not_found(request, exception)

@@ -136,3 +136,28 @@ def test_nobody_changes_the_log_from_the_admin(rf):
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request)
     assert not model_admin.has_delete_permission(request)
+
+
+def test_refusals_are_recorded_for_roles_out_of_scope_and_guessed_ids(world):
+    """A manager of Quito asking for Lima's roles, or a grant of Lima by its id, is refused
+    and the refusal recorded; so is an expired token. The public is not recorded."""
+    from barrio.accounts.models import AccessDenial
+
+    quito_manager = make_user("gestor@quito.ec")
+    grant(quito_manager, Role.PROGRAMME_MANAGER, world.quito)
+    lima_grant = grant(make_user("x@lima.pe"), Role.RESIDENT, world.lima)
+    client = signed_in_client(quito_manager)
+    assert client.get("/api/v1/programmes/lima/roles").status_code == 404
+    assert client.delete(f"/api/v1/roles/{lima_grant.pk}").status_code == 404
+    assert client.get("/accounts/programmes/lima/roles/").status_code == 404
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION="Bearer barrio_x_y").status_code == 401
+    assert Client().get("/accounts/programmes/lima/").status_code == 404
+    refusals = list(
+        AccessDenial.objects.order_by("created_at").values_list("user__email", "status")
+    )
+    assert refusals == [
+        ("gestor@quito.ec", 404),
+        ("gestor@quito.ec", 404),
+        ("gestor@quito.ec", 404),
+        (None, 401),
+    ]
