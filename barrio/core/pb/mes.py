@@ -254,15 +254,16 @@ class _Run(StabilityBounds):
         """Price project ``p`` now, or return ``None`` if its supporters cannot pay for it."""
         data = self.data
         supporters = data.supporters[p]
-        live = supporters[~self.exhausted[supporters]]
+        alive = ~self.exhausted[supporters]
+        live = supporters[alive]
         cost_f = data.costs_f[p]
         if len(live) == 0:
             self._bound_unaffordable(p, 0.0)
             self.removed.append((p, len(self.winners)))
             return None
-        ppoints = data.profile.points[live, p].astype(np.float64)
+        ppoints = data.supporter_points[p][alive]
         budgets = self.budget_f[live]
-        mult = data.mult_f[live]
+        mult = data.supporter_mult[p][alive]
         money_f = float(mult @ budgets)
         if money_f < cost_f * (1 + TOLERANCE) and (
             money_f < cost_f * (1 - TOLERANCE) or self.exact_money(live) < data.instance.costs[p]
@@ -297,11 +298,7 @@ class _Run(StabilityBounds):
         are priced and funded without searching among the other projects.
         """
         data = self.data
-        stale: dict[int, float] = {}
-        for p in data.candidates:
-            voters = data.supporters[p]
-            total = float(data.mult_f[voters] @ data.profile.points[voters, p])
-            stale[p] = data.costs_f[p] / total / data.weights_f[p]
+        stale = {p: data.lowest_rho[p] for p in data.candidates}
         if previous is not None:
             self._replay(previous, grown_by, stale)
         while stale:

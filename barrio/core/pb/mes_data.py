@@ -42,6 +42,9 @@ class MesData:
     weights_f: FloatArray
     mult_f: FloatArray
     supporters: tuple[IntArray, ...]
+    supporter_points: tuple[FloatArray, ...]  # per project, aligned with ``supporters``
+    supporter_mult: tuple[FloatArray, ...]
+    lowest_rho: tuple[float, ...]  # per project, its price if every supporter paid a full share
     pair_ballot: IntArray  # every (ballot, project) with points > 0, as parallel arrays
     pair_project: IntArray
     pair_weight: FloatArray  # the project's weight times the points
@@ -65,16 +68,26 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
     supporters = tuple(profile.supporters(p) for p in range(instance.num_projects))
     pair_ballot, pair_project = np.nonzero(profile.points)
     weights_f = np.array([float(w) for w in weights], dtype=np.float64)
+    mult_f = profile.multiplicity.astype(np.float64)
+    points_f = tuple(profile.points[s, p].astype(np.float64) for p, s in enumerate(supporters))
+    costs_f = np.array([float(c) for c in instance.costs], dtype=np.float64)
+    lowest = tuple(
+        float(costs_f[p] / (mult_f[s] @ points_f[p]) / weights_f[p]) if len(s) else 0.0
+        for p, s in enumerate(supporters)
+    )
     return MesData(
         instance=instance,
         profile=profile,
         weights=weights,
         candidates=tuple(p for p in range(instance.num_projects) if len(supporters[p]) > 0),
         ranks=ranks,
-        costs_f=np.array([float(c) for c in instance.costs], dtype=np.float64),
+        costs_f=costs_f,
         weights_f=weights_f,
-        mult_f=profile.multiplicity.astype(np.float64),
+        mult_f=mult_f,
         supporters=supporters,
+        supporter_points=points_f,
+        supporter_mult=tuple(mult_f[s] for s in supporters),
+        lowest_rho=lowest,
         pair_ballot=pair_ballot.astype(np.int64),
         pair_project=pair_project.astype(np.int64),
         pair_weight=weights_f[pair_project] * profile.points[pair_ballot, pair_project],
