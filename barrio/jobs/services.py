@@ -74,7 +74,14 @@ def job_run(job_id: str, work: Callable[[JobReporter], Any]) -> Any:
     try:
         result = work(JobReporter(job_id))
     except BarrioError as error:
-        _finish(job_id, Job.Status.FAILED, error=str(error.message))
+        # The problems (row, field, reason) are kept as the result, for the page to list.
+        problems = [problem.as_dict() for problem in error.errors]
+        _finish(
+            job_id,
+            Job.Status.FAILED,
+            error=str(error.message),
+            result={"errors": problems} if problems else None,
+        )
         return None
     except Exception:
         logger.exception("Job %s failed.", job_id)

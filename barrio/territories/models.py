@@ -192,3 +192,26 @@ class IndexRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index} · {self.period}"
+
+
+class UnitFileUpload(models.Model):
+    """A file of units sent from the import page, kept for the task worker that imports it."""
+
+    file = models.FileField(_("file"), upload_to="imports/units/%Y/%m/")
+    options = models.JSONField(_("options"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file of units")
+        verbose_name_plural = _("files of units")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file.name

@@ -29,6 +29,7 @@ pytestmark = pytest.mark.django_db
 PUBLIC = "public"  # anybody, signed in or not
 SIGNED_IN = "signed in"  # any signed-in user, on their own things
 OWNER = "owner"  # only whoever started the job
+ADMINISTRATORS = "administrators"  # staff only: no role of a programme reaches it
 EVERY_ROLE = frozenset(Role)
 MANAGER = frozenset({Role.PROGRAMME_MANAGER})
 ROLE_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR})
@@ -124,6 +125,7 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
         (MANAGER, page("post", "/accounts/programmes/{slug}/roles/{grant_id}/expiry/", EXPIRY))
     ],
     "accounts:audit": [(AUDITOR, page("get", "/accounts/programmes/{slug}/audit/"))],
+    "territories:import_units": [(ADMINISTRATORS, page("get", "/territories/import/units/"))],
     "jobs:detail": [(OWNER, page("get", "/jobs/{job_id}/"))],
     "jobs:progress": [(OWNER, page("get", "/jobs/{job_id}/progress/"))],
     "api:openapi-json": [(PUBLIC, None)],
@@ -220,6 +222,8 @@ def expected(who: Who, actor: Actor) -> bool:
         return signed_in
     if who == OWNER:
         return actor.owner
+    if who == ADMINISTRATORS:
+        return False
     assert isinstance(who, frozenset)
     if actor.role is None or actor.role not in who:
         return False

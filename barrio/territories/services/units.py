@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,7 @@ def units_import(
     vintage: str = "",
     allow_missing_geometry: bool = False,
     dry_run: bool = False,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> UnitImportReport:
     """Import a file of units of one ``level``: check every feature, then apply all or nothing.
 
@@ -110,9 +112,17 @@ def units_import(
     in place; the same file twice changes nothing. Parents are looked up by code among the
     units of ``country`` (of ``parent_level``, when given), and each unit must lie inside its
     parent. Raises :class:`ValidationFailed` naming each bad feature (``loc`` is
-    ``["feature", number, field]``, numbered from 1), with nothing written.
+    ``["feature", number, field]``, numbered from 1), with nothing written. ``progress``,
+    when given, is told each step (done, total, message), for a task's progress bar.
     """
+
+    def step(done: int, message: object) -> None:
+        if progress is not None:
+            progress(done, 4, str(message))
+
+    step(0, _("Reading the file."))
     features = read_unit_file(path, options)
+    step(1, _("Checking %(count)s features.") % {"count": len(features)})
     parents: dict[str, TerritorialUnit] = {}
     if options.parent_code_field:
         candidates = TerritorialUnit.objects.filter(country=country)
@@ -138,6 +148,7 @@ def units_import(
             errors=[FieldError(("feature", p.index + 1, p.field), p.message) for p in problems],
             code="rejected_file",
         )
+    step(2, _("Comparing with the units already known."))
     existing = {
         u.code: u
         for u in TerritorialUnit.objects.filter(
@@ -178,6 +189,7 @@ def units_import(
             report.unchanged.append(feature.code)
     if dry_run:
         return report
+    step(3, _("Writing %(count)s units.") % {"count": len(to_create) + len(to_update)})
     with transaction.atomic():
         TerritorialUnit.objects.bulk_create(to_create, batch_size=500)
         TerritorialUnit.objects.bulk_update(

@@ -1,0 +1,54 @@
+"""Forms of territories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+UNIT_FILE_SUFFIXES = {".geojson", ".json", ".zip", ".gpkg"}
+UNIT_FILE_MAX_BYTES = 100 * 1024 * 1024
+
+
+class UnitFileForm(forms.Form):
+    """A file of territorial units and how to read it."""
+
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("GeoJSON, zipped Shapefile or GeoPackage, up to 100 MB."),
+    )
+    country = forms.RegexField(
+        label=_("Country"), regex=r"^[A-Za-z]{2}$", help_text=_("ISO 3166 code, e.g. PE.")
+    )
+    level = forms.CharField(label=_("Level"), max_length=60, help_text=_("e.g. distrito."))
+    code_field = forms.CharField(label=_("Field with the code"), max_length=100)
+    name_field = forms.CharField(label=_("Field with the name"), max_length=100)
+    parent_code_field = forms.CharField(
+        label=_("Field with the parent's code"), max_length=100, required=False
+    )
+    parent_level = forms.CharField(label=_("Level of the parents"), max_length=60, required=False)
+    layer = forms.CharField(label=_("Layer"), max_length=100, required=False)
+    encoding = forms.CharField(
+        label=_("Text encoding"), max_length=20, required=False, help_text=_("e.g. cp1252.")
+    )
+    crs = forms.CharField(
+        label=_("Coordinate system of a file that declares none"),
+        max_length=40,
+        required=False,
+        help_text=_("e.g. EPSG:6372."),
+    )
+    vintage = forms.CharField(label=_("Catalogue vintage"), max_length=20, required=False)
+    allow_missing_geometry = forms.BooleanField(
+        label=_("Accept features without geometry"), required=False
+    )
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in UNIT_FILE_SUFFIXES:
+            raise ValidationError(_("Send a .geojson, .json, .zip or .gpkg file."))
+        if upload.size > UNIT_FILE_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 100 MB."))
+        return upload

@@ -1,0 +1,56 @@
+"""Long work of territories, run by task workers."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from barrio.jobs.services import JobReporter, job_run
+from barrio.territories.files import UnitFileOptions
+from barrio.territories.models import UnitFileUpload
+from barrio.territories.services import units_import
+
+
+@task()
+def import_units_file(job_id: str, upload_id: int) -> Any:
+    """Import the file of units ``upload_id`` as the job ``job_id`` (see :func:`units_import`)."""
+
+    def work(reporter: JobReporter) -> dict[str, Any]:
+        upload = UnitFileUpload.objects.get(pk=upload_id)
+        options = dict(upload.options)
+        suffix = Path(upload.file.name).suffix
+        # The storage may be remote (S3): work on a local copy with the same extension.
+        with tempfile.TemporaryDirectory() as folder:
+            local = Path(folder) / f"units{suffix}"
+            with upload.file.open("rb") as source, local.open("wb") as target:
+                shutil.copyfileobj(source, target)
+            report = units_import(
+                path=local,
+                country=options["country"],
+                level=options["level"],
+                options=UnitFileOptions(
+                    code_field=options["code_field"],
+                    name_field=options["name_field"],
+                    parent_code_field=options.get("parent_code_field") or None,
+                    layer=options.get("layer") or None,
+                    encoding=options.get("encoding") or None,
+                    crs=options.get("crs") or None,
+                ),
+                parent_level=options.get("parent_level") or None,
+                vintage=options.get("vintage", ""),
+                allow_missing_geometry=bool(options.get("allow_missing_geometry")),
+                dry_run=bool(options.get("dry_run")),
+                progress=reporter.progress,
+            )
+        counts = report.summary()
+        summary = _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % counts
+        if not report.applied:
+            summary += " " + _("This was a dry run: nothing was written.")
+        return {"summary": summary, **counts}
+
+    return job_run(job_id, work)
