@@ -13,6 +13,8 @@ from barrio.accounts.selectors import programme_get_for_user, unit_list_for_user
 from barrio.errors import NotFound
 from barrio.portal.forms import TerritoryMapForm
 from barrio.territories.selectors import (
+    HOTSPOT_PERMUTATIONS,
+    HOTSPOT_SEED,
     indicator_get,
     indicator_map,
     indicator_periods,
@@ -37,9 +39,12 @@ def _territory(request: HttpRequest, slug: str) -> dict[str, Any]:
         raise Http404 from error
     all_units = list(unit_list_for_user(user=request.user, programme=programme))
     indicators = indicators_for_units(all_units)
-    form = TerritoryMapForm(request.GET or None, indicators=[(i.code, i.name) for i in indicators])
+    query = request.GET.copy()
+    query.setdefault("method", "quantiles")
+    query.setdefault("k", "5")
+    form = TerritoryMapForm(query, indicators=[(i.code, i.name) for i in indicators])
     form.is_valid()
-    data = form.cleaned_data if form.is_bound and hasattr(form, "cleaned_data") else {}
+    data = form.cleaned_data  # the valid fields only; a bad value falls back to its default
     search = data.get("q", "")
     units = all_units
     if search:
@@ -82,6 +87,8 @@ def territory(request: HttpRequest, slug: str) -> HttpResponse:
     ]
     context["page"] = Paginator(rows, 100).get_page(request.GET.get("page"))
     context["tile_url"] = settings.BARRIO_MAP_TILE_URL
+    context["hotspot_seed"] = HOTSPOT_SEED
+    context["hotspot_permutations"] = HOTSPOT_PERMUTATIONS
     context["geojson_query"] = request.GET.urlencode()
     return render(request, "portal/territory.html", context)
 

@@ -6,12 +6,15 @@ import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
+import shapely
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from barrio.core.classification import Classification, Method, classify
+from barrio.core.hotspots import contiguity, local_moran
 from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit
 
 #: Colour-blind-safe sequential colours (ColorBrewer YlGnBu), lightest for the lowest class.
@@ -23,7 +26,19 @@ METHODS: dict[str, Promise] = {
     "quantiles": _("Quantiles (equal counts)"),
     "equal_interval": _("Equal intervals"),
     "fisher_jenks": _("Natural breaks (Fisher-Jenks)"),
+    "hotspots": _("Hot spots (local Moran's I)"),
 }
+#: Hot-spot labels, their names and colours (red hot spots, blue cold spots).
+HOTSPOT_CLASSES: tuple[tuple[str, Promise, str], ...] = (
+    ("high_high", _("Hot spot: high among high"), "#b2182b"),
+    ("high_low", _("High among low"), "#ef8a62"),
+    ("low_high", _("Low among high"), "#67a9cf"),
+    ("low_low", _("Cold spot: low among low"), "#2166ac"),
+    ("not_significant", _("Not significant"), "#f0f0f0"),
+)
+#: Seed and number of permutations of the hot-spot test: fixed, so maps are reproducible.
+HOTSPOT_SEED = 2026
+HOTSPOT_PERMUTATIONS = 999
 LABELS: dict[str, Promise] = {
     "lowest": _("Lowest"),
     "very_low": _("Very low"),
@@ -42,15 +57,11 @@ class LegendEntry:
     """One class of the map: its label, bounds, colour and how many units it holds."""
 
     label: str
-    lower: float
-    upper: float
+    lower: float | None
+    upper: float | None
     colour: str
     count: int
-
-    @property
-    def swatch(self) -> int:
-        """Position of the colour in :data:`PALETTE` (pages style swatches by class)."""
-        return PALETTE.index(self.colour)
+    swatch: str  # the CSS class suffix of its colour on the page
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ def indicator_map(
     units: Sequence[TerritorialUnit],
     period: str,
     group: str = "",
-    method: Method = "quantiles",
+    method: Method | Literal["hotspots"] = "quantiles",
     k: int = 5,
 ) -> IndicatorMap:
     """Classify the values of ``indicator`` in ``units`` for one period and group.
@@ -121,10 +132,12 @@ def indicator_map(
     array = np.array([values[i] for i in ids], dtype=float)
     distinct = len(np.unique(array))
     if distinct < 2:
-        single = LegendEntry(str(LABELS["medium"]), array[0], array[0], PALETTE[3], len(ids))
+        single = LegendEntry(str(LABELS["medium"]), array[0], array[0], PALETTE[3], len(ids), "3")
         return IndicatorMap(
             indicator, period, group, method, values, dict.fromkeys(ids, 0), (single,)
         )
+    if method == "hotspots":
+        return _hotspot_map(indicator, period, group, values, units)
     result: Classification = classify(array, method, min(k, distinct))
     colours = _colours(result.k)
     pairs = zip(result.labels, result.bounds, strict=True)
@@ -135,6 +148,7 @@ def indicator_map(
             upper=upper,
             colour=colours[position],
             count=result.counts[position],
+            swatch=str(PALETTE.index(colours[position])),
         )
         for position, (code, (lower, upper)) in enumerate(pairs)
     )
@@ -167,3 +181,38 @@ def map_feature_collection(
         text = json.dumps(properties, ensure_ascii=False)
         features.append(f'{{"type":"Feature","properties":{text},"geometry":{unit.geometry}}}')
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def _hotspot_map(
+    indicator: Indicator,
+    period: str,
+    group: str,
+    values: dict[int, float],
+    units: Sequence[TerritorialUnit],
+) -> IndicatorMap:
+    """Local Moran's I over the units that have both a value and a polygon."""
+    shaped = [u for u in units if u.pk in values and u.geometry]
+    empty = IndicatorMap(indicator, period, group, "hotspots", values, {}, ())
+    if len(shaped) < 3:
+        return empty
+    ids = [str(u.pk) for u in shaped]
+    geometries = [shapely.from_geojson(u.geometry) for u in shaped]
+    try:
+        neighbours = contiguity(ids, geometries)
+        result = local_moran(
+            ids,
+            [values[u.pk] for u in shaped],
+            neighbours,
+            seed=HOTSPOT_SEED,
+            permutations=HOTSPOT_PERMUTATIONS,
+        )
+    except ValueError:
+        return empty
+    position = {code: i for i, (code, _name, _colour) in enumerate(HOTSPOT_CLASSES)}
+    counts = result.counts()
+    legend = tuple(
+        LegendEntry(str(name), None, None, colour, counts.get(code, 0), code.replace("_", "-"))
+        for code, name, colour in HOTSPOT_CLASSES
+    )
+    classes = {int(i): position[label] for i, label in zip(result.ids, result.labels, strict=True)}
+    return IndicatorMap(indicator, period, group, "hotspots", values, classes, legend)

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.db.models import Q, QuerySet
 
 from barrio.territories.maps import (
+    HOTSPOT_PERMUTATIONS,
+    HOTSPOT_SEED,
     LABELS,
     METHODS,
     IndicatorMap,
@@ -18,6 +20,8 @@ from barrio.territories.maps import (
 from barrio.territories.models import Indicator, TerritorialUnit
 
 __all__ = [
+    "HOTSPOT_PERMUTATIONS",
+    "HOTSPOT_SEED",
     "LABELS",
     "METHODS",
     "IndicatorMap",

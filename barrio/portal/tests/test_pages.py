@@ -163,3 +163,26 @@ def test_territory_map_ignores_bad_parameters(demo):
     response = Client().get("/programmes/demo-chile/territory/?indicator=nope&k=99&period=x")
     assert response.status_code == 200
     assert Client().get("/programmes/nope/territory/").status_code == 404
+
+
+def test_territory_map_shows_hot_spots(demo):
+    """Local Moran's I on Santiago's poverty: every comuna gets a hot-spot label, the same
+    on every request (fixed seed)."""
+    query = "?indicator=tasa_pobreza_2013_pct&method=hotspots"
+    first = Client().get("/programmes/demo-chile/territory.geojson" + query).json()
+    second = Client().get("/programmes/demo-chile/territory.geojson" + query).json()
+    labels = [
+        f["properties"]["label"] for f in first["features"] if f["properties"]["level"] == "comuna"
+    ]
+    assert len(labels) == 52
+    assert set(labels) <= {
+        "Punto caliente: alto entre altos",
+        "Alto entre bajos",
+        "Bajo entre altos",
+        "Punto frío: bajo entre bajos",
+        "No significativo",
+    }
+    assert "Punto caliente: alto entre altos" in labels
+    assert first == second
+    page = Client().get("/programmes/demo-chile/territory/" + query).content.decode()
+    assert "999" in page
