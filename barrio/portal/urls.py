@@ -11,4 +11,16 @@ urlpatterns = [
         views.territory_geojson,
         name="territory_geojson",
     ),
+    path(
+        "programmes/<slug:slug>/territory.csv",
+        views.territory_download,
+        {"extension": "csv"},
+        name="territory_csv",
+    ),
+    path(
+        "programmes/<slug:slug>/territory.xlsx",
+        views.territory_download,
+        {"extension": "xlsx"},
+        name="territory_xlsx",
+    ),
 ]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from openpyxl import Workbook
 
 from barrio.accounts.selectors import programme_get_for_user, unit_list_for_user
 from barrio.errors import NotFound
@@ -20,6 +23,8 @@ from barrio.territories.selectors import (
     indicator_periods,
     indicators_for_units,
     map_feature_collection,
+    map_method_note,
+    map_table,
 )
 
 
@@ -100,3 +105,36 @@ def territory_geojson(request: HttpRequest, slug: str) -> HttpResponse:
         map_feature_collection(context["units"], context["mapped"]),
         content_type="application/geo+json",
     )
+
+
+def territory_download(request: HttpRequest, slug: str, extension: str) -> HttpResponse:
+    """The map's table as CSV or XLSX, with a sheet (or header lines) saying the method and
+    sources."""
+    context = _territory(request, slug)
+    rows = map_table(context["units"], context["mapped"])
+    note = map_method_note(context["mapped"])
+    name = f"{slug}-territory"
+    if extension == "xlsx":
+        book = Workbook()
+        data = book.active
+        data.title = "data"
+        for row in rows:
+            data.append(row)
+        about = book.create_sheet("method")
+        for key, value in note:
+            about.append([key, value])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        text = io.StringIO()
+        writer = csv.writer(text)
+        for key, value in note:
+            writer.writerow([f"# {key}", value])
+        writer.writerows(rows)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
+    return response

@@ -180,7 +180,15 @@ def map_feature_collection(
             )
         text = json.dumps(properties, ensure_ascii=False)
         features.append(f'{{"type":"Feature","properties":{text},"geometry":{unit.geometry}}}')
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    # A foreign member of the collection says how the values were made (RFC 7946, 6.1).
+    metadata = json.dumps(dict(map_method_note(mapped)), ensure_ascii=False)
+    return (
+        '{"type":"FeatureCollection","metadata":'
+        + metadata
+        + ',"features":['
+        + ",".join(features)
+        + "]}"
+    )
 
 
 def _hotspot_map(
@@ -216,3 +224,51 @@ def _hotspot_map(
     )
     classes = {int(i): position[label] for i, label in zip(result.ids, result.labels, strict=True)}
     return IndicatorMap(indicator, period, group, "hotspots", values, classes, legend)
+
+
+def map_table(units: Sequence[TerritorialUnit], mapped: IndicatorMap | None) -> list[list[object]]:
+    """The map's data as rows (header first): unit, level, code, parent, value and class."""
+    header: list[object] = ["code", "name", "level", "parent_code"]
+    if mapped is not None:
+        header += [mapped.indicator.code, "class"]
+    rows = [header]
+    for unit in units:
+        row: list[object] = [
+            unit.code,
+            unit.name,
+            unit.level,
+            unit.parent.code if unit.parent else "",
+        ]
+        if mapped is not None:
+            row += [mapped.values.get(unit.pk), mapped.label_of(unit.pk)]
+        rows.append(row)
+    return rows
+
+
+def map_method_note(mapped: IndicatorMap | None) -> list[tuple[str, str]]:
+    """What a download says about how its numbers were made: indicator, source, method."""
+    if mapped is None:
+        return [("content", "territorial units")]
+    indicator = mapped.indicator
+    note = [
+        ("indicator", f"{indicator.code}: {indicator.name}"),
+        ("measure", indicator.measure),
+        ("source", indicator.source),
+        ("period", mapped.period),
+        ("direction", indicator.direction),
+        ("method", str(METHODS.get(mapped.method, mapped.method))),
+    ]
+    if mapped.method == "hotspots":
+        note.append(
+            (
+                "test",
+                f"local Moran's I, queen contiguity, {HOTSPOT_PERMUTATIONS} permutations, "
+                f"seed {HOTSPOT_SEED}, alpha 0.05",
+            )
+        )
+    else:
+        note += [
+            (f"class {entry.label}", f"{entry.lower} – {entry.upper} ({entry.count})")
+            for entry in mapped.legend
+        ]
+    return note

@@ -16,6 +16,8 @@ from barrio.territories.maps import (
     indicator_periods,
     indicators_for_units,
     map_feature_collection,
+    map_method_note,
+    map_table,
 )
 from barrio.territories.models import Indicator, TerritorialUnit
 
@@ -30,6 +32,8 @@ __all__ = [
     "indicator_periods",
     "indicators_for_units",
     "map_feature_collection",
+    "map_method_note",
+    "map_table",
     "unit_get",
     "unit_list",
     "unit_within_q",

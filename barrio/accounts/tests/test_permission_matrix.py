@@ -104,6 +104,8 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "accounts:programme": [(EVERY_ROLE, page("get", "/accounts/programmes/{slug}/"))],
     "portal:territory": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory/"))],
     "portal:territory_geojson": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory.geojson"))],
+    "portal:territory_csv": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory.csv"))],
+    "portal:territory_xlsx": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory.xlsx"))],
     "accounts:organisation": [
         (EVERY_ROLE, page("get", "/accounts/organisations/{organisation_id}/"))
     ],

@@ -186,3 +186,23 @@ def test_territory_map_shows_hot_spots(demo):
     assert first == second
     page = Client().get("/programmes/demo-chile/territory/" + query).content.decode()
     assert "999" in page
+
+
+def test_territory_downloads_say_their_method_and_sources(demo):
+    """CSV, XLSX and GeoJSON of the map carry the values and how they were made."""
+    import io
+
+    from openpyxl import load_workbook
+
+    query = "?indicator=ips_2019&method=equal_interval&k=4"
+    text = Client().get("/programmes/demo-chile/territory.csv" + query).content.decode()
+    assert "# source,Seremi de Desarrollo Social RM (lagrangian-time)" in text
+    assert "# method,Intervalos iguales" in text
+    assert "13101,Santiago,comuna,13,57.11," in text
+    book = load_workbook(
+        io.BytesIO(Client().get("/programmes/demo-chile/territory.xlsx" + query).content)
+    )
+    assert book.sheetnames == ["data", "method"]
+    assert book["data"]["E1"].value == "ips_2019"
+    geojson = Client().get("/programmes/demo-chile/territory.geojson" + query).json()
+    assert geojson["metadata"]["period"] == "2019"
