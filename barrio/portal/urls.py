@@ -11,6 +11,12 @@ urlpatterns = [
         views.territory_geojson,
         name="territory_geojson",
     ),
+    path("programmes/<slug:slug>/units/<int:unit_id>/", views.unit_detail, name="unit"),
+    path(
+        "programmes/<slug:slug>/units/<int:unit_id>.geojson",
+        views.unit_geojson,
+        name="unit_geojson",
+    ),
     path(
         "programmes/<slug:slug>/territory.csv",
         views.territory_download,

@@ -25,6 +25,7 @@ from barrio.territories.selectors import (
     map_feature_collection,
     map_method_note,
     map_table,
+    unit_indicator_rows,
 )
 
 
@@ -138,3 +139,46 @@ def territory_download(request: HttpRequest, slug: str, extension: str) -> HttpR
         response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
+
+
+def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
+    """A unit of a programme's territory: where it lies, what it holds, and its indicators
+    with their rank among the units of the same level and their history."""
+    try:
+        programme = programme_get_for_user(user=request.user, slug=slug)
+    except NotFound as error:
+        raise Http404 from error
+    visible = list(unit_list_for_user(user=request.user, programme=programme))
+    unit = next((u for u in visible if u.pk == unit_id), None)
+    if unit is None:
+        raise Http404
+    peers = [u for u in visible if u.level == unit.level]
+    ancestors: list[Any] = []
+    parent = unit.parent
+    while parent is not None:
+        ancestors.insert(0, parent)
+        parent = parent.parent
+    context = {
+        "programme": programme,
+        "unit": unit,
+        "ancestors": ancestors,
+        "children": [u for u in visible if u.parent_id == unit.pk],
+        "rows": unit_indicator_rows(unit, peers),
+        "peers": len(peers),
+        "tile_url": settings.BARRIO_MAP_TILE_URL,
+    }
+    return render(request, "portal/unit_detail.html", context)
+
+
+def unit_geojson(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
+    """The unit's polygon, for its small map."""
+    try:
+        programme = programme_get_for_user(user=request.user, slug=slug)
+    except NotFound as error:
+        raise Http404 from error
+    units = [
+        u for u in unit_list_for_user(user=request.user, programme=programme) if u.pk == unit_id
+    ]
+    if not units:
+        raise Http404
+    return HttpResponse(map_feature_collection(units), content_type="application/geo+json")

@@ -272,3 +272,43 @@ def map_method_note(mapped: IndicatorMap | None) -> list[tuple[str, str]]:
             for entry in mapped.legend
         ]
     return note
+
+
+@dataclass(frozen=True)
+class UnitIndicatorRow:
+    """One indicator value of a unit, with its rank among comparable units."""
+
+    indicator: Indicator
+    period: str
+    value: float
+    rank: int
+    of: int
+
+
+def unit_indicator_rows(
+    unit: TerritorialUnit, peers: Sequence[TerritorialUnit]
+) -> list[UnitIndicatorRow]:
+    """Every value of ``unit`` (whole population), newest period first per indicator, with its
+    rank among ``peers`` that have a value for the same indicator and period (1 = the
+    highest value; the indicator's direction says whether that is good or bad)."""
+    peer_ids = [p.pk for p in peers]
+    rows = []
+    own = (
+        IndicatorValue.objects.filter(unit=unit, group="")
+        .select_related("indicator")
+        .order_by("indicator__name", "-period")
+    )
+    for value in own:
+        others = IndicatorValue.objects.filter(
+            indicator=value.indicator, period=value.period, group="", unit_id__in=peer_ids
+        )
+        rows.append(
+            UnitIndicatorRow(
+                indicator=value.indicator,
+                period=value.period,
+                value=value.value,
+                rank=others.filter(value__gt=value.value).count() + 1,
+                of=others.count(),
+            )
+        )
+    return rows

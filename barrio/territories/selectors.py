@@ -18,6 +18,7 @@ from barrio.territories.maps import (
     map_feature_collection,
     map_method_note,
     map_table,
+    unit_indicator_rows,
 )
 from barrio.territories.models import Indicator, TerritorialUnit
 
@@ -35,6 +36,7 @@ __all__ = [
     "map_method_note",
     "map_table",
     "unit_get",
+    "unit_indicator_rows",
     "unit_list",
     "unit_within_q",
 ]

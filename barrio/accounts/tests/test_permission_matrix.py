@@ -105,6 +105,10 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "portal:territory": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory/"))],
     "portal:territory_geojson": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory.geojson"))],
     "portal:territory_csv": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory.csv"))],
+    "portal:unit": [(EVERY_ROLE, page("get", "/programmes/{slug}/units/{unit_id}/"))],
+    "portal:unit_geojson": [
+        (EVERY_ROLE, page("get", "/programmes/{slug}/units/{unit_id}.geojson"))
+    ],
     "portal:territory_xlsx": [(EVERY_ROLE, page("get", "/programmes/{slug}/territory.xlsx"))],
     "accounts:organisation": [
         (EVERY_ROLE, page("get", "/accounts/organisations/{organisation_id}/"))

@@ -206,3 +206,19 @@ def test_territory_downloads_say_their_method_and_sources(demo):
     assert book["data"]["E1"].value == "ips_2019"
     geojson = Client().get("/programmes/demo-chile/territory.geojson" + query).json()
     assert geojson["metadata"]["period"] == "2019"
+
+
+def test_unit_page_shows_its_indicators_with_rank(demo):
+    from barrio.territories.models import TerritorialUnit
+
+    la_pintana = TerritorialUnit.objects.get(country="CL", code="13112")
+    body = Client().get(f"/programmes/demo-chile/units/{la_pintana.pk}/").content.decode()
+    assert "<h1>La Pintana</h1>" in body
+    assert "Índice de Prioridad Social 2019" in body
+    assert " de 52 (comuna" in body
+    region = TerritorialUnit.objects.get(country="CL", code="13")
+    assert Client().get(f"/programmes/demo-chile/units/{region.pk}/").status_code == 200
+    lima = TerritorialUnit.objects.get(country="PE", code="1501")
+    assert Client().get(f"/programmes/demo-chile/units/{lima.pk}/").status_code == 404
+    shape = Client().get(f"/programmes/demo-chile/units/{la_pintana.pk}.geojson").json()
+    assert len(shape["features"]) == 1
