@@ -276,17 +276,27 @@ class _Run(StabilityBounds):
         if float(per_point.min()) >= lowest * (1 + TOLERANCE):
             # Every supporter can pay a full share at the lowest possible price: no sorting.
             return Evaluation(p, live, 0, lowest / data.weights_f[p], lowest)
-        order = np.argsort(per_point, kind="stable")
-        live, per_point = live[order], per_point[order]
-        paid_before = np.concatenate(([0.0], np.cumsum((mult * budgets)[order])[:-1]))
-        points_from = np.cumsum((mult * ppoints)[order][::-1])[::-1]
-        lam_all = (cost_f - paid_before) / points_from
-        fits = lam_all <= per_point * (1 + 1e-12)
-        # The last supporter always fits when the project is affordable; floats may disagree
-        # by an ulp, and the exact pass in ``exact_price`` settles such voters anyway.
-        first = int(np.argmax(fits)) if fits.any() else len(live) - 1
-        lam_f = float(lam_all[first])
-        return Evaluation(p, live, first, lam_f / data.weights_f[p], lam_f)
+        # The price solves sum(m * min(budget, price * points)) = cost. Start with everyone
+        # paying a full share and move those who cannot to paying all they have, until no
+        # one moves: the price only rises, so this ends, usually after two or three passes
+        # (cheaper than sorting tens of thousands of budgets for every evaluation).
+        weighted_budgets = mult * budgets
+        weighted_points = mult * ppoints
+        rich = per_point * (1 + 1e-12) >= lowest
+        while True:
+            paying = float(weighted_points[rich].sum())
+            if paying == 0.0:
+                # Floats disagree with the affordability test by an ulp: let the richest
+                # pay; the exact pass in ``settle`` re-classifies such voters.
+                rich = per_point >= per_point.max()
+                paying = float(weighted_points[rich].sum())
+            lam_f = (cost_f - float(weighted_budgets[~rich].sum())) / paying
+            settled = per_point * (1 + 1e-12) >= lam_f
+            if bool((settled == rich).all()):
+                break
+            rich = settled
+        ordered = np.concatenate([live[~rich], live[rich]])
+        return Evaluation(p, ordered, int((~rich).sum()), lam_f / data.weights_f[p], lam_f)
 
     # -- the rounds -------------------------------------------------------------------------
 
