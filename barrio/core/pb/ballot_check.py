@@ -46,6 +46,10 @@ class Ballot:
     points: tuple[int, ...] | None
 
 
+_CLEAN = Ballot((), (), None)
+"""The result of every valid ballot without points (shared: most ballots are valid)."""
+
+
 class BallotChecker:
     """Checks ballots of one file: its projects, vote type and META limits.
 
@@ -87,10 +91,11 @@ class BallotChecker:
         reasons: list[str] = []
         warnings: list[str] = []
         names = [name.strip() for name in vote.split(",")] if vote.strip() else []
+        lookup = self.project_index.get
         indices: list[int] = []
         seen: set[int] = set()
         for name in names:
-            index = self.project_index.get(name)
+            index = lookup(name)
             if not name:
                 reasons.append("the vote has an empty project id")
             elif index is None:
@@ -117,6 +122,8 @@ class BallotChecker:
                 reasons.append("points must not be negative")
             points = parsed if len(parsed) == len(indices) and not reasons else None
         reasons.extend(self._limits(indices, points))
+        if not reasons and not warnings and points is None:
+            return tuple(indices), _CLEAN
         return tuple(indices), Ballot(tuple(reasons), tuple(warnings), points)
 
     def _limits(self, indices: list[int], points: tuple[int, ...] | None) -> list[str]:
