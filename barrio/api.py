@@ -23,6 +23,8 @@ from barrio.accounts.audit import access_denied_record
 from barrio.accounts.services import api_token_authenticate
 from barrio.errors import BarrioError
 from barrio.jobs.api import router as jobs_router
+from barrio.portal.api import router as portal_router
+from barrio.territories.api import router as territories_router
 
 logger = logging.getLogger(__name__)
 
@@ -144,3 +146,5 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 api.add_router("/", accounts_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/", territories_router)
+api.add_router("/", portal_router)

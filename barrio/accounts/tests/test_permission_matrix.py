@@ -23,6 +23,8 @@ from barrio.accounts.models import ApiToken, Role
 from barrio.accounts.services import api_token_create, organisation_create
 from barrio.accounts.tests.factories import build_world, grant, make_user
 from barrio.jobs.models import Job
+from barrio.territories.models import IndicatorValue
+from barrio.territories.services import indicator_define
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +154,10 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:token_create": [(SIGNED_IN, api_json("post", "/api/v1/me/tokens", {"name": "t"}))],
     "api:token_revoke": [(SIGNED_IN, api_json("delete", "/api/v1/me/tokens/{token_id}"))],
     "api:job_detail": [(OWNER, api_json("get", "/api/v1/jobs/{job_id}"))],
+    "api:indicator_list": [(PUBLIC, api_json("get", "/api/v1/indicators"))],
+    "api:territory": [
+        (EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/territory?indicator=need"))
+    ],
 }
 
 
@@ -249,6 +255,8 @@ def test_permission_matrix():
     organisation = organisation_create(
         name="Municipalidad de Lima", kind="municipality", country="PE", programmes=[world.lima]
     )
+    need = indicator_define(code="need", name="Need", kind="index")
+    IndicatorValue.objects.create(indicator=need, unit=world.miraflores, period="2020", value=1)
     failures = []
     checked = 0
     for name, rows in MATRIX.items():

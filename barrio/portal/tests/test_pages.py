@@ -222,3 +222,24 @@ def test_unit_page_shows_its_indicators_with_rank(demo):
     assert Client().get(f"/programmes/demo-chile/units/{lima.pk}/").status_code == 404
     shape = Client().get(f"/programmes/demo-chile/units/{la_pintana.pk}.geojson").json()
     assert len(shape["features"]) == 1
+
+
+def test_territory_api(demo):
+    """The same map as data: legend and one value per unit; bad queries are 422."""
+    response = Client().get("/api/v1/programmes/demo-chile/territory?indicator=ips_2019&k=3")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["period"] == "2019"
+    assert [entry["label"] for entry in body["legend"]] == ["Bajo", "Medio", "Alto"]
+    assert len([u for u in body["units"] if u["value"] is not None]) == 52
+    for query in (
+        "indicator=nope",
+        "indicator=ips_2019&period=1900",
+        "indicator=ips_2019&k=9",
+        "indicator=ips_2019&method=magic",
+        "",
+    ):
+        bad = Client().get(f"/api/v1/programmes/demo-chile/territory?{query}")
+        assert bad.status_code == 422, query
+        assert bad.json()["code"] == "invalid"
+    assert Client().get("/api/v1/indicators").json()[0]["code"]
