@@ -80,12 +80,14 @@ class StabilityBounds:
     def _bound_tie(self, ev: Evaluation) -> None:
         """Bound ``b`` for a project that lost a round on tie-breaking alone.
 
-        If every supporter pays a full share, the project's price is the lowest it can ever
-        have and stays so for larger budgets, while the winner's can only fall: the tie is
-        decided the same way or disappears. Otherwise the next budget step is taken as it comes.
+        If every supporter with money pays a full share and those without money stay without
+        (growth bound 0, within the horizon), the project's price stays what it is for larger
+        budgets, while the winner's can only fall: the tie is decided the same way or
+        disappears. Otherwise the next budget step is taken as it comes.
         """
         supporters = self.data.supporters[ev.project]
-        if ev.poor_count > 0 or self.exhausted[supporters].any():
+        broke = supporters[self.exhausted[supporters]]
+        if ev.poor_count > 0 or bool((self.beta[broke] > 0).any()):
             self.stable_for = 0.0
             self.track = False
 
