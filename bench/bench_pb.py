@@ -1,10 +1,11 @@
 """Benchmark the allocation engine against pabutools on the pabulib files.
 
-For each file it prints: projects, voters, distinct ballots, our parse and decide times, the
-same for pabutools (CPU seconds for both, so that other load on the machine does not distort
-the ratio) (run in a child process, capped at ``--limit`` seconds and shown as
-"> limit" when it hits it), the ratio of the totals, and whether both selected the same
-projects. The rule is MES + Add1 + greedy completion unless ``--rule`` says otherwise.
+For each file it prints: projects, voters, distinct ballots, our time (reading, profile and
+rule), pabutools' time (reading and rule; run in a child process, capped at ``--limit``
+seconds and shown as "> limit" when it hits it), the ratio of the totals, the ratio of the
+reading times alone (``parse_pabulib`` against ``parse_pb``), and whether both selected the
+same projects. Times are CPU seconds, so that other load on the machine does not distort
+the ratios. The rule is MES + Add1 + greedy completion unless ``--rule`` says otherwise.
 
 Run from the repository root::
 
@@ -80,6 +81,7 @@ def ours(path: Path, rule: str) -> dict[str, Any]:
     started = time.process_time()
     with path.open("rb") as handle:
         election = parse_pb(handle)
+    read = time.process_time()
     instance, profile = instance_of(election), profile_of(election, as_approval=True)
     parsed = time.process_time()
     outcome = decide(rule, instance, profile)
@@ -88,6 +90,7 @@ def ours(path: Path, rule: str) -> dict[str, Any]:
         "projects": instance.num_projects,
         "voters": profile.num_voters,
         "distinct": profile.num_ballots,
+        "read": read - started,
         "parse": parsed - started,
         "decide": done - parsed,
         "selected": sorted(outcome.selected_ids()),
@@ -187,8 +190,10 @@ def main() -> None:
             shown, ratio, same = "-".rjust(8), "-".rjust(7), "-"
         parse_ratio = "-"
         if "parse" in theirs:
-            parse_ratios.append(theirs["parse"] / mine["parse"])
-            parse_ratio = f"{theirs['parse'] / mine['parse']:7.0f}x"
+            # Reading against reading: pabutools' parse_pabulib against our parse_pb (the
+            # compact profile, which pabutools has no counterpart of, counts in our total).
+            parse_ratios.append(theirs["parse"] / mine["read"])
+            parse_ratio = f"{theirs['parse'] / mine['read']:7.0f}x"
         print(
             f"{path.name[:44]:<44} {mine['projects']:>5} {mine['voters']:>7} "
             f"{mine['distinct']:>8} {total:7.3f} {shown} {ratio:>7} {parse_ratio:>8}  {same}",
