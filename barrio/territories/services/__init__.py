@@ -3,6 +3,7 @@
 from barrio.territories.services.indicators import (
     IndicatorImportReport,
     indicator_define,
+    indicator_derive_rate,
     indicators_define_from_table,
     indicators_import,
 )
@@ -19,6 +20,7 @@ __all__ = [
     "index_compute",
     "index_define",
     "indicator_define",
+    "indicator_derive_rate",
     "indicators_define_from_table",
     "indicators_import",
     "unit_create",

@@ -326,3 +326,67 @@ def indicators_define_from_table(*, path: Path) -> list[Indicator]:
         )
         for _number, row in table.rows
     ]
+
+
+@transaction.atomic
+def indicator_derive_rate(
+    *,
+    code: str,
+    name: str,
+    numerator: Indicator,
+    numerator_period: str,
+    denominator: Indicator,
+    denominator_period: str,
+    period: str,
+    per: int = 1000,
+    group: str = "",
+) -> tuple[Indicator, int]:
+    """Derive a rate (``numerator / denominator × per``) for every unit that has both values.
+
+    The new indicator records how it was made in its source. Units whose denominator is zero
+    get no value. Returns the indicator and the number of values written; recomputing
+    replaces the values of the same period.
+    """
+    if per <= 0:
+        raise ValidationFailed(errors=[FieldError(("per",), _("The base of a rate is positive."))])
+    if numerator.pk == denominator.pk:
+        raise ValidationFailed(
+            errors=[FieldError(("denominator",), _("A rate needs two different indicators."))]
+        )
+    rate = indicator_define(
+        code=code,
+        name=name,
+        measure=_("per %(per)s") % {"per": per},
+        source=_("%(numerator)s (%(np)s) / %(denominator)s (%(dp)s) × %(per)s")
+        % {
+            "numerator": numerator.code,
+            "np": numerator_period,
+            "denominator": denominator.code,
+            "dp": denominator_period,
+            "per": per,
+        },
+        vintage=period,
+        direction=numerator.direction,
+        kind=Indicator.Kind.RATE,
+    )
+    bottoms = dict(
+        IndicatorValue.objects.filter(
+            indicator=denominator, period=denominator_period, group=group
+        ).values_list("unit_id", "value")
+    )
+    values = [
+        IndicatorValue(
+            indicator=rate,
+            unit_id=unit_id,
+            period=period,
+            group=group,
+            value=top / bottoms[unit_id] * per,
+        )
+        for unit_id, top in IndicatorValue.objects.filter(
+            indicator=numerator, period=numerator_period, group=group
+        ).values_list("unit_id", "value")
+        if bottoms.get(unit_id)
+    ]
+    IndicatorValue.objects.filter(indicator=rate, period=period, group=group).delete()
+    IndicatorValue.objects.bulk_create(values, batch_size=2000)
+    return rate, len(values)

@@ -156,3 +156,34 @@ def test_command_with_definitions_is_atomic(tmp_path):
         stdout=out,
     )
     assert "1 created" in out.getvalue()
+
+
+def test_rate_per_thousand_is_derived_from_a_count_and_a_population():
+    from barrio.territories.models import TerritorialUnit
+    from barrio.territories.services import indicator_derive_rate
+
+    crimes = indicator_define(
+        code="delitos", name="Delitos", kind="count", direction="higher_is_worse"
+    )
+    population = Indicator.objects.get(code="poblacion")
+    santiago = TerritorialUnit.objects.get(code="13101")
+    cerrillos = TerritorialUnit.objects.get(code="13102")
+    IndicatorValue.objects.create(indicator=crimes, unit=santiago, period="2019", value=500)
+    IndicatorValue.objects.create(indicator=crimes, unit=cerrillos, period="2019", value=80)
+    IndicatorValue.objects.create(indicator=population, unit=santiago, period="2017", value=404495)
+    IndicatorValue.objects.create(indicator=population, unit=cerrillos, period="2017", value=0)
+    rate, written = indicator_derive_rate(
+        code="delitos_por_mil",
+        name="Delitos por 1.000 habitantes",
+        numerator=crimes,
+        numerator_period="2019",
+        denominator=population,
+        denominator_period="2017",
+        period="2019",
+    )
+    assert written == 1  # Cerrillos' population of 0 gives no rate
+    value = IndicatorValue.objects.get(indicator=rate, unit=santiago).value
+    assert value == pytest.approx(500 / 404495 * 1000)
+    assert rate.kind == "rate"
+    assert rate.direction == "higher_is_worse"
+    assert "delitos (2019) / poblacion (2017)" in rate.source
