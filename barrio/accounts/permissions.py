@@ -131,14 +131,6 @@ def may(
     return scope(user, action, programme).covers(unit)
 
 
-def programmes_where(user: User | AnonymousUser, action: Action) -> list[int]:
-    """Return the ids of the programmes where ``user`` may take ``action`` somewhere."""
-    if user.is_authenticated and user.is_active and user.is_superuser:
-        return list(Programme.objects.values_list("pk", flat=True))
-    allowed = RULES[action]
-    return sorted({g.programme_id for g in active_grants(user) if g.role in allowed})
-
-
 def needs_second_factor(user: User | AnonymousUser) -> bool:
     """Tell whether ``user`` must sign in with a second factor (roles reading personal data)."""
     if not user.is_authenticated:

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from barrio.accounts.models import ApiToken, Organisation, Profile, Programme, RoleGrant
-from barrio.accounts.permissions import Action, active_grants, programmes_where, scope
+from barrio.accounts.permissions import Action, active_grants, scope
 from barrio.errors import NotFound, PermissionDenied
 from barrio.territories.selectors import unit_get, unit_list
 
@@ -146,11 +146,6 @@ def audit_log_for_user(
     if actor_email:
         entries = entries.filter(actor__email__iexact=actor_email.strip())
     return entries.order_by("-timestamp")
-
-
-def programmes_where_user_may(user: User | AnonymousUser, action: Action) -> QuerySet[Programme]:
-    """Return the programmes where ``user`` may take ``action`` somewhere."""
-    return Programme.objects.filter(pk__in=programmes_where(user, action)).order_by("name")
 
 
 def grant_list_for_self(*, user: User | AnonymousUser) -> list[RoleGrant]:
