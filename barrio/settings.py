@@ -136,6 +136,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # Audit (django-auditlog): every change of a registered model, and every read of personal data.
 AUDITLOG_INCLUDE_ALL_MODELS = False
+# Masked personal fields show that they changed and nothing of their value.
+AUDITLOG_MASK_CALLABLE = "barrio.accounts.audit.mask_personal_value"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 OTP_TOTP_ISSUER = "Barrio"
 LOGIN_URL = "accounts:login"

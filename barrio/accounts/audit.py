@@ -121,3 +121,12 @@ def access_denied_record(
         code=code[:60],
         remote_addr=remote_addr or None,
     )
+
+
+def mask_personal_value(value: str) -> str:
+    """How the audit log shows a personal field that changed: that it changed, nothing of it.
+
+    django-auditlog's own mask keeps half of the value (the end of a phone number, say);
+    nothing of a personal value may reach the log.
+    """
+    return "[personal data]" if value not in {"", "None"} else value
