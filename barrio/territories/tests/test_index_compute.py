@@ -100,3 +100,40 @@ def test_missing_period_and_refused_data_change_nothing(units):
     with pytest.raises(ValidationFailed):
         index_compute(index=flat, units=units, period="2020", input_periods=PERIODS)
     assert not IndicatorValue.objects.filter(indicator__code__in=["need", "flat"]).exists()
+
+
+def test_classify_command_prints_strata_and_units(units):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command(
+        "classify",
+        "--indicator",
+        "poverty",
+        "--country",
+        "PE",
+        "--level",
+        "distrito",
+        "--method",
+        "equal_interval",
+        "--k",
+        "3",
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert text.startswith("Poverty, 2018, equal_interval:")
+    assert "b\tB\t40\t" in text
+    with pytest.raises(CommandError):
+        call_command(
+            "classify",
+            "--indicator",
+            "poverty",
+            "--country",
+            "PE",
+            "--level",
+            "distrito",
+            "--period",
+            "1900",
+        )
