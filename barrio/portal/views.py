@@ -37,12 +37,17 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
-def _territory(request: HttpRequest, slug: str) -> dict[str, Any]:
-    """The programme, its units the visitor works on, and the indicator map asked for."""
+def _programme_or_404(request: HttpRequest, slug: str) -> Any:
+    """The programme ``slug`` if the visitor may see it; 404 otherwise."""
     try:
-        programme = programme_get_for_user(user=request.user, slug=slug)
+        return programme_get_for_user(user=request.user, slug=slug)
     except NotFound as error:
         raise Http404 from error
+
+
+def _territory(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """The programme, its units the visitor works on, and the indicator map asked for."""
+    programme = _programme_or_404(request, slug)
     all_units = list(unit_list_for_user(user=request.user, programme=programme))
     indicators = indicators_for_units(all_units)
     query = request.GET.copy()
@@ -144,10 +149,7 @@ def territory_download(request: HttpRequest, slug: str, extension: str) -> HttpR
 def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
     """A unit of a programme's territory: where it lies, what it holds, and its indicators
     with their rank among the units of the same level and their history."""
-    try:
-        programme = programme_get_for_user(user=request.user, slug=slug)
-    except NotFound as error:
-        raise Http404 from error
+    programme = _programme_or_404(request, slug)
     visible = list(unit_list_for_user(user=request.user, programme=programme))
     unit = next((u for u in visible if u.pk == unit_id), None)
     if unit is None:
@@ -172,13 +174,8 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
 
 def unit_geojson(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
     """The unit's polygon, for its small map."""
-    try:
-        programme = programme_get_for_user(user=request.user, slug=slug)
-    except NotFound as error:
-        raise Http404 from error
-    units = [
-        u for u in unit_list_for_user(user=request.user, programme=programme) if u.pk == unit_id
-    ]
+    programme = _programme_or_404(request, slug)
+    units = list(unit_list_for_user(user=request.user, programme=programme).filter(pk=unit_id))
     if not units:
         raise Http404
     return HttpResponse(map_feature_collection(units), content_type="application/geo+json")
