@@ -10,21 +10,39 @@ from pathlib import Path
 import polib
 import pytest
 
+from barrio.i18n import catalogue_paths
+
 ROOT = Path(__file__).resolve().parents[1]
-LOCALE = ROOT / "barrio" / "locale"
 LANGUAGES = ("es", "en", "pt")
 
 
-def catalogue(language: str) -> polib.POFile:
-    return polib.pofile(str(LOCALE / language / "LC_MESSAGES" / "django.po"))
+def catalogues(language: str, package_dir: Path = ROOT / "barrio") -> list[polib.POFile]:
+    """The project's catalogue of ``language`` and those of the apps that keep their own."""
+    return [
+        polib.pofile(str(path))
+        for path in catalogue_paths(package_dir)
+        if path.parent.parent.name == language
+    ]
+
+
+def entries(language: str) -> list[polib.POEntry]:
+    return [entry for po in catalogues(language) for entry in po]
+
+
+def test_each_app_catalogue_exists_in_every_language():
+    """An app that keeps its own catalogue keeps it for es, en and pt alike."""
+    folders = {path.parents[2] for path in catalogue_paths(ROOT / "barrio")}
+    for folder in folders:
+        for language in LANGUAGES:
+            assert (folder / language / "LC_MESSAGES" / "django.po").exists(), (folder, language)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogue_has_no_untranslated_or_fuzzy_entry(language):
-    po = catalogue(language)
-    assert len(po) > 50
-    assert [e.msgid for e in po.untranslated_entries()] == []
-    assert [e.msgid for e in po.fuzzy_entries()] == []
+    assert len(entries(language)) > 50
+    for po in catalogues(language):
+        assert [e.msgid for e in po.untranslated_entries()] == [], po.fpath
+        assert [e.msgid for e in po.fuzzy_entries()] == [], po.fpath
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -33,7 +51,7 @@ def test_placeholders_survive_translation(language):
     import re
 
     placeholder = re.compile(r"%\(\w+\)s")
-    for entry in catalogue(language).translated_entries():
+    for entry in (e for e in entries(language) if e.translated()):
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         for translation in translations:
             assert sorted(placeholder.findall(translation)) == sorted(
@@ -59,7 +77,7 @@ def test_every_string_of_the_code_is_in_the_catalogues(tmp_path):
         capture_output=True,
         env={**__import__("os").environ, "PYTHONPATH": str(tmp_path)},
     )
-    fresh = {e.msgid for e in polib.pofile(str(copy / "locale/es/LC_MESSAGES/django.po"))}
+    fresh = {e.msgid for po in catalogues("es", copy) for e in po}
     for language in LANGUAGES:
-        shipped = {e.msgid for e in catalogue(language)}
+        shipped = {e.msgid for e in entries(language)}
         assert sorted(fresh - shipped) == [], f"missing in {language}"
