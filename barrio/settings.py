@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "barrio.jobs",
     "barrio.territories",
     "barrio.accounts",
+    "barrio.registry",
     "barrio.portal",
     "barrio.demo",
 ]

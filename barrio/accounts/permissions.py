@@ -36,6 +36,9 @@ class Action(StrEnum):
     PERSONAL_DATA_VIEW = "personal_data.view"
     PERSONAL_DATA_CHANGE = "personal_data.change"
     PERSONAL_DATA_EXPORT = "personal_data.export"
+    REGISTRY_DASHBOARD = "registry.dashboard"
+    HOUSEHOLD_VIEW = "household.view"
+    DUPLICATE_ADJUDICATE = "duplicate.adjudicate"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -53,6 +56,27 @@ RULES: dict[Action, frozenset[Role]] = {
     ),
     Action.PERSONAL_DATA_CHANGE: frozenset({Role.MUNICIPAL_TEAM, Role.CASEWORKER}),
     Action.PERSONAL_DATA_EXPORT: frozenset({Role.PAYMENTS_OFFICER, Role.AUDITOR}),
+    # The registry: aggregates for those who steer, records (masked until a personal-data
+    # reader unmasks them) for those who work with households, duplicates for caseworkers.
+    Action.REGISTRY_DASHBOARD: frozenset(
+        {
+            Role.PROGRAMME_MANAGER,
+            Role.MUNICIPAL_TEAM,
+            Role.CASEWORKER,
+            Role.PAYMENTS_OFFICER,
+            Role.AUDITOR,
+        }
+    ),
+    Action.HOUSEHOLD_VIEW: frozenset(
+        {
+            Role.PROGRAMME_MANAGER,
+            Role.MUNICIPAL_TEAM,
+            Role.CASEWORKER,
+            Role.PAYMENTS_OFFICER,
+            Role.AUDITOR,
+        }
+    ),
+    Action.DUPLICATE_ADJUDICATE: frozenset({Role.CASEWORKER}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -37,6 +38,25 @@ MANAGER = frozenset({Role.PROGRAMME_MANAGER})
 ROLE_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR})
 AUDITOR = frozenset({Role.AUDITOR})
 
+
+class Anywhere(frozenset[Role]):
+    """These roles, granted over the whole programme or only over the unit concerned."""
+
+
+REGISTRY_READERS = Anywhere(
+    {
+        Role.PROGRAMME_MANAGER,
+        Role.MUNICIPAL_TEAM,
+        Role.CASEWORKER,
+        Role.PAYMENTS_OFFICER,
+        Role.AUDITOR,
+    }
+)
+PERSONAL_READERS = Anywhere(
+    {Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PAYMENTS_OFFICER, Role.AUDITOR}
+)
+PERSONAL_WRITERS = Anywhere({Role.MUNICIPAL_TEAM, Role.CASEWORKER})
+
 Who = str | frozenset[Role]
 
 
@@ -48,6 +68,7 @@ class Ctx:
     job_id: str
     unit_id: int
     organisation_id: int
+    household_id: int = 0
 
 
 def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
@@ -136,6 +157,25 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "territories:import_units": [(ADMINISTRATORS, page("get", "/territories/import/units/"))],
     "jobs:detail": [(OWNER, page("get", "/jobs/{job_id}/"))],
     "jobs:progress": [(OWNER, page("get", "/jobs/{job_id}/progress/"))],
+    "registry:dashboard": [(REGISTRY_READERS, page("get", "/registry/programmes/{slug}/"))],
+    "registry:households": [
+        (REGISTRY_READERS, page("get", "/registry/programmes/{slug}/households/")),
+        (PERSONAL_READERS, page("get", "/registry/programmes/{slug}/households/?name=ana")),
+    ],
+    "registry:register": [
+        (PERSONAL_WRITERS, page("get", "/registry/programmes/{slug}/register/")),
+        (
+            PERSONAL_WRITERS,
+            page("post", "/registry/programmes/{slug}/register/", {"action": "draft"}),
+        ),
+    ],
+    "registry:draft_delete": [
+        (PERSONAL_WRITERS, page("post", "/registry/programmes/{slug}/drafts/1/delete/"))
+    ],
+    "registry:household": [
+        (REGISTRY_READERS, page("get", "/registry/households/{household_id}/")),
+        (PERSONAL_READERS, page("post", "/registry/households/{household_id}/")),
+    ],
     "api:openapi-json": [(PUBLIC, None)],
     "api:openapi-view": [(PUBLIC, None)],
     "api:api-root": [(PUBLIC, None)],
@@ -241,7 +281,7 @@ def expected(who: Who, actor: Actor) -> bool:
         return False
     # Reading the programme and its units needs a role anywhere in it; everything else in
     # the matrix acts on the programme as a whole.
-    return who == EVERY_ROLE or actor.whole_programme
+    return who == EVERY_ROLE or isinstance(who, Anywhere) or actor.whole_programme
 
 
 def test_permission_matrix():
@@ -257,6 +297,10 @@ def test_permission_matrix():
     )
     need = indicator_define(code="need", name="Need", kind="index")
     IndicatorValue.objects.create(indicator=need, unit=world.miraflores, period="2020", value=1)
+    # The registry sits above accounts: its household is made by name, not by import.
+    household = apps.get_model("registry", "Household").objects.create(
+        programme=world.lima, unit=world.miraflores, residence_status="migrant"
+    )
     failures = []
     checked = 0
     for name, rows in MATRIX.items():
@@ -277,7 +321,13 @@ def test_permission_matrix():
                     )
                     token_id = token.pk
                 ctx = Ctx(
-                    "lima", target.pk, token_id, str(job.pk), world.miraflores.pk, organisation.pk
+                    "lima",
+                    target.pk,
+                    token_id,
+                    str(job.pk),
+                    world.miraflores.pk,
+                    organisation.pk,
+                    household.pk,
                 )
                 response = call(actor.client, ctx)
                 checked += 1

@@ -1,0 +1,1 @@
+"""The household registry: households, people, documents, consent, imports and duplicates."""

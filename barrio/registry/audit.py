@@ -1,0 +1,23 @@
+"""The registry's models in the audit log: every change recorded, personal values masked."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+
+from barrio.registry.models import Consent, Document, Household, Member
+
+
+def register_models() -> None:
+    """Register the registry's models with django-auditlog (once, when apps are ready).
+
+    Encrypted values are masked whole; blind indexes and fingerprints are left out, since
+    a hash of a document number is as personal as the number to whoever holds the key.
+    """
+    auditlog.register(Household, mask_fields=["address"], exclude_fields=["source_fingerprint"])
+    auditlog.register(
+        Member,
+        mask_fields=["given_names", "family_name_1", "family_name_2", "birth_date", "phone"],
+        exclude_fields=["phone_index", "name_index"],
+    )
+    auditlog.register(Document, mask_fields=["number"], exclude_fields=["number_index"])
+    auditlog.register(Consent)
