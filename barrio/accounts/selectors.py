@@ -40,6 +40,11 @@ def programme_exists(*, slug: str) -> bool:
     return Programme.objects.filter(slug=slug).exists()
 
 
+def programme_get(*, slug: str) -> Programme | None:
+    """Return the programme ``slug`` whoever asks, or ``None`` (for server-side commands)."""
+    return Programme.objects.filter(slug=slug).first()
+
+
 def organisation_list_for_programme(programme: Programme) -> QuerySet[Organisation]:
     """Return the organisations taking part in ``programme`` (public information)."""
     return programme.organisations.order_by("name")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from auditlog.registry import auditlog
 
-from barrio.registry.models import Consent, Document, Household, Member
+from barrio.registry.models import (
+    ColumnMapping,
+    Consent,
+    Document,
+    Household,
+    ImportBatch,
+    Member,
+)
 
 
 def register_models() -> None:
@@ -21,3 +28,5 @@ def register_models() -> None:
     )
     auditlog.register(Document, mask_fields=["number"], exclude_fields=["number_index"])
     auditlog.register(Consent)
+    auditlog.register(ColumnMapping)
+    auditlog.register(ImportBatch, exclude_fields=["payload", "errors", "summary", "fingerprint"])

@@ -157,7 +157,8 @@ def check_document(document: DocumentRecord, loc: Loc) -> list[FieldError]:
                 _("A document number has 3 to 30 letters and digits."),
             )
         )
-    errors += check_country(document.country, (*loc, "document_country"))
+    if document.type in DocumentType.values:  # an unknown type implies no country
+        errors += check_country(document.country, (*loc, "document_country"))
     implied = DOCUMENT_COUNTRY.get(document.type)  # type: ignore[call-overload]
     if implied and document.issuing_country and document.issuing_country != implied:
         errors.append(

@@ -17,7 +17,14 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from barrio.accounts.permissions import Action, may, scope
 from barrio.errors import NotFound, PermissionDenied
 from barrio.registry.choices import ResidenceStatus, country_name
-from barrio.registry.models import Document, Household, Member, RegistrationDraft
+from barrio.registry.models import (
+    ColumnMapping,
+    Document,
+    Household,
+    ImportBatch,
+    Member,
+    RegistrationDraft,
+)
 from barrio.registry.records import document_index, name_token_index, name_tokens
 
 if TYPE_CHECKING:
@@ -194,3 +201,34 @@ def registry_dashboard(*, user: User | AnonymousUser, programme: Programme) -> D
         by_nationality=_rows((code, country_name(code), n) for code, n in by_nationality),
         by_unit=_rows((unit_id, name, n) for unit_id, name, n in by_unit),
     )
+
+
+def column_mapping_get(*, programme: Programme, name: str) -> ColumnMapping | None:
+    """Return the column mapping ``name`` of ``programme``, or ``None``."""
+    return ColumnMapping.objects.filter(programme=programme, name=name).first()
+
+
+def column_mapping_list_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[ColumnMapping]:
+    """Return the programme's column mappings, for those who may import into it."""
+    if scope(user, Action.PERSONAL_DATA_CHANGE, programme).is_empty:
+        raise PermissionDenied()
+    return ColumnMapping.objects.filter(programme=programme).order_by("name")
+
+
+def import_batch_list_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[ImportBatch]:
+    """Return the programme's imports, newest first, for those who may import into it."""
+    if scope(user, Action.PERSONAL_DATA_CHANGE, programme).is_empty:
+        raise PermissionDenied()
+    return ImportBatch.objects.filter(programme=programme).select_related("created_by", "mapping")
+
+
+def import_batch_get_for_user(*, user: User | AnonymousUser, batch_id: int) -> ImportBatch:
+    """Return one import if the user may import into its programme; NotFound otherwise."""
+    batch = ImportBatch.objects.select_related("programme", "mapping").filter(pk=batch_id).first()
+    if batch is None or scope(user, Action.PERSONAL_DATA_CHANGE, batch.programme).is_empty:
+        raise NotFound()
+    return batch

@@ -7,5 +7,14 @@ from barrio.registry.models.households import (
     Member,
     RegistrationDraft,
 )
+from barrio.registry.models.imports import ColumnMapping, ImportBatch
 
-__all__ = ["Consent", "Document", "Household", "Member", "RegistrationDraft"]
+__all__ = [
+    "ColumnMapping",
+    "Consent",
+    "Document",
+    "Household",
+    "ImportBatch",
+    "Member",
+    "RegistrationDraft",
+]

@@ -87,6 +87,14 @@ class Household(models.Model):
         related_name="+",
     )
     source_fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    import_batch = models.ForeignKey(
+        "registry.ImportBatch",
+        verbose_name=_("import"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="households",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("registered by"),

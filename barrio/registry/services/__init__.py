@@ -10,14 +10,24 @@ from barrio.registry.services.households import (
     household_update,
     member_add,
 )
+from barrio.registry.services.imports import (
+    column_mapping_save,
+    household_import,
+    import_batch_create,
+    import_batch_run,
+)
 
 __all__ = [
+    "column_mapping_save",
     "consent_record",
     "consent_withdraw",
     "draft_delete",
     "draft_save",
+    "household_import",
     "household_register",
     "household_set_collectors",
     "household_update",
+    "import_batch_create",
+    "import_batch_run",
     "member_add",
 ]

@@ -1,0 +1,1 @@
+"""Reading import files (spreadsheets, CSV, KoboToolbox exports) and their template."""
