@@ -10,6 +10,12 @@ Usage (from the repository root; it is slow, run it in the background)::
 
     nice python bench/record_pb_reference.py [--cap SECONDS] [--only SUBSTRING]
 
+Pairs recorded as over the cap can be run again later with a longer cap, alone (one pair
+can take pabutools an hour; the cap is then on CPU time, so that other load on the machine
+does not cut it short)::
+
+    nice python bench/record_pb_reference.py --retry --rules mes-add1 --cap 7200 --only Toulouse
+
 Non-approval ballots are converted to approval ballots as pabutools users do (a project with
 points or a rank counts as approved); profiles are merged into multiprofiles, which changes
 pabutools' speed but not its outcomes.
@@ -91,8 +97,11 @@ def _timeout(signum: int, frame: object) -> None:
     raise TimeoutError
 
 
-def worker(path: str, cap: float) -> None:
-    """Run every rule on one file and print one JSON object (run in a child process)."""
+def worker(path: str, cap: float, rules: tuple[str, ...], cpu: bool) -> None:
+    """Run ``rules`` on one file and print one JSON object (run in a child process).
+
+    With ``cpu`` the cap is on the process's CPU time rather than on wall-clock time.
+    """
     from pabutools.election import parse_pabulib
 
     started = time.perf_counter()
@@ -100,15 +109,17 @@ def worker(path: str, cap: float) -> None:
     parse_seconds = time.perf_counter() - started
     profile = _approval_profile(instance, profile).as_multiprofile()
     results: dict[str, Any] = {"parse_seconds": round(parse_seconds, 3)}
-    signal.signal(signal.SIGALRM, _timeout)
+    timer = signal.ITIMER_VIRTUAL if cpu else signal.ITIMER_REAL
+    signal.signal(signal.SIGVTALRM if cpu else signal.SIGALRM, _timeout)
+    clock = time.process_time if cpu else time.perf_counter
     add1 = None
-    for rule in RULES:
+    for rule in rules:
         if rule == "mes-add1-greedy" and "timeout" in results.get("mes-add1", {}):
             # The completion needs the Add1 outcome first, which did not finish in time.
             results[rule] = {"timeout": cap}
             continue
-        signal.setitimer(signal.ITIMER_REAL, cap)
-        started = time.perf_counter()
+        signal.setitimer(timer, cap)
+        started = clock()
         try:
             outcome = _run_rule(rule, instance, profile, add1)
             if rule == "mes-add1":
@@ -118,11 +129,13 @@ def worker(path: str, cap: float) -> None:
             results[rule] = {"timeout": cap}
             continue
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        seconds = time.perf_counter() - started
+            signal.setitimer(timer, 0)
+        seconds = clock() - started
         if rule == "mes-add1-greedy":
             seconds += results["mes-add1"].get("seconds", 0)
         results[rule] = {"selected": selected, "seconds": round(seconds, 3)}
+        if cpu:
+            results[rule]["cpu_cap"] = cap
     print(json.dumps(results))
 
 
@@ -144,10 +157,22 @@ def main() -> None:
     parser.add_argument("--only", default="", help="only files whose name contains this")
     parser.add_argument("--largest-first", action="store_true", help="start with big files")
     parser.add_argument("--output", type=Path, default=OUTPUT, help="where to write the record")
+    parser.add_argument(
+        "--rules", default=",".join(RULES), help="comma-separated rules (default: all)"
+    )
+    parser.add_argument(
+        "--retry",
+        action="store_true",
+        help="run again, with --cap seconds of CPU time, the pairs recorded as over the cap",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--cpu", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    rules = tuple(r for r in args.rules.split(",") if r)
+    if unknown := set(rules) - set(RULES):
+        parser.error(f"unknown rules: {', '.join(sorted(unknown))}")
     if args.worker:
-        worker(args.worker, args.cap)
+        worker(args.worker, args.cap, rules, args.cpu)
         return
     from importlib.metadata import version
 
@@ -155,23 +180,37 @@ def main() -> None:
 
     output: Path = args.output
     recorded = json.loads(output.read_text(encoding="utf-8")) if output.exists() else {}
+    if recorded.get("pabutools_version", version("pabutools")) != version("pabutools"):
+        sys.exit("the record was made with another pabutools version; start a new --output")
     recorded["pabutools_version"] = version("pabutools")
-    recorded["cap_seconds"] = args.cap
+    if not args.retry:
+        recorded["cap_seconds"] = args.cap
     recorded["conversion"] = "non-approval ballots as approval (points > 0 or ranked)"
     files = recorded.setdefault("files", {})
     paths = sorted(DATA.glob("*.pb"), key=lambda p: p.stat().st_size, reverse=args.largest_first)
     for path in paths:
-        if args.only not in path.name or "error" not in files.get(path.name, {"error": 1}):
+        if args.only not in path.name:
+            continue
+        entry = files.get(path.name, {"error": 1})
+        if args.retry:
+            todo = tuple(r for r in rules if "timeout" in entry.get(r, {}))
+        else:
+            todo = rules if "error" in entry else ()
+        if not todo:
             continue
         started = time.perf_counter()
-        child = subprocess.run(
-            [sys.executable, __file__, "--worker", str(path), "--cap", str(args.cap)],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        command = [sys.executable, __file__, "--worker", str(path), "--cap", str(args.cap)]
+        command += ["--rules", ",".join(todo)] + (["--cpu"] if args.retry else [])
+        child = subprocess.run(command, capture_output=True, text=True, check=False)
         if child.returncode != 0:
-            files[path.name] = {"error": child.stderr.strip().splitlines()[-1:]}
+            print(f"{path.name}: {child.stderr.strip().splitlines()[-1:]}", flush=True)
+            if not args.retry:
+                files[path.name] = {"error": child.stderr.strip().splitlines()[-1:]}
+        elif args.retry:
+            # Keep what was recorded; replace only the pairs that now finished.
+            found = json.loads(child.stdout)
+            entry.update({r: v for r, v in found.items() if r in todo and "selected" in v})
+            files[path.name] = entry
         else:
             files[path.name] = json.loads(child.stdout)
         _write(recorded, output)
