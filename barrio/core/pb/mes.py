@@ -43,7 +43,14 @@ import numpy as np
 import numpy.typing as npt
 
 from barrio.core.pb.mes_bounds import StabilityBounds
-from barrio.core.pb.mes_data import HORIZON_STEPS, TOLERANCE, Evaluation, MesData, prepare
+from barrio.core.pb.mes_data import (
+    HORIZON_STEPS,
+    TOLERANCE,
+    Evaluation,
+    MesData,
+    prepare,
+    solve_price,
+)
 from barrio.core.pb.profile import IntArray
 
 __all__ = ["HORIZON_STEPS", "TOLERANCE", "MesData", "MesRun", "prepare", "run_mes"]
@@ -276,25 +283,7 @@ class _Run(StabilityBounds):
         if float(per_point.min()) >= lowest * (1 + TOLERANCE):
             # Every supporter can pay a full share at the lowest possible price: no sorting.
             return Evaluation(p, live, 0, lowest / data.weights_f[p], lowest)
-        # The price solves sum(m * min(budget, price * points)) = cost. Start with everyone
-        # paying a full share and move those who cannot to paying all they have, until no
-        # one moves: the price only rises, so this ends, usually after two or three passes
-        # (cheaper than sorting tens of thousands of budgets for every evaluation).
-        weighted_budgets = mult * budgets
-        weighted_points = mult * ppoints
-        rich = per_point * (1 + 1e-12) >= lowest
-        while True:
-            paying = float(weighted_points[rich].sum())
-            if paying == 0.0:
-                # Floats disagree with the affordability test by an ulp: let the richest
-                # pay; the exact pass in ``settle`` re-classifies such voters.
-                rich = per_point >= per_point.max()
-                paying = float(weighted_points[rich].sum())
-            lam_f = (cost_f - float(weighted_budgets[~rich].sum())) / paying
-            settled = per_point * (1 + 1e-12) >= lam_f
-            if bool((settled == rich).all()):
-                break
-            rich = settled
+        lam_f, rich = solve_price(cost_f, budgets, per_point, ppoints, mult, lowest)
         ordered = np.concatenate([live[~rich], live[rich]])
         return Evaluation(p, ordered, int((~rich).sum()), lam_f / data.weights_f[p], lam_f)
 
@@ -334,7 +323,7 @@ class _Run(StabilityBounds):
                 for ev in tied:
                     if ev is not winner and self.exact_rho(ev) == self.exact_rho(winner):
                         self._bound_tie(ev)
-                self._bound_losers(winner.rho_f, sorted(stale, key=stale.__getitem__))
+                self._bound_losers(winner, sorted(stale, key=stale.__getitem__))
             if self.track:
                 self._grow(winner)
             self._fund(winner)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from barrio.core.pb.mes_data import TOLERANCE, Evaluation, MesData
+from barrio.core.pb.mes_data import TOLERANCE, Evaluation, MesData, solve_price
 from barrio.core.pb.profile import FloatArray
 
 
@@ -45,30 +45,70 @@ class StabilityBounds:
             cost = float(self.data.costs_f[p])
             self._bound(cost - money, cost + money, growth)
 
-    def _bound_losers(self, rho_w: float, losers: list[int]) -> None:
+    def _winner_slope(self, ev: Evaluation) -> float:
+        """A bound on how fast the winner's price per satisfaction falls with ``b`` (<= 0).
+
+        With the winners so far unchanged, a supporter who is still live (never gave all they
+        had) pays every earlier winner a full share at a price that can only fall, so their
+        budget grows by at least as much as ``b``; the others' stays at least 0. The price is
+        a convex function of such a common growth (its epigraph is the superlevel set of a
+        concave function), so over the horizon it stays under the chord from today's price to
+        the price with every live budget raised by the horizon: the chord's slope is returned.
+        """
+        data, p = self.data, ev.project
+        live = ev.live
+        points = data.profile.points[live, p].astype(np.float64)
+        budgets = self.budget_f[live] + self.horizon
+        per_point = budgets / points if not data.profile.approval else budgets
+        mult = data.mult_f[live]
+        lowest = float(data.costs_f[p] / (mult @ points))
+        if float(per_point.min()) >= lowest * (1 + TOLERANCE):
+            lam = lowest
+        else:
+            lam, _ = solve_price(float(data.costs_f[p]), budgets, per_point, points, mult, lowest)
+        far = lam * (1 + 4 * TOLERANCE) / float(data.weights_f[p])
+        return min(0.0, (far - ev.rho_f) / self.horizon)
+
+    def _bound_losers(self, winner: Evaluation, losers: list[int]) -> None:
         """Bound how far ``b`` may grow before a loser beats this round's winner.
 
-        The winner's price per satisfaction is ``rho_w``. All losers are done at once over
-        the (ballot, project) pairs: the money each loser's supporters could give at that
-        price, and the growth bound of those among them who could give more.
+        The winner's price per satisfaction is at most ``rho_w + slope * t`` when ``b`` grows
+        by ``t`` (see :meth:`_winner_slope`). A loser keeps losing while its supporters,
+        paying at most that price, cannot pay its cost: each gives ``min(budget, price x
+        weight)``, a concave function of ``t`` whose slope at 0 is the growth bound of the
+        budget for those short of the price now, and the price's slope for the others. All
+        losers are done at once over the (ballot, project) pairs.
         """
         if not losers:
             return
         data = self.data
-        budgets = self.budget_f[data.pair_ballot]  # 0 for exhausted voters
-        cap = rho_w * data.pair_weight
-        short = budgets < cap
-        count = data.instance.num_projects
-        money = np.bincount(
-            data.pair_project, weights=data.pair_mult * np.minimum(budgets, cap), minlength=count
-        )
-        growth = np.bincount(
-            data.pair_project,
-            weights=data.pair_mult * self.beta[data.pair_ballot] * short,
-            minlength=count,
-        )
+        rho_w = winner.rho_f
         chosen = np.asarray(losers, dtype=np.int64)
-        cost, money, growth = data.costs_f[chosen], money[chosen], growth[chosen]
+        # A cheap bound first: a loser's supporters give at most its cost times
+        # ``rho_w / lowest`` (full shares at the winner's price), and their money grows by at
+        # most the largest growth bound times their number. Only the losers this cannot keep
+        # beyond the bound found so far are looked at supporter by supporter.
+        cost = data.costs_f[chosen]
+        ceiling = cost * np.minimum(1.0, rho_w / data.lowest_rho_f[chosen])
+        room = cost - ceiling - TOLERANCE * (cost + ceiling)
+        fast = float(self.beta.max()) * data.votes_f[chosen] * (1 + TOLERANCE)
+        near = chosen[room < self.stable_for * fast]
+        if len(near) == 0:
+            return
+        slope = self._winner_slope(winner)
+        ballots = np.concatenate([data.supporters[p] for p in near.tolist()])
+        weight = np.concatenate(
+            [data.supporter_points[p] * data.weights_f[p] for p in near.tolist()]
+        )
+        owner = np.repeat(np.arange(len(near)), [len(data.supporters[p]) for p in near.tolist()])
+        mult = data.mult_f[ballots]
+        budgets = self.budget_f[ballots]  # 0 for exhausted voters
+        cap = rho_w * weight
+        short = budgets < cap * (1 + TOLERANCE)
+        money = np.bincount(owner, weights=mult * np.minimum(budgets, cap), minlength=len(near))
+        rate = np.where(short, self.beta[ballots], slope * weight)
+        growth = np.bincount(owner, weights=mult * rate, minlength=len(near))
+        cost = data.costs_f[near]
         room = np.maximum(0.0, cost - money - TOLERANCE * (cost + money))
         moving = growth > 0
         if moving.any():

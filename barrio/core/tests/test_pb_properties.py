@@ -156,3 +156,36 @@ def test_add1_skipping_matches_step_by_step(
         budget += 1
     assert fast.winners == expected.winners
     assert fast.voter_budget == expected.voter_budget
+
+
+@SETTINGS
+@given(
+    elections(approval=False),
+    st.booleans(),
+    st.fractions(0, 30, max_denominator=7),
+    st.integers(0, 2**32 - 1),
+)
+def test_stability_bound_is_sound(
+    election: tuple[Instance, list[dict[int, int]]], approval: bool, extra: Fraction, seed: int
+) -> None:
+    """Every budget below a run's proven bound gives the same winners, in the same order."""
+    instance, ballots = election
+    if approval:
+        ballots = [dict.fromkeys(ballot, 1) for ballot in ballots]
+    profile = make_profile(ballots, instance.num_projects, approval=approval)
+    data = prepare(
+        instance,
+        profile,
+        "cost" if approval else "cardinality",
+        TieBreaking().ranks(instance, profile),
+    )
+    budget = Fraction(instance.budget) / profile.num_voters + extra
+    run = run_mes(data, budget, track=0.125, horizon=16.0)
+    if run.stable_for == 0:
+        return
+    bound = Fraction(min(run.stable_for, 64.0))
+    rng = np.random.default_rng(seed)
+    grown = [bound * Fraction(k, 8) for k in range(8)]
+    grown += [bound * Fraction(int(rng.integers(1, 1000)), 1000) for _ in range(4)]
+    for t in grown:
+        assert run_mes(data, budget + t).winners == run.winners, t
