@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "barrio.territories",
     "barrio.accounts",
     "barrio.registry",
+    "barrio.planning",
     "barrio.portal",
     "barrio.demo",
 ]

@@ -39,6 +39,9 @@ class Action(StrEnum):
     REGISTRY_DASHBOARD = "registry.dashboard"
     HOUSEHOLD_VIEW = "household.view"
     DUPLICATE_ADJUDICATE = "duplicate.adjudicate"
+    PLANNING_VIEW = "planning.view"
+    PLANNING_RUN = "planning.run"
+    PLANNING_APPROVE = "planning.approve"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -77,6 +80,13 @@ RULES: dict[Action, frozenset[Role]] = {
         }
     ),
     Action.DUPLICATE_ADJUDICATE: frozenset({Role.CASEWORKER}),
+    # Drafts are working material of the programme's staff; an approved run or an
+    # apportionment is public in a public programme (selectors decide that, not a role).
+    Action.PLANNING_VIEW: frozenset(
+        {Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM, Role.COMMITTEE_MEMBER, Role.AUDITOR}
+    ),
+    Action.PLANNING_RUN: frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM}),
+    Action.PLANNING_APPROVE: frozenset({Role.PROGRAMME_MANAGER}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.

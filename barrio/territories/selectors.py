@@ -20,7 +20,7 @@ from barrio.territories.maps import (
     map_table,
     unit_indicator_rows,
 )
-from barrio.territories.models import Indicator, TerritorialUnit
+from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit
 
 __all__ = [
     "HOTSPOT_PERMUTATIONS",
@@ -29,6 +29,7 @@ __all__ = [
     "METHODS",
     "IndicatorMap",
     "indicator_get",
+    "indicator_values",
     "indicator_map",
     "indicator_periods",
     "indicators_for_units",
@@ -37,6 +38,7 @@ __all__ = [
     "map_table",
     "unit_get",
     "unit_indicator_rows",
+    "unit_levels",
     "unit_list",
     "unit_within_q",
 ]
@@ -75,3 +77,23 @@ def unit_get(*, unit_id: int) -> TerritorialUnit | None:
 def indicator_get(*, code: str) -> Indicator | None:
     """Return the indicator ``code``, or ``None``."""
     return Indicator.objects.filter(code=code).first()
+
+
+def indicator_values(
+    *, indicator: Indicator, units: Iterable[TerritorialUnit], period: str, group: str = ""
+) -> dict[int, float]:
+    """Return ``{unit id: value}`` of ``indicator`` in ``units`` for one period and group.
+
+    Units without a value are absent from the result. Pass a queryset for many units: it
+    becomes a subquery, where a list would hit the database's limit of query parameters.
+    """
+    rows = IndicatorValue.objects.filter(
+        indicator=indicator, unit__in=units, period=period, group=group
+    ).values_list("unit_id", "value")
+    return dict(rows)
+
+
+def unit_levels(*, within: Iterable[TerritorialUnit]) -> list[str]:
+    """Return the levels of the units inside ``within`` (the areas themselves included)."""
+    levels = unit_list(within=within).order_by().values_list("level", flat=True).distinct()
+    return sorted(levels)

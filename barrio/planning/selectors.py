@@ -1,0 +1,218 @@
+"""Read queries of targeting runs and apportionments, limited to what the user may see.
+
+Drafts are the working material of the programme's staff (those who may see plans over the
+whole programme); an approved run is public wherever its programme is visible.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import QuerySet
+
+from barrio.accounts.permissions import Action, may
+from barrio.core.targeting import Decision, RunComparison, compare_runs
+from barrio.core.targeting import TargetingRun as CoreRun
+from barrio.errors import NotFound
+from barrio.planning.explain import explain_decision, explain_share
+from barrio.planning.models import Apportionment, TargetingDecision, TargetingRun
+from barrio.territories.selectors import unit_list
+
+if TYPE_CHECKING:
+    from barrio.accounts.models import Programme
+
+__all__ = [
+    "DecisionRow",
+    "ShareRow",
+    "apportionment_get_for_user",
+    "apportionment_list_for_user",
+    "apportionment_share_rows",
+    "approved_run_units",
+    "may_approve",
+    "may_plan",
+    "targeting_comparison",
+    "targeting_decision_rows",
+    "targeting_run_get_for_user",
+    "targeting_run_list_for_user",
+]
+
+
+def may_plan(user: User | AnonymousUser, programme: Programme) -> bool:
+    """Tell whether ``user`` may run targetings and split budgets in ``programme``."""
+    return may(user, Action.PLANNING_RUN, programme=programme)
+
+
+def may_approve(user: User | AnonymousUser, programme: Programme) -> bool:
+    """Tell whether ``user`` may approve targeting runs of ``programme``."""
+    return may(user, Action.PLANNING_APPROVE, programme=programme)
+
+
+def _sees_drafts(user: User | AnonymousUser, programme: Programme) -> bool:
+    return may(user, Action.PLANNING_VIEW, programme=programme)
+
+
+def targeting_run_list_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[TargetingRun]:
+    """Return the runs of ``programme`` the user may see, newest first."""
+    runs = TargetingRun.objects.filter(programme=programme).select_related(
+        "indicator", "created_by", "approved_by"
+    )
+    if not _sees_drafts(user, programme):
+        runs = runs.filter(status=TargetingRun.Status.APPROVED)
+    return runs
+
+
+def targeting_run_get_for_user(
+    *, user: User | AnonymousUser, programme: Programme, run_id: int
+) -> TargetingRun:
+    """Return run ``run_id`` of ``programme`` if the user may see it; :class:`NotFound` else."""
+    run = targeting_run_list_for_user(user=user, programme=programme).filter(pk=run_id).first()
+    if run is None:
+        raise NotFound()
+    return run
+
+
+def _group_names(run: TargetingRun) -> dict[str, str]:
+    level = run.parameters.get("group_level") or ""
+    if not level:
+        return {}
+    areas = unit_list(within=run.programme.units.all()).filter(level=level)
+    return dict(areas.values_list("code", "name"))
+
+
+@dataclass(frozen=True)
+class DecisionRow:
+    """One unit of a run as a page shows it."""
+
+    decision: TargetingDecision
+    group_name: str
+    explanation: str
+
+
+def targeting_decision_rows(
+    run: TargetingRun, *, selected: bool | None = None
+) -> list[DecisionRow]:
+    """Return the decisions of ``run`` in rank order, each with its explanation in words."""
+    decisions = run.decisions.select_related("unit")
+    if selected is not None:
+        decisions = decisions.filter(selected=selected)
+    names = _group_names(run)
+    currency = run.programme.currency
+    return [
+        DecisionRow(
+            decision=d,
+            group_name=names.get(d.group, d.group),
+            explanation=explain_decision(
+                selected=d.selected,
+                rank=d.rank,
+                reason=d.reason,
+                params=d.params,
+                eligible=run.eligible_count,
+                group_names=names,
+                currency=currency,
+            ),
+        )
+        for d in decisions
+    ]
+
+
+def _core_run(run: TargetingRun) -> CoreRun:
+    rows = list(run.decisions.select_related("unit"))
+    decisions = tuple(Decision(d.unit.code, d.selected, d.rank, d.reason, d.params) for d in rows)
+    chosen = sorted((d for d in rows if d.selected), key=lambda d: d.rank or 0)
+    return CoreRun(
+        decisions,
+        tuple(d.unit.code for d in chosen),
+        run.eligible_count,
+        run.total_cost_cents,
+        run.fingerprint,
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two runs side by side, with the names of the units."""
+
+    a: TargetingRun
+    b: TargetingRun
+    result: RunComparison
+    names: dict[str, str]
+
+
+def targeting_comparison(a: TargetingRun, b: TargetingRun) -> Comparison:
+    """Compare two runs: the units both select, and those only one of them selects."""
+    names = dict(
+        TargetingDecision.objects.filter(run__in=[a, b]).values_list("unit__code", "unit__name")
+    )
+    return Comparison(a, b, compare_runs(_core_run(a), _core_run(b)), names)
+
+
+def approved_run_units(*, programme: Programme, run_id: int) -> list[Any]:
+    """Return the units an approved run of ``programme`` selected, in rank order.
+
+    This is what a call takes its eligible units from. Raises :class:`NotFound` when the run
+    does not exist in the programme or is not approved.
+    """
+    run = TargetingRun.objects.filter(
+        programme=programme, pk=run_id, status=TargetingRun.Status.APPROVED
+    ).first()
+    if run is None:
+        raise NotFound()
+    return [d.unit for d in run.decisions.filter(selected=True).select_related("unit")]
+
+
+def apportionment_list_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[Apportionment]:
+    """Return the apportionments of ``programme`` the user may see (its planning staff)."""
+    if not _sees_drafts(user, programme):
+        return Apportionment.objects.none()
+    return Apportionment.objects.filter(programme=programme).select_related(
+        "targeting_run", "created_by"
+    )
+
+
+def apportionment_get_for_user(
+    *, user: User | AnonymousUser, programme: Programme, apportionment_id: int
+) -> Apportionment:
+    """Return an apportionment the user may see; :class:`NotFound` else."""
+    found = (
+        apportionment_list_for_user(user=user, programme=programme)
+        .filter(pk=apportionment_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One unit's part of an apportionment, with its explanation."""
+
+    unit_name: str
+    unit_code: str
+    cents: int
+    explanation: str
+
+
+def apportionment_share_rows(apportionment: Apportionment) -> list[ShareRow]:
+    """Return each unit's part, largest first, explained."""
+    currency = apportionment.programme.currency
+    return [
+        ShareRow(
+            unit_name=share.unit.name,
+            unit_code=share.unit.code,
+            cents=share.cents,
+            explanation=explain_share(
+                cents=share.cents,
+                floor_applied=share.floor_applied,
+                parts=share.parts,
+                currency=currency,
+            ),
+        )
+        for share in apportionment.shares.select_related("unit")
+    ]

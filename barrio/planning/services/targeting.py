@@ -1,0 +1,272 @@
+"""Targeting runs: rank a programme's units by an index and choose the ones to work in."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from django.contrib.auth.models import AnonymousUser, User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from barrio.accounts.permissions import Action
+from barrio.core.classification import classify
+from barrio.core.targeting import Quota, TargetingRule, TargetingUnit, run_targeting
+from barrio.errors import Conflict, FieldError, ValidationFailed
+from barrio.planning.models import TargetingDecision, TargetingRun
+from barrio.planning.services.common import candidate_units, no_units_error, require
+from barrio.planning.specs import TargetingSpec
+from barrio.territories.selectors import indicator_get, indicator_values
+
+if TYPE_CHECKING:
+    from barrio.accounts.models import Programme
+    from barrio.core.targeting import TargetingRun as CoreRun
+    from barrio.territories.models import Indicator, TerritorialUnit
+
+__all__ = ["targeting_prepare", "targeting_run_approve", "targeting_run_create"]
+
+
+def _loc(name: str) -> tuple[str, ...]:
+    return ("body", name)
+
+
+def _indicator(code: str, name: str, errors: list[FieldError]) -> Indicator | None:
+    found = indicator_get(code=code)
+    if found is None:
+        errors.append(FieldError(_loc(name), _("There is no indicator %(code)s.") % {"code": code}))
+    return found
+
+
+def _check_numbers(spec: TargetingSpec, errors: list[FieldError]) -> None:
+    if not spec.name.strip():
+        errors.append(FieldError(_loc("name"), _("Give the run a name.")))
+    if not 2 <= spec.classes <= 7:
+        errors.append(FieldError(_loc("classes"), _("Use between 2 and 7 classes.")))
+    for name in ("min_population", "max_population", "max_units", "budget_cents"):
+        value = getattr(spec, name)
+        if value is not None and value < 0:
+            errors.append(FieldError(_loc(name), _("This number cannot be negative.")))
+    if spec.cost_per_unit_cents < 0 or spec.at_least_per_group < 0:
+        errors.append(FieldError(_loc("cost_per_unit_cents"), _("This number cannot be negative.")))
+    if spec.at_most_per_group is not None and spec.at_most_per_group < spec.at_least_per_group:
+        errors.append(FieldError(_loc("at_most_per_group"), _("The maximum is below the minimum.")))
+    if (spec.at_least_per_group or spec.at_most_per_group is not None or spec.areas) and not (
+        spec.group_level
+    ):
+        errors.append(
+            FieldError(_loc("group_level"), _("Quotas and areas need the level of the areas."))
+        )
+    if spec.tie_break == "lot" and spec.seed is None:
+        errors.append(FieldError(_loc("seed"), _("A draw by lot needs a seed.")))
+
+
+def _groups(
+    programme: Programme, units: list[TerritorialUnit], spec: TargetingSpec
+) -> tuple[dict[int, str], list[FieldError]]:
+    """The code of the area of ``group_level`` each unit lies in."""
+    if not spec.group_level:
+        return {}, []
+    areas = {a.path: a.code for a in candidate_units(programme, spec.group_level)}
+    if not areas:
+        return {}, [no_units_error(_loc("group_level"), spec.group_level)]
+    errors = [
+        FieldError(_loc("areas"), _("There is no area %(code)s at that level.") % {"code": code})
+        for code in spec.areas
+        if code not in areas.values()
+    ]
+    group_of = {}
+    for unit in units:
+        parts = unit.path.split("/")[:-1]
+        prefixes = ("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+        group = next((areas[p] for p in prefixes if p in areas), None)
+        if group is not None:
+            group_of[unit.pk] = group
+    return group_of, errors
+
+
+def _direction(spec: TargetingSpec, indicator: Indicator) -> str:
+    if spec.direction:
+        return spec.direction
+    return "lower_first" if indicator.direction == "higher_is_better" else "higher_first"
+
+
+def targeting_prepare(
+    *, programme: Programme, spec: TargetingSpec
+) -> tuple[list[TerritorialUnit], list[TargetingUnit], TargetingRule, CoreRun]:
+    """Read the candidates and their data, and run the rule; change nothing.
+
+    Returns the units, what the core was given, the rule and the core's run. Raises
+    :class:`ValidationFailed` naming each field that does not fit the data (an unknown
+    indicator, a level without units, a period without values, an infeasible quota).
+    """
+    errors: list[FieldError] = []
+    _check_numbers(spec, errors)
+    indicator = _indicator(spec.indicator, "indicator", errors)
+    population = (
+        _indicator(spec.population_indicator, "population_indicator", errors)
+        if spec.population_indicator
+        else None
+    )
+    units_qs = candidate_units(programme, spec.level)
+    units = list(units_qs)
+    if not units:
+        errors.append(no_units_error(_loc("level"), spec.level))
+    group_of, group_errors = _groups(programme, units, spec)
+    errors += group_errors
+    if errors or indicator is None:
+        raise ValidationFailed(errors=errors)
+    values = indicator_values(indicator=indicator, units=units_qs, period=spec.period)
+    if not values:
+        raise ValidationFailed(
+            errors=[FieldError(_loc("period"), _("The indicator has no value for this period."))]
+        )
+    people: dict[int, float] = {}
+    if population is not None:
+        people = indicator_values(
+            indicator=population, units=units_qs, period=spec.population_period or spec.period
+        )
+    array = np.array([values.get(u.pk, math.nan) for u in units], dtype=float)
+    k = min(spec.classes, len(np.unique(array[~np.isnan(array)])))
+    strata = classify(array, spec.classification, k).label_of() if k >= 2 else (None,) * len(units)
+    candidates = [
+        TargetingUnit(
+            code=unit.code,
+            value=float(value),
+            stratum=stratum,
+            population=None if unit.pk not in people else round(people[unit.pk]),
+            parent=group_of.get(unit.pk),
+            group=group_of.get(unit.pk),
+            cost_cents=spec.cost_per_unit_cents,
+        )
+        for unit, value, stratum in zip(units, array.tolist(), strata, strict=True)
+    ]
+    groups = sorted(set(group_of.values()))
+    quotas = tuple(
+        Quota(g, at_least=spec.at_least_per_group, at_most=spec.at_most_per_group)
+        for g in groups
+        if spec.at_least_per_group or spec.at_most_per_group is not None
+    )
+    rule = TargetingRule(
+        direction=_direction(spec, indicator),  # type: ignore[arg-type]
+        strata=frozenset(spec.strata) if spec.strata else None,
+        min_population=spec.min_population,
+        max_population=spec.max_population,
+        parents=frozenset(spec.areas) if spec.areas else None,
+        quotas=quotas,
+        max_units=spec.max_units,
+        budget_cents=spec.budget_cents,
+        tie_break=spec.tie_break,
+        seed=spec.seed,
+    )
+    try:
+        run = run_targeting(candidates, rule)
+    except ValueError as error:
+        raise ValidationFailed(
+            _("The rule cannot be met with these units."),
+            errors=[FieldError(("body",), str(error))],
+            code="infeasible_targeting",
+        ) from error
+    return units, candidates, rule, run
+
+
+@transaction.atomic
+def targeting_run_create(
+    *, actor: User | AnonymousUser, programme: Programme, spec: TargetingSpec
+) -> TargetingRun:
+    """Run a targeting over the programme's units of ``spec.level`` and store it as a draft.
+
+    Every unit gets a decision: in or out, its rank among the eligible units, the reason and
+    its details. Raises :class:`NotAuthenticated`/:class:`PermissionDenied` unless the actor
+    may run targetings in the whole programme, and :class:`ValidationFailed` (nothing saved)
+    when the parameters do not fit the data.
+    """
+    require(actor, Action.PLANNING_RUN, programme)
+    units, candidates, _rule, result = targeting_prepare(programme=programme, spec=spec)
+    indicator = indicator_get(code=spec.indicator)
+    assert indicator is not None  # targeting_prepare refused an unknown one
+    run = TargetingRun.objects.create(
+        programme=programme,
+        name=spec.name.strip(),
+        level=spec.level,
+        indicator=indicator,
+        period=spec.period,
+        parameters=asdict(spec),
+        fingerprint=result.fingerprint,
+        unit_count=len(units),
+        eligible_count=result.eligible,
+        selected_count=len(result.selected),
+        total_cost_cents=result.total_cost_cents,
+        created_by=actor if isinstance(actor, User) else None,
+    )
+    TargetingDecision.objects.bulk_create(
+        [
+            TargetingDecision(
+                run=run,
+                unit=unit,
+                value=None if math.isnan(candidate.value) else candidate.value,
+                stratum=candidate.stratum or "",
+                group=candidate.group or "",
+                population=None if candidate.population is None else int(candidate.population),
+                cost_cents=int(candidate.cost_cents),
+                selected=decision.selected,
+                rank=decision.rank,
+                reason=decision.reason,
+                params=_json_params(decision.params),
+            )
+            for unit, candidate, decision in zip(units, candidates, result.decisions, strict=True)
+        ],
+        batch_size=2000,
+    )
+    return run
+
+
+def _json_params(params: Any) -> dict[str, Any]:
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
+
+
+def spec_of(run: TargetingRun) -> TargetingSpec:
+    """The parameters a run was made with, as a spec to run again."""
+    data = dict(run.parameters)
+    data["strata"] = tuple(data.get("strata") or ())
+    data["areas"] = tuple(data.get("areas") or ())
+    return TargetingSpec(**data)
+
+
+@transaction.atomic
+def targeting_run_approve(*, actor: User | AnonymousUser, run: TargetingRun) -> TargetingRun:
+    """Approve a draft run, after checking that its inputs have not changed since it was run.
+
+    Only a programme manager of the whole programme approves, and not the person who ran it
+    (four eyes). Raises :class:`PermissionDenied`, or :class:`Conflict` when the run is
+    already approved, was run by the actor, or its data changed (run it again first).
+    """
+    programme = run.programme
+    require(actor, Action.PLANNING_APPROVE, programme)
+    run = TargetingRun.objects.select_for_update().get(pk=run.pk)
+    if run.status == TargetingRun.Status.APPROVED:
+        raise Conflict(_("This run is already approved."), code="already_approved")
+    if run.created_by_id is not None and run.created_by_id == actor.pk:
+        raise Conflict(
+            _("A run is approved by someone other than the person who ran it."),
+            code="four_eyes",
+        )
+    try:
+        *_ignored, again = targeting_prepare(programme=programme, spec=spec_of(run))
+    except ValidationFailed as error:
+        raise Conflict(
+            _("The data of this run changed and it cannot be repeated; run it again."),
+            code="inputs_changed",
+        ) from error
+    if again.fingerprint != run.fingerprint:
+        raise Conflict(
+            _("The data of this run changed since it was run; run it again."),
+            code="inputs_changed",
+        )
+    run.status = TargetingRun.Status.APPROVED
+    run.approved_by = actor if isinstance(actor, User) else None
+    run.approved_at = timezone.now()
+    run.save(update_fields=["status", "approved_by", "approved_at"])
+    return run
