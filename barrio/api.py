@@ -23,6 +23,7 @@ from barrio.accounts.audit import access_denied_record
 from barrio.accounts.services import api_token_authenticate
 from barrio.errors import BarrioError
 from barrio.jobs.api import router as jobs_router
+from barrio.planning.api import router as planning_router
 from barrio.portal.api import router as portal_router
 from barrio.territories.api import router as territories_router
 
@@ -148,3 +149,4 @@ api.add_router("/", accounts_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/", territories_router)
 api.add_router("/", portal_router)
+api.add_router("/", planning_router)

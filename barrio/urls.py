@@ -9,6 +9,7 @@ from barrio.api import api
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("barrio.portal.urls")),
+    path("", include("barrio.planning.urls")),
     path("accounts/", include("barrio.accounts.urls")),
     path("jobs/", include("barrio.jobs.urls")),
     path("territories/", include("barrio.territories.urls")),

@@ -132,14 +132,19 @@ def _core_run(run: TargetingRun) -> CoreRun:
     )
 
 
+#: One line of a comparison: code, name, rank in run a, rank in run b.
+ComparedUnit = tuple[str, str, int | None, int | None]
+
+
 @dataclass(frozen=True)
 class Comparison:
-    """Two runs side by side, with the names of the units."""
+    """Two runs side by side: the units both choose, and those only one of them chooses."""
 
     a: TargetingRun
     b: TargetingRun
-    result: RunComparison
-    names: dict[str, str]
+    in_both: list[ComparedUnit]
+    only_a: list[ComparedUnit]
+    only_b: list[ComparedUnit]
 
 
 def targeting_comparison(a: TargetingRun, b: TargetingRun) -> Comparison:
@@ -147,7 +152,12 @@ def targeting_comparison(a: TargetingRun, b: TargetingRun) -> Comparison:
     names = dict(
         TargetingDecision.objects.filter(run__in=[a, b]).values_list("unit__code", "unit__name")
     )
-    return Comparison(a, b, compare_runs(_core_run(a), _core_run(b)), names)
+    result: RunComparison = compare_runs(_core_run(a), _core_run(b))
+
+    def named(entries: tuple[tuple[str, int | None, int | None], ...]) -> list[ComparedUnit]:
+        return [(code, names.get(code, code), ra, rb) for code, ra, rb in entries]
+
+    return Comparison(a, b, named(result.in_both), named(result.only_a), named(result.only_b))
 
 
 def approved_run_units(*, programme: Programme, run_id: int) -> list[Any]:

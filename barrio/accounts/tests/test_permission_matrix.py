@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import pytest
@@ -24,6 +25,13 @@ from barrio.accounts.models import ApiToken, Role
 from barrio.accounts.services import api_token_create, organisation_create
 from barrio.accounts.tests.factories import build_world, grant, make_user
 from barrio.jobs.models import Job
+from barrio.planning.models import TargetingRun
+from barrio.planning.services import (
+    apportionment_create,
+    targeting_run_approve,
+    targeting_run_create,
+)
+from barrio.planning.specs import ApportionmentSpec, ComponentSpec, TargetingSpec
 from barrio.territories.models import IndicatorValue
 from barrio.territories.services import indicator_define
 
@@ -37,6 +45,8 @@ EVERY_ROLE = frozenset(Role)
 MANAGER = frozenset({Role.PROGRAMME_MANAGER})
 ROLE_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR})
 AUDITOR = frozenset({Role.AUDITOR})
+PLANNERS = frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM})
+PLAN_READERS = PLANNERS | {Role.COMMITTEE_MEMBER, Role.AUDITOR}
 
 
 class Anywhere(frozenset[Role]):
@@ -69,11 +79,34 @@ class Ctx:
     unit_id: int
     organisation_id: int
     household_id: int = 0
+    run_id: int = 0  # a draft targeting run
+    approved_id: int = 0  # an approved targeting run
+    apportionment_id: int = 0
+    fresh_run: Callable[[], int] | None = None  # a new draft, for each approval tried
+
+
+def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
+    """Approve a fresh draft run (each try needs a run still to approve)."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        assert ctx.fresh_run is not None
+        return getattr(client, method)(path.format(slug=ctx.slug, run_id=ctx.fresh_run()))
+
+    return call
+
+
+TARGETING = {"name": "m", "level": "distrito", "indicator": "need", "period": "2020"}
+SPLIT = {
+    "name": "m",
+    "total_cents": 1000,
+    "level": "distrito",
+    "components": [{"kind": "equal", "share": "1"}],
+}
 
 
 def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
     def call(client: Client, ctx: Ctx) -> Any:
-        url = path.format(**ctx.__dict__)
+        url = path.format(**{k: v for k, v in ctx.__dict__.items() if k != "fresh_run"})
         if body is None:
             return getattr(client, method)(url)
         data = body(ctx) if callable(body) else body
@@ -84,7 +117,7 @@ def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx]
 
 def page(method: str, path: str, data: Any = None) -> Callable[[Client, Ctx], Any]:
     def call(client: Client, ctx: Ctx) -> Any:
-        url = path.format(**ctx.__dict__)
+        url = path.format(**{k: v for k, v in ctx.__dict__.items() if k != "fresh_run"})
         payload = data(ctx) if callable(data) else data
         return getattr(client, method)(url, payload or {})
 
@@ -198,6 +231,69 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:territory": [
         (EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/territory?indicator=need"))
     ],
+    "planning:plans": [(EVERY_ROLE, page("get", "/programmes/{slug}/planning/"))],
+    "planning:targeting_new": [
+        (PLANNERS, page("get", "/programmes/{slug}/targeting/new/")),
+        (
+            PLANNERS,
+            page(
+                "post",
+                "/programmes/{slug}/targeting/new/",
+                {**TARGETING, "classification": "quantiles", "classes": 5, "tie_break": "code"},
+            ),
+        ),
+    ],
+    "planning:targeting_run": [
+        (PLAN_READERS, page("get", "/programmes/{slug}/targeting/{run_id}/")),
+        (EVERY_ROLE, page("get", "/programmes/{slug}/targeting/{approved_id}/")),
+    ],
+    "planning:targeting_run_csv": [
+        (PLAN_READERS, page("get", "/programmes/{slug}/targeting/{run_id}.csv")),
+        (EVERY_ROLE, page("get", "/programmes/{slug}/targeting/{approved_id}.csv")),
+    ],
+    "planning:targeting_approve": [
+        (MANAGER, approve("/programmes/{slug}/targeting/{run_id}/approve/", "post"))
+    ],
+    "planning:targeting_compare": [
+        (
+            PLAN_READERS,
+            page("get", "/programmes/{slug}/targeting/compare/?a={run_id}&b={approved_id}"),
+        )
+    ],
+    "planning:apportionment_new": [
+        (PLANNERS, page("get", "/programmes/{slug}/apportionments/new/"))
+    ],
+    "planning:apportionment": [
+        (PLAN_READERS, page("get", "/programmes/{slug}/apportionments/{apportionment_id}/"))
+    ],
+    "api:run_list": [(EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/targeting-runs"))],
+    "api:run_create": [
+        (PLANNERS, api_json("post", "/api/v1/programmes/{slug}/targeting-runs", TARGETING))
+    ],
+    "api:run_compare": [
+        (
+            PLAN_READERS,
+            api_json(
+                "get", "/api/v1/programmes/{slug}/targeting-runs/compare?a={run_id}&b={approved_id}"
+            ),
+        )
+    ],
+    "api:run_detail": [
+        (PLAN_READERS, api_json("get", "/api/v1/programmes/{slug}/targeting-runs/{run_id}")),
+        (EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/targeting-runs/{approved_id}")),
+    ],
+    "api:run_approve": [
+        (MANAGER, approve("/api/v1/programmes/{slug}/targeting-runs/{run_id}/approve", "post"))
+    ],
+    "api:apportionment_create": [
+        (PLANNERS, api_json("post", "/api/v1/programmes/{slug}/apportionments", SPLIT))
+    ],
+    "api:apportionment_detail": [
+        (
+            PLAN_READERS,
+            api_json("get", "/api/v1/programmes/{slug}/apportionments/{apportionment_id}"),
+        )
+    ],
 }
 
 
@@ -301,6 +397,28 @@ def test_permission_matrix():
     household = apps.get_model("registry", "Household").objects.create(
         programme=world.lima, unit=world.miraflores, residence_status="migrant"
     )
+    planner, approver = make_user("planner@lima.pe"), make_user("approver@lima.pe")
+    grant(planner, Role.PROGRAMME_MANAGER, world.lima)
+    grant(approver, Role.PROGRAMME_MANAGER, world.lima)
+
+    def fresh_run() -> int:
+        spec = TargetingSpec(name="m", level="distrito", indicator="need", period="2020")
+        return targeting_run_create(actor=planner, programme=world.lima, spec=spec).pk
+
+    draft = fresh_run()
+    approved = targeting_run_approve(
+        actor=approver, run=TargetingRun.objects.get(pk=fresh_run())
+    ).pk
+    split = apportionment_create(
+        actor=planner,
+        programme=world.lima,
+        spec=ApportionmentSpec(
+            name="m",
+            total_cents=100,
+            level="distrito",
+            components=(ComponentSpec("equal", Fraction(1)),),
+        ),
+    ).pk
     failures = []
     checked = 0
     for name, rows in MATRIX.items():
@@ -328,6 +446,10 @@ def test_permission_matrix():
                     world.miraflores.pk,
                     organisation.pk,
                     household.pk,
+                    draft,
+                    approved,
+                    split,
+                    fresh_run,
                 )
                 response = call(actor.client, ctx)
                 checked += 1

@@ -7,8 +7,8 @@ import pytest
 from barrio.errors import Conflict, PermissionDenied
 from barrio.planning.models import TargetingRun
 from barrio.planning.services import targeting_run_approve, targeting_run_create
-from barrio.planning.tests.test_targeting_run_create import SPEC
 from barrio.planning.tests.factories import build_plan
+from barrio.planning.tests.test_targeting_run_create import SPEC
 from barrio.territories.models import IndicatorValue
 
 pytestmark = pytest.mark.django_db
