@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from barrio.accounts.models import Organisation, Programme
+from barrio.planning.models import TargetingRun
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +24,23 @@ def test_load_demo_creates_the_three_programmes_once():
     assert Programme.objects.count() == 3
     assert Organisation.objects.count() == organisations
     assert Programme.objects.get(slug="demo-cdmx").name == "Changed by a manager"
+
+
+def test_the_demo_programmes_with_data_have_an_approved_targeting_run():
+    call_command("load_demo", verbosity=0)
+    runs = {
+        run.programme.slug: run
+        for run in TargetingRun.objects.select_related("programme", "approved_by")
+    }
+    assert set(runs) == {"demo-lima", "demo-chile"}
+    lima = runs["demo-lima"]
+    assert lima.status == TargetingRun.Status.APPROVED
+    assert lima.approved_by.email == "gestora.lima@barrio.demo"
+    assert lima.selected_count == 12
+    # Lima's two provinces (Lima and Callao) each get at least two districts.
+    chosen = lima.decisions.filter(selected=True).values_list("group", flat=True)
+    assert sorted(set(chosen)) == ["0701", "1501"]
+    assert list(chosen).count("0701") >= 2
 
 
 def test_load_demo_is_refused_in_production(settings):

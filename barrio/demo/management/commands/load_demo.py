@@ -21,6 +21,8 @@ from barrio.accounts.services import (
     role_grant,
     user_create,
 )
+from barrio.planning.services import targeting_run_approve, targeting_run_create
+from barrio.planning.specs import TargetingSpec
 from barrio.territories.files import UnitFileOptions
 from barrio.territories.selectors import unit_list
 from barrio.territories.services import (
@@ -112,6 +114,43 @@ def load_units() -> dict[str, Any]:
     return units
 
 
+#: An approved targeting run per programme with data: who runs it, who approves it, how.
+DEMO_RUNS = {
+    "demo-lima": (
+        "gestora.lima@barrio.demo",
+        TargetingSpec(
+            name="Distritos priorizados 2026",
+            level="distrito",
+            indicator="indice_necesidad_lima",
+            period="2020",
+            group_level="provincia",
+            at_least_per_group=2,
+            max_units=12,
+        ),
+    ),
+    "demo-chile": (
+        "gestor.chile@barrio.demo",
+        TargetingSpec(
+            name="Comunas priorizadas 2026",
+            level="comuna",
+            indicator="ips_2019",
+            period="2019",
+            strata=("high", "very_high"),
+            max_units=10,
+        ),
+    ),
+}
+
+
+def load_targeting(programme: Any, admin: Any, users: dict[str, Any]) -> None:
+    """Run the demo targeting of ``programme`` as the administrator; its manager approves it."""
+    if programme.slug not in DEMO_RUNS:
+        return
+    approver, spec = DEMO_RUNS[programme.slug]
+    run = targeting_run_create(actor=admin, programme=programme, spec=spec)
+    targeting_run_approve(actor=users[approver], run=run)
+
+
 class Command(BaseCommand):
     help = (
         "Load the demonstration programmes (Mexico City, Chile, Lima), their territorial units "
@@ -174,6 +213,7 @@ class Command(BaseCommand):
                                 unit=units[unit_code] if unit_code else None,
                                 expires_on=expires_on,
                             )
+                load_targeting(programme, admin, users)
                 created.append(programme.slug)
         kept = len(data["programmes"]) - len(created)
         self.stdout.write(f"Demo programmes: {len(created)} created, {kept} kept.")
