@@ -1,0 +1,85 @@
+"""A programme manager runs a targeting, another approves it, and the public reads why each
+district is in or out."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from barrio.accounts.models import Programme, Role
+from barrio.accounts.tests.factories import PASSWORD, grant, make_user
+from tests.browser.conftest import serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(browser, live_server, user, password):
+    """A phone-sized page signed in with password and second factor, in Spanish."""
+    device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    context = browser.new_context(locale="es-PE", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Correo electrónico").fill(user.email)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.get_by_label("Código de su aplicación de autenticación").fill(
+        f"{totp(device.bin_key):06d}"
+    )
+    page.get_by_role("button", name="Continuar").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+def test_manager_runs_targeting_another_approves_and_public_reads_why(live_server, browser):
+    call_command("load_demo", verbosity=0)
+    manager = get_user_model().objects.get(username="gestora.lima@barrio.demo")
+    second = make_user("segunda.gestora@example.org")
+    grant(second, Role.PROGRAMME_MANAGER, Programme.objects.get(slug="demo-lima"))
+
+    # The manager runs a targeting of five districts from the form.
+    context, page = sign_in(browser, live_server, manager, "barrio-demo-2026")
+    page.goto(live_server.url + "/accounts/programmes/demo-lima/")
+    page.get_by_role("link", name="Focalización y presupuestos").click()
+    page.get_by_role("link", name="Hacer una selección territorial").click()
+    assert serious_violations(page) == []
+    page.get_by_label("Nombre de la selección").fill("Ronda de prueba")
+    page.get_by_label("Unidades entre las que elegir").select_option("distrito")
+    page.get_by_label("Ordenar por").select_option("indice_necesidad_lima")
+    page.get_by_label("Periodo del indicador de orden").fill("2020")
+    page.get_by_label("Elegir como máximo").fill("5")
+    page.get_by_role("button", name="Hacer la selección").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("La selección se guardó como borrador.").is_visible()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Ronda de prueba")
+    assert page.get_by_text("Dentro: puesto 1 de 49").first.is_visible()
+    assert page.get_by_text("Fuera: puesto 6, después de las 5 unidades").is_visible()
+    # Who ran it does not approve it.
+    assert page.get_by_role("button", name="Aprobar esta selección").count() == 1
+    page.get_by_role("button", name="Aprobar esta selección").click()
+    assert page.get_by_text("la aprueba una persona distinta").is_visible()
+    assert serious_violations(page) == []
+    run_url = page.url
+    context.close()
+
+    # Another manager approves it.
+    context, page = sign_in(browser, live_server, second, PASSWORD)
+    page.goto(run_url)
+    page.get_by_role("button", name="Aprobar esta selección").click()
+    assert page.get_by_text("La selección está aprobada.").is_visible()
+    context.close()
+
+    # The public reads the approved run and why each district is in or out.
+    context = browser.new_context(locale="es-PE", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + "/programmes/demo-lima/planning/")
+    page.get_by_role("link", name="Ronda de prueba").click()
+    assert page.get_by_text("Aprobada").first.is_visible()
+    assert page.get_by_text(
+        "Fuera: no tiene valor del índice para este periodo."
+    ).first.is_visible()
+    assert serious_violations(page) == []
+    context.close()
