@@ -25,6 +25,7 @@ from barrio.errors import BarrioError
 from barrio.jobs.api import router as jobs_router
 from barrio.planning.api import router as planning_router
 from barrio.portal.api import router as portal_router
+from barrio.registry.api import router as registry_router
 from barrio.territories.api import router as territories_router
 
 logger = logging.getLogger(__name__)
@@ -150,3 +151,4 @@ api.add_router("/jobs", jobs_router)
 api.add_router("/", territories_router)
 api.add_router("/", portal_router)
 api.add_router("/", planning_router)
+api.add_router("/", registry_router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from auditlog.registry import auditlog
 
 from barrio.registry.models import (
+    AdjudicationTask,
     ColumnMapping,
     Consent,
     Document,
@@ -29,4 +30,5 @@ def register_models() -> None:
     auditlog.register(Document, mask_fields=["number"], exclude_fields=["number_index"])
     auditlog.register(Consent)
     auditlog.register(ColumnMapping)
+    auditlog.register(AdjudicationTask)
     auditlog.register(ImportBatch, exclude_fields=["payload", "errors", "summary", "fingerprint"])

@@ -18,6 +18,7 @@ from barrio.accounts.permissions import Action, may, scope
 from barrio.errors import NotFound, PermissionDenied
 from barrio.registry.choices import ResidenceStatus, country_name
 from barrio.registry.models import (
+    AdjudicationTask,
     ColumnMapping,
     Document,
     Household,
@@ -232,3 +233,57 @@ def import_batch_get_for_user(*, user: User | AnonymousUser, batch_id: int) -> I
     if batch is None or scope(user, Action.PERSONAL_DATA_CHANGE, batch.programme).is_empty:
         raise NotFound()
     return batch
+
+
+def household_payable(household: Household) -> bool:
+    """Tell whether ``household`` may be put on a payment list: it is active and none of its
+    members is in an open probable-duplicate task (the payments work relies on this)."""
+    if household.status != Household.Status.ACTIVE:
+        return False
+    members = Member.objects.filter(household=household).values("pk")
+    return not AdjudicationTask.objects.filter(
+        Q(member_low__in=members) | Q(member_high__in=members),
+        status=AdjudicationTask.Status.OPEN,
+    ).exists()
+
+
+def adjudication_queue_for_user(
+    *, user: User | AnonymousUser, programme: Programme, status: str = AdjudicationTask.Status.OPEN
+) -> QuerySet[AdjudicationTask]:
+    """Return the probable duplicates of ``programme`` whose two records lie in the user's
+    units, most probable first. Raises :class:`PermissionDenied` for anyone who may not
+    adjudicate there."""
+    own = scope(user, Action.DUPLICATE_ADJUDICATE, programme)
+    if own.is_empty:
+        raise PermissionDenied()
+    return (
+        AdjudicationTask.objects.filter(programme=programme, status=status)
+        .filter(own.unit_q("member_low__household__unit"))
+        .filter(own.unit_q("member_high__household__unit"))
+        .select_related("member_low__household__unit", "member_high__household__unit")
+        .order_by("-probability", "pk")
+    )
+
+
+def adjudication_task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> AdjudicationTask:
+    """Return one task with its two records (documents prefetched), if the user may decide
+    it; NotFound otherwise."""
+    task = (
+        AdjudicationTask.objects.select_related(
+            "programme",
+            "member_low__household__unit",
+            "member_high__household__unit",
+            "decided_by",
+        )
+        .prefetch_related("member_low__documents", "member_high__documents")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise NotFound()
+    for member in (task.member_low, task.member_high):
+        if not may(
+            user, Action.DUPLICATE_ADJUDICATE, programme=task.programme, unit=member.household.unit
+        ):
+            raise NotFound()
+    return task

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -33,6 +34,7 @@ def run_import(job_id: str, batch_id: int, user_id: int, apply: bool) -> Any:
                 "added; %(households_already_imported)s are already imported; "
                 "%(probable_duplicates)s people are probably registered already."
             )
-        return {"summary": summary % counts, "batch": batch_id, **counts}
+        url = reverse("registry:import_batch", args=[batch_id])
+        return {"summary": summary % counts, "batch": batch_id, "url": url, **counts}
 
     return job_run(job_id, work)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barrio.registry.views import households
+from barrio.registry.views import adjudication, households, imports
 
 app_name = "registry"
 urlpatterns = [
@@ -13,4 +13,11 @@ urlpatterns = [
         name="draft_delete",
     ),
     path("households/<int:household_id>/", households.household_detail, name="household"),
+    path("programmes/<slug:slug>/imports/", imports.import_list, name="imports"),
+    path(
+        "programmes/<slug:slug>/imports/template/", imports.import_template, name="import_template"
+    ),
+    path("imports/<int:batch_id>/", imports.import_batch, name="import_batch"),
+    path("programmes/<slug:slug>/duplicates/", adjudication.queue, name="adjudication"),
+    path("duplicates/<int:task_id>/", adjudication.task_detail, name="adjudication_task"),
 ]

@@ -66,6 +66,7 @@ PERSONAL_READERS = Anywhere(
     {Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PAYMENTS_OFFICER, Role.AUDITOR}
 )
 PERSONAL_WRITERS = Anywhere({Role.MUNICIPAL_TEAM, Role.CASEWORKER})
+ADJUDICATORS = Anywhere({Role.CASEWORKER})
 
 Who = str | frozenset[Role]
 
@@ -102,6 +103,8 @@ SPLIT = {
     "level": "distrito",
     "components": [{"kind": "equal", "share": "1"}],
 }
+    batch_id: int = 0
+    task_id: int = 0
 
 
 def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
@@ -130,6 +133,23 @@ def invite(ctx: Ctx) -> dict[str, Any]:
         "role": "resident",
         "unit_id": ctx.unit_id,
         "expires_on": (dt.date.today() + dt.timedelta(days=30)).isoformat(),
+    }
+
+
+def new_household(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "unit_id": ctx.unit_id,
+        "residence_status": "host",
+        "members": [
+            {
+                "given_names": "Ana",
+                "family_name_1": "Prueba",
+                "sex": "female",
+                "nationality": "PE",
+                "relationship": "head",
+            }
+        ],
+        "consents": [{"purpose": "registration", "given_on": dt.date.today().isoformat()}],
     }
 
 
@@ -208,6 +228,31 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "registry:household": [
         (REGISTRY_READERS, page("get", "/registry/households/{household_id}/")),
         (PERSONAL_READERS, page("post", "/registry/households/{household_id}/")),
+    ],
+    "registry:imports": [(PERSONAL_WRITERS, page("get", "/registry/programmes/{slug}/imports/"))],
+    "registry:import_template": [
+        (EVERY_ROLE, page("get", "/registry/programmes/{slug}/imports/template/"))
+    ],
+    "registry:import_batch": [(PERSONAL_WRITERS, page("get", "/registry/imports/{batch_id}/"))],
+    "registry:adjudication": [
+        (ADJUDICATORS, page("get", "/registry/programmes/{slug}/duplicates/"))
+    ],
+    "registry:adjudication_task": [(ADJUDICATORS, page("get", "/registry/duplicates/{task_id}/"))],
+    "api:registry_dashboard": [
+        (REGISTRY_READERS, api_json("get", "/api/v1/programmes/{slug}/registry"))
+    ],
+    "api:household_list": [
+        (REGISTRY_READERS, api_json("get", "/api/v1/programmes/{slug}/households"))
+    ],
+    "api:household_search": [
+        (PERSONAL_READERS, api_json("get", "/api/v1/programmes/{slug}/households/search?name=a"))
+    ],
+    "api:household_register": [
+        (PERSONAL_WRITERS, api_json("post", "/api/v1/programmes/{slug}/households", new_household))
+    ],
+    "api:household_detail": [
+        (REGISTRY_READERS, api_json("get", "/api/v1/households/{household_id}")),
+        (PERSONAL_READERS, api_json("get", "/api/v1/households/{household_id}?unmask=true")),
     ],
     "api:openapi-json": [(PUBLIC, None)],
     "api:openapi-view": [(PUBLIC, None)],
@@ -419,6 +464,27 @@ def test_permission_matrix():
             components=(ComponentSpec("equal", Fraction(1)),),
         ),
     ).pk
+    people = [
+        apps.get_model("registry", "Member").objects.create(
+            household=household,
+            given_names="Ana",
+            family_name_1="Prueba",
+            sex="female",
+            nationality="PE",
+            relationship=relationship,
+        )
+        for relationship in ("head", "sibling")
+    ]
+    task = apps.get_model("registry", "AdjudicationTask").objects.create(
+        programme=world.lima,
+        member_low=people[0],
+        member_high=people[1],
+        probability=0.9,
+        rule="matcher",
+    )
+    batch = apps.get_model("registry", "ImportBatch").objects.create(
+        programme=world.lima, file_name="f.csv", format="csv"
+    )
     failures = []
     checked = 0
     for name, rows in MATRIX.items():
@@ -450,6 +516,8 @@ def test_permission_matrix():
                     approved,
                     split,
                     fresh_run,
+                    batch.pk,
+                    task.pk,
                 )
                 response = call(actor.client, ctx)
                 checked += 1

@@ -1,5 +1,6 @@
 """Models of the registry, by subject: households and people, imports, duplicates."""
 
+from barrio.registry.models.adjudication import AdjudicationTask
 from barrio.registry.models.households import (
     Consent,
     Document,
@@ -10,6 +11,7 @@ from barrio.registry.models.households import (
 from barrio.registry.models.imports import ColumnMapping, ImportBatch
 
 __all__ = [
+    "AdjudicationTask",
     "ColumnMapping",
     "Consent",
     "Document",

@@ -1,5 +1,11 @@
 """Services of the registry (every change of households, people, imports and duplicates)."""
 
+from barrio.registry.services.adjudication import (
+    Pair,
+    adjudication_decide,
+    adjudication_tasks_open,
+    exact_document_pairs,
+)
 from barrio.registry.services.households import (
     consent_record,
     consent_withdraw,
@@ -18,11 +24,15 @@ from barrio.registry.services.imports import (
 )
 
 __all__ = [
+    "Pair",
+    "adjudication_decide",
+    "adjudication_tasks_open",
     "column_mapping_save",
     "consent_record",
     "consent_withdraw",
     "draft_delete",
     "draft_save",
+    "exact_document_pairs",
     "household_import",
     "household_register",
     "household_set_collectors",
