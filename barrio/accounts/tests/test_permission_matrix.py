@@ -84,6 +84,8 @@ class Ctx:
     approved_id: int = 0  # an approved targeting run
     apportionment_id: int = 0
     fresh_run: Callable[[], int] | None = None  # a new draft, for each approval tried
+    batch_id: int = 0
+    task_id: int = 0
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -103,8 +105,6 @@ SPLIT = {
     "level": "distrito",
     "components": [{"kind": "equal", "share": "1"}],
 }
-    batch_id: int = 0
-    task_id: int = 0
 
 
 def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
