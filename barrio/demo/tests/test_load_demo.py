@@ -48,3 +48,17 @@ def test_load_demo_is_refused_in_production(settings):
     with pytest.raises(CommandError):
         call_command("load_demo", verbosity=0)
     assert not Programme.objects.exists()
+
+
+def test_demo_lima_has_synthetic_households_and_probable_duplicates():
+    """Seeded synthetic households, the same each time, with pairs for the adjudication queue."""
+    from barrio.demo.households import household_rows
+    from barrio.registry.models import AdjudicationTask, Household
+
+    call_command("load_demo", verbosity=0)
+    lima = Programme.objects.get(slug="demo-lima")
+    households = Household.objects.filter(programme=lima)
+    assert households.count() > 200
+    assert AdjudicationTask.objects.filter(programme=lima).exists()
+    assert household_rows(["150101"]) == household_rows(["150101"])
+    assert all(row["household_id"].startswith("DEMO-") for row in household_rows(["150101"]))

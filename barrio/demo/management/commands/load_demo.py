@@ -21,6 +21,7 @@ from barrio.accounts.services import (
     role_grant,
     user_create,
 )
+from barrio.demo.households import load_households
 from barrio.planning.services import targeting_run_approve, targeting_run_create
 from barrio.planning.specs import TargetingSpec
 from barrio.territories.files import UnitFileOptions
@@ -214,6 +215,13 @@ class Command(BaseCommand):
                                 expires_on=expires_on,
                             )
                 load_targeting(programme, admin, users)
+                if programme.slug == "demo-lima":
+                    districts = sorted(
+                        code
+                        for code, unit in units.items()
+                        if unit.country == "PE" and unit.level == "distrito"
+                    )
+                    load_households(programme, districts)
                 created.append(programme.slug)
         kept = len(data["programmes"]) - len(created)
         self.stdout.write(f"Demo programmes: {len(created)} created, {kept} kept.")
