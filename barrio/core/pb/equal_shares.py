@@ -116,17 +116,16 @@ def add1(data: MesData, params: MesParams) -> MesRun:
         if instance.total_cost(current.winners) > instance.budget:
             if previous is None:
                 raise AssertionError("MES overspent at budget / voters")
-            if previous.voter_budget != previous_budget:
-                # The last feasible step was skipped over as provably identical; rerun it so
-                # that prices and explanations are those of that exact voter budget.
-                previous = run_mes(data, previous_budget)
-            return previous
+            # The last feasible step may have been skipped over as funding the same projects,
+            # or replayed in an order proven to fund the same: run it afresh so that the
+            # order, prices and explanations are those of that exact voter budget.
+            return run_mes(data, previous_budget)
         if params.stop == "exhaustive" and _exhaustive(instance, current.winners, candidates):
-            return current
+            return run_mes(data, voter_budget)
         if current.stable_for == math.inf:
             # No larger budget changes anything: the loop would run forever (this happens only
             # when every supported project fits; handled above for "overspend").
-            return current
+            return run_mes(data, voter_budget)
         steps = max(1, math.ceil(current.stable_for / step) if current.stable_for > 0 else 1)
         previous, previous_budget = current, voter_budget + (steps - 1) * step
         voter_budget += steps * step

@@ -42,7 +42,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from barrio.core.pb.mes_bounds import StabilityBounds
+from barrio.core.pb.mes_bounds import Block, StabilityBounds
 from barrio.core.pb.mes_data import (
     HORIZON_STEPS,
     TOLERANCE,
@@ -162,6 +162,7 @@ class _Run(StabilityBounds):
         self.beta = np.ones(count) if self.track else np.zeros(0)
         self.round_bounds: list[float] = []
         self.removed: list[tuple[int, int]] = []
+        self.block: Block | None = None  # rounds whose bound is decided a few rounds later
 
     # -- exact quantities -------------------------------------------------------------------
 
@@ -320,10 +321,7 @@ class _Run(StabilityBounds):
             self.settle(winner)
             del stale[winner.project]
             if self.track:
-                for ev in tied:
-                    if ev is not winner and self.exact_rho(ev) == self.exact_rho(winner):
-                        self._bound_tie(ev)
-                self._bound_losers(winner, sorted(stale, key=stale.__getitem__))
+                self._bound_round(winner, tied, sorted(stale, key=stale.__getitem__))
             if self.track:
                 self._grow(winner)
             self._fund(winner)
@@ -354,6 +352,11 @@ class _Run(StabilityBounds):
                 self._grow(ev)
             self._fund(ev)
             self.round_bounds.append(self.stable_for)
+
+    def flush(self) -> None:
+        """Settle the bound of the rounds still in an open block (at the end of the run)."""
+        if self.track or self.block is not None:
+            self._flush()
 
     def settle_bounds(self) -> None:
         """Report no bound once it fell below one step (see :func:`run_mes`)."""
@@ -430,6 +433,7 @@ def run_mes(
         raise ValueError("a replayed run must have a smaller voter budget")
     grown_by = 0.0 if previous is None else float(state.b - previous.voter_budget)
     state.run(previous, grown_by)
+    state.flush()
     state.settle_bounds()
     return MesRun(
         data,

@@ -7,10 +7,16 @@ rests on; none changes what the run decides.
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
 import numpy as np
 
 from barrio.core.pb.mes_data import TOLERANCE, Evaluation, MesData, solve_price
 from barrio.core.pb.profile import FloatArray
+
+BLOCK_ROUNDS = 8
+"""The most rounds taken together as one block (see :class:`Block`)."""
 
 
 class StabilityBounds:
@@ -24,6 +30,11 @@ class StabilityBounds:
     beta: FloatArray
     budget_f: FloatArray
     exhausted: np.ndarray
+    round_bounds: list[float]
+    block: Block | None
+
+    def exact_rho(self, ev: Evaluation) -> Fraction:
+        raise NotImplementedError
 
     def _bound(self, shortfall: float, scale: float, growth: float) -> None:
         """Lower the stability bound for a project whose supporters lack ``shortfall``.
@@ -55,6 +66,8 @@ class StabilityBounds:
         concave function), so over the horizon it stays under the chord from today's price to
         the price with every live budget raised by the horizon: the chord's slope is returned.
         """
+        if ev.slope is not None:
+            return ev.slope
         data, p = self.data, ev.project
         live = ev.live
         points = data.profile.points[live, p].astype(np.float64)
@@ -67,58 +80,70 @@ class StabilityBounds:
         else:
             lam, _ = solve_price(float(data.costs_f[p]), budgets, per_point, points, mult, lowest)
         far = lam * (1 + 4 * TOLERANCE) / float(data.weights_f[p])
-        return min(0.0, (far - ev.rho_f) / self.horizon)
+        ev.slope = min(0.0, (far - ev.rho_f) / self.horizon)
+        return ev.slope
 
-    def _bound_losers(self, winner: Evaluation, losers: list[int]) -> None:
-        """Bound how far ``b`` may grow before a loser beats this round's winner.
+    def _losers_bound(
+        self,
+        winners: list[Evaluation],
+        losers: list[int],
+        budget_f: FloatArray,
+        beta: FloatArray,
+        strict: bool,
+    ) -> float:
+        """How far ``b`` may grow before a loser's price falls to the winners' price.
 
-        The winner's price per satisfaction is at most ``rho_w + slope * t`` when ``b`` grows
-        by ``t`` (see :meth:`_winner_slope`). A loser keeps losing while its supporters,
-        paying at most that price, cannot pay its cost: each gives ``min(budget, price x
-        weight)``, a concave function of ``t`` whose slope at 0 is the growth bound of the
-        budget for those short of the price now, and the price's slope for the others. All
-        losers are done at once over the (ballot, project) pairs.
+        The winners' highest price per satisfaction, ``rho``, is at most ``rho + slope * t``
+        when ``b`` grows by ``t``, with ``slope`` the largest of their slopes (see
+        :meth:`_winner_slope`); ``budget_f`` and ``beta`` are the budgets and
+        growth bounds when the losers lost. A loser keeps losing while its supporters, paying
+        at most that price, cannot pay its cost: each gives ``min(budget, price x weight)``, a
+        concave function of ``t`` whose slope at 0 is the growth bound of the budget for those
+        short of the price now, and the price's slope for the others. With ``strict``, a loser
+        that could pay its cost at ``rho`` already (a tie, within the tolerance) gives 0;
+        otherwise ties are left to :meth:`_tie_holds`.
         """
         if not losers:
-            return
+            return math.inf
         data = self.data
-        rho_w = winner.rho_f
+        rho = max(ev.rho_f for ev in winners)
         chosen = np.asarray(losers, dtype=np.int64)
         # A cheap bound first: a loser's supporters give at most its cost times
-        # ``rho_w / lowest`` (full shares at the winner's price), and their money grows by at
+        # ``rho / lowest`` (full shares at the winners' price), and their money grows by at
         # most the largest growth bound times their number. Only the losers this cannot keep
         # beyond the bound found so far are looked at supporter by supporter.
         cost = data.costs_f[chosen]
-        ceiling = cost * np.minimum(1.0, rho_w / data.lowest_rho_f[chosen])
+        ceiling = cost * np.minimum(1.0, rho / data.lowest_rho_f[chosen])
         room = cost - ceiling - TOLERANCE * (cost + ceiling)
-        fast = float(self.beta.max()) * data.votes_f[chosen] * (1 + TOLERANCE)
-        near = chosen[room < self.stable_for * fast]
+        fast = float(beta.max()) * data.votes_f[chosen] * (1 + TOLERANCE)
+        near = chosen[(room < self.stable_for * fast) | (room <= 0)]
         if len(near) == 0:
-            return
-        slope = self._winner_slope(winner)
+            return math.inf
+        slope = max(self._winner_slope(ev) for ev in winners)
         ballots = np.concatenate([data.supporters[p] for p in near.tolist()])
         weight = np.concatenate(
             [data.supporter_points[p] * data.weights_f[p] for p in near.tolist()]
         )
         owner = np.repeat(np.arange(len(near)), [len(data.supporters[p]) for p in near.tolist()])
         mult = data.mult_f[ballots]
-        budgets = self.budget_f[ballots]  # 0 for exhausted voters
-        cap = rho_w * weight
+        budgets = budget_f[ballots]  # 0 for exhausted voters
+        cap = rho * weight
         short = budgets < cap * (1 + TOLERANCE)
         money = np.bincount(owner, weights=mult * np.minimum(budgets, cap), minlength=len(near))
-        rate = np.where(short, self.beta[ballots], slope * weight)
+        rate = np.where(short, beta[ballots], slope * weight)
         growth = np.bincount(owner, weights=mult * rate, minlength=len(near))
         cost = data.costs_f[near]
-        room = np.maximum(0.0, cost - money - TOLERANCE * (cost + money))
+        room = cost - money - TOLERANCE * (cost + money)
+        if strict and bool((room <= 0).any()):
+            return 0.0
+        room = np.maximum(0.0, room)
         moving = growth > 0
-        if moving.any():
-            bound = float(np.min(room[moving] / (growth[moving] * (1 + TOLERANCE))))
-            self.stable_for = min(self.stable_for, bound)
-            if self.stable_for < self.track_until:
-                self.track = False
+        if not moving.any():
+            return math.inf
+        return float(np.min(room[moving] / (growth[moving] * (1 + TOLERANCE))))
 
-    def _bound_tie(self, ev: Evaluation) -> None:
-        """Bound ``b`` for a project that lost a round on tie-breaking alone.
+    def _tie_holds(self, ev: Evaluation) -> bool:
+        """Whether a project that lost a round on tie-breaking alone keeps losing it.
 
         If every supporter with money pays a full share and those without money stay without
         (growth bound 0, within the horizon), the project's price stays what it is for larger
@@ -127,8 +152,11 @@ class StabilityBounds:
         """
         supporters = self.data.supporters[ev.project]
         broke = supporters[self.exhausted[supporters]]
-        if ev.poor_count > 0 or bool((self.beta[broke] > 0).any()):
-            self.stable_for = 0.0
+        return ev.poor_count == 0 and not bool((self.beta[broke] > 0).any())
+
+    def _apply(self, bound: float) -> None:
+        self.stable_for = min(self.stable_for, bound)
+        if self.stable_for < self.track_until:
             self.track = False
 
     def _grow(self, ev: Evaluation) -> None:
@@ -154,3 +182,110 @@ class StabilityBounds:
         margin = share - self.budget_f[poor] - TOLERANCE * (share + self.budget_f[poor])
         kept = margin >= self.horizon * growth * (1 + TOLERANCE)
         self.beta[poor] = np.where(kept, 0.0, growth)
+
+    # -- blocks of rounds whose order may change ----------------------------------------------
+
+    def _bound_round(self, winner: Evaluation, tied: list[Evaluation], losers: list[int]) -> None:
+        """Account for this round's winner in the bound (before it is funded).
+
+        A round alone proves its winner unchanged while no loser's price can fall to the
+        winner's. When that bound is short because a project funded a round or two later is
+        near the winner's price, the rounds are taken together as a :class:`Block`: their
+        order may change at larger budgets, but not what they fund, nor what anyone pays.
+        """
+        single = self._single_bound(winner, tied, losers)
+        block = self.block
+        if block is not None:
+            if len(block.members) < BLOCK_ROUNDS and block.admits(self, winner):
+                block.singles.append(single)
+                others = [p for p in block.losers if p not in block.funded]
+                bound = self._losers_bound(
+                    block.members, others, block.budget_f, block.beta, strict=True
+                )
+                block.options.append(bound)
+                if bound >= self.stable_for:
+                    self._close(len(block.members))
+                return
+            self._flush()
+        if single >= self.stable_for:
+            return
+        self.block = Block(self, winner, losers, single)
+
+    def _single_bound(self, winner: Evaluation, tied: list[Evaluation], losers: list[int]) -> float:
+        for ev in tied:
+            if (
+                ev is not winner
+                and self.exact_rho(ev) == self.exact_rho(winner)
+                and not self._tie_holds(ev)
+            ):
+                return 0.0
+        return self._losers_bound([winner], losers, self.budget_f, self.beta, strict=False)
+
+    def _flush(self) -> None:
+        """Close the open block where the bound it leaves is the largest."""
+        block = self.block
+        if block is None:
+            return
+        count = len(block.members)
+        best, best_j = -1.0, 1
+        for j in range(1, count + 1):
+            value = min([block.options[j - 1], *block.singles[j:]])
+            if value > best:
+                best, best_j = value, j
+        self._close(best_j)
+
+    def _close(self, joined: int) -> None:
+        """Close the open block: its first ``joined`` rounds as one block, the others alone."""
+        block = self.block
+        assert block is not None
+        self.block = None
+        self._apply(min([block.options[joined - 1], *block.singles[joined:]]))
+        # Add1 replays whole blocks only: every round of this one gets the bound after it.
+        for r in range(block.start, len(self.round_bounds)):
+            self.round_bounds[r] = self.stable_for
+
+
+class Block:
+    """Consecutive rounds of a run whose winners may be funded in any order at larger budgets.
+
+    A voter who supports two or more of them pays each its full share (never all they have
+    left, and never after running out earlier), so each winner's price depends only on the
+    budgets at the start of the block, whatever the order, and so does what everyone pays.
+    If, at the start of the block, every other project is dearer than the dearest of them,
+    and stays so while ``b`` grows (:meth:`StabilityBounds._losers_bound`), the block funds
+    the same projects and leaves the same budgets at every budget below the bound. With more
+    money, budgets only grow and prices only fall, so full shares stay affordable.
+    """
+
+    def __init__(
+        self, run: StabilityBounds, winner: Evaluation, losers: list[int], single: float
+    ) -> None:
+        self.start = len(run.round_bounds)
+        self.budget_f = run.budget_f.copy()
+        self.beta = run.beta.copy()
+        self.exhausted = run.exhausted.copy()
+        self.losers = [winner.project, *losers]
+        self.members: list[Evaluation] = []
+        self.funded: set[int] = set()
+        count = len(run.budget_f)
+        self.support = np.zeros(count, dtype=bool)  # supporters of a member so far
+        self.partial = np.zeros(count, dtype=bool)  # those who did not pay a full share
+        self.singles: list[float] = []
+        self.options: list[float] = []
+        self.admits(run, winner)
+        self.singles.append(single)
+        self.options.append(single)
+
+    def admits(self, run: StabilityBounds, ev: Evaluation) -> bool:
+        """Take ``ev`` into the block if no supporter it shares with a member pays partly."""
+        supporters = run.data.supporters[ev.project]
+        drifting = supporters[self.exhausted[supporters] & (self.beta[supporters] > 0)]
+        partial = np.concatenate([ev.live[: ev.poor_count], drifting])
+        if bool(self.partial[supporters].any()) or bool(self.support[partial].any()):
+            return False
+        run._winner_slope(ev)  # at this round's budgets, for the block's bound
+        self.support[supporters] = True
+        self.partial[partial] = True
+        self.members.append(ev)
+        self.funded.add(ev.project)
+        return True

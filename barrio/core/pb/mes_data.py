@@ -103,6 +103,7 @@ class Evaluation:
     rho_f: float
     lam_f: float
     exact: Fraction | None = None  # the exact payment per point
+    slope: float | None = None  # bound on how fast ``rho`` falls with ``b`` (for Add1's bounds)
 
 
 def solve_price(
