@@ -9,7 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from barrio.accounts.selectors import programme_get
-from barrio.registry.services import adjudication_tasks_open, exact_document_pairs
+from barrio.registry.services import Pair, adjudication_tasks_open, exact_document_pairs
+from barrio.registry.services.matching import matcher_pairs
 
 
 def clusters(pairs: list[tuple[int, int, float]]) -> dict[int, tuple[int, float]]:
@@ -36,7 +37,8 @@ def clusters(pairs: list[tuple[int, int, float]]) -> dict[int, tuple[int, float]
 
 class Command(BaseCommand):
     help = (
-        "Find the probable duplicates of a programme's people and open an adjudication task "
+        "Find the probable duplicates of a programme's people (the exact document rule and "
+        "the splink matcher of barrio.core.dedupe) and open an adjudication task "
         "for each pair never asked before. --report writes record id, cluster id and match "
         "probability (ids only: nothing personal) to a CSV file."
     )
@@ -44,12 +46,25 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--programme", required=True)
         parser.add_argument("--report", type=Path, help="CSV file for the clusters.")
+        parser.add_argument(
+            "--exact-only", action="store_true", help="Only the exact document rule."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         programme = programme_get(slug=options["programme"])
         if programme is None:
             raise CommandError(f"No programme {options['programme']}.")
-        pairs = exact_document_pairs(programme)
+        # The exact rule (blind index), then the matcher; a pair both found keeps the higher
+        # probability.
+        found_by: dict[tuple[int, int], Pair] = {}
+        result = matcher_pairs(programme) if not options["exact_only"] else None
+        for pair in [*exact_document_pairs(programme), *(result.pairs if result else [])]:
+            key = (min(pair.member_a, pair.member_b), max(pair.member_a, pair.member_b))
+            if key not in found_by or found_by[key].probability < pair.probability:
+                found_by[key] = pair
+        pairs = list(found_by.values())
+        if result is not None and result.skipped:
+            self.stderr.write(f"The matcher did not run ({result.skipped}); exact rule only.")
         opened = adjudication_tasks_open(programme=programme, pairs=pairs)
         found = clusters([(p.member_a, p.member_b, p.probability) for p in pairs])
         if options["report"]:
