@@ -39,7 +39,7 @@ def load_generated(desk, people: int) -> dict[str, int]:
                 family_name_1=row.family_name_1,
                 family_name_2=row.family_name_2 if isinstance(row.family_name_2, str) else "",
                 sex={"F": "female", "M": "male"}.get(row.sex, "unknown"),
-                birth_date=dt.date.fromisoformat(birth) if birth else None,
+                birth_date=dt.date.fromisoformat(birth) if birth else None,  # type: ignore[misc]
                 nationality=row.nationality,
                 relationship="head",
                 phone=row.phone if isinstance(row.phone, str) else "",
