@@ -25,10 +25,11 @@ from barrio.demo.households import load_households
 from barrio.planning.services import targeting_run_approve, targeting_run_create
 from barrio.planning.specs import TargetingSpec
 from barrio.territories.files import UnitFileOptions
-from barrio.territories.selectors import unit_list
+from barrio.territories.selectors import indicator_get, unit_list
 from barrio.territories.services import (
     index_compute,
     index_define,
+    indicator_derive_rate,
     indicators_define_from_table,
     indicators_import,
     unit_create,
@@ -54,6 +55,13 @@ def load_units() -> dict[str, Any]:
         units[row["cve_mun"]] = unit_create(
             country="MX", level="alcaldía", code=row["cve_mun"], name=row["alcaldia"], parent=cdmx
         )
+    units_import(
+        path=DATA / "mx_cdmx_colonias.geojson",
+        country="MX",
+        level="colonia",
+        options=UNIT_FILE,
+        parent_level="alcaldía",
+    )
     units["13"] = unit_create(country="CL", level="región", code="13", name="Región Metropolitana")
     units_import(
         path=DATA / "cl_rm_comunas.geojson",
@@ -97,10 +105,8 @@ def load_units() -> dict[str, Any]:
     indicators_define_from_table(path=DATA / "indicadores.csv")
     indicators_import(path=DATA / "pe_lima_callao_indicadores.csv", country="PE", level="distrito")
     indicators_import(path=DATA / "cl_rm_comunas_indicadores.csv", country="CL", level="comuna")
-    need = json.loads((DATA / "indice_necesidad_lima.json").read_text(encoding="utf-8"))
-    index = index_define(
-        code=need["code"], name=need["name"], spec=need, description=need["description"]
-    )
+    load_cdmx_indicators()
+    index = _index("indice_necesidad_lima.json")
     index_compute(
         index=index,
         units=[u for u in units.values() if u.country == "PE" and u.level == "distrito"],
@@ -115,6 +121,68 @@ def load_units() -> dict[str, Any]:
     return units
 
 
+def _indicator(code: str) -> Any:
+    """The indicator ``code``, defined by ``indicadores.csv``."""
+    found = indicator_get(code=code)
+    assert found is not None, code
+    return found
+
+
+def _index(name: str) -> Any:
+    """Define the composite index configured in the data file ``name``."""
+    spec = json.loads((DATA / name).read_text(encoding="utf-8"))
+    return index_define(
+        code=spec["code"], name=spec["name"], spec=spec, description=spec["description"]
+    )
+
+
+#: Crime counts of the Mexico City colonias → the rate per 1,000 inhabitants made from each.
+CDMX_RATES = {
+    "delitos_total": ("tasa_delitos_total", "Delitos denunciados por 1.000 habitantes, 2024"),
+    "delitos_robos": ("tasa_robos", "Robos por 1.000 habitantes, 2024"),
+    "delitos_violencia_familiar": (
+        "tasa_violencia_familiar",
+        "Violencia familiar por 1.000 habitantes, 2024",
+    ),
+    "delitos_lesiones_dolosas": (
+        "tasa_lesiones_dolosas",
+        "Lesiones dolosas por 1.000 habitantes, 2024",
+    ),
+    "delitos_homicidio_feminicidio": (
+        "tasa_homicidio_feminicidio",
+        "Homicidio y feminicidio dolosos por 1.000 habitantes, 2024",
+    ),
+}
+
+
+def load_cdmx_indicators() -> None:
+    """Population and crimes of the colonias, their rates and the demo's insecurity index."""
+    for name, period in (
+        ("mx_cdmx_colonias_poblacion_2022.csv", "2022"),
+        ("mx_cdmx_colonias_delitos_2024.csv", "2024"),
+    ):
+        indicators_import(
+            path=DATA / name, country="MX", level="colonia", form="wide", period=period
+        )
+    population = _indicator("poblacion_2022")
+    for count_code, (code, name) in CDMX_RATES.items():
+        indicator_derive_rate(
+            code=code,
+            name=name,
+            numerator=_indicator(count_code),
+            numerator_period="2024",
+            denominator=population,
+            denominator_period="2022",
+            period="2024",
+        )
+    index_compute(
+        index=_index("indice_inseguridad_cdmx.json"),
+        units=list(unit_list().filter(country="MX", level="colonia")),
+        period="2024",
+        input_periods=dict.fromkeys((code for code, _name in CDMX_RATES.values()), "2024"),
+    )
+
+
 #: An approved targeting run per programme with data: who runs it, who approves it, how.
 DEMO_RUNS = {
     "demo-lima": (
@@ -127,6 +195,22 @@ DEMO_RUNS = {
             group_level="provincia",
             at_least_per_group=2,
             max_units=12,
+        ),
+    ),
+    "demo-cdmx": (
+        "gestora.cdmx@barrio.demo",
+        TargetingSpec(
+            name="Colonias priorizadas 2026",
+            level="colonia",
+            indicator="indice_inseguridad_cdmx",
+            period="2024",
+            # Rates of colonias with very few residents are too unstable to rank.
+            population_indicator="poblacion_2022",
+            population_period="2022",
+            min_population=1000,
+            group_level="alcaldía",
+            at_least_per_group=3,
+            max_units=40,
         ),
     ),
     "demo-chile": (
