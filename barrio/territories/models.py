@@ -215,3 +215,59 @@ class UnitFileUpload(models.Model):
 
     def __str__(self) -> str:
         return self.file.name
+
+
+class UnitNameChoice(models.Model):
+    """A person's answer to "which unit does this name mean?", remembered for next imports.
+
+    Tables without codes (Mexico City's 2018 participatory budget, for one) name their units
+    as some older catalogue spelled them; when the matcher cannot tell, a person chooses, and
+    every later import of the same name within the same parent uses that choice.
+    """
+
+    country = models.CharField(_("country"), max_length=2)
+    level = models.CharField(_("level"), max_length=60)
+    parent = models.ForeignKey(
+        TerritorialUnit,
+        verbose_name=_("inside"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    name = models.CharField(_("name as written"), max_length=200)
+    name_key = models.CharField(_("normalised name"), max_length=200)
+    unit = models.ForeignKey(
+        TerritorialUnit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="name_choices",
+        help_text=_("Empty while nobody has chosen."),
+    )
+    first_row = models.PositiveIntegerField(_("first seen in row"), default=0)
+    source = models.CharField(_("first seen in"), max_length=200, blank=True)
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    chosen_at = models.DateTimeField(_("chosen at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("choice of a unit for a name")
+        verbose_name_plural = _("choices of units for names")
+        ordering = ["country", "level", "parent__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "level", "parent", "name_key"], name="unit_name_choice_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -12,9 +12,13 @@ from django.utils.translation import gettext as _
 
 from barrio.errors import FieldError, ValidationFailed
 from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit
+from barrio.territories.services.names import NamedRow, rows_match_units
 from barrio.territories.tables import Table, read_table
 
 LONG_COLUMNS = ("unit_code", "indicator", "period", "value")
+#: Columns that name the unit instead of giving its code (``join="name"``).
+NAME_COLUMNS = ("unit_name", "parent")
+Join = Literal["code", "name"]
 
 
 class Cell(NamedTuple):
@@ -77,6 +81,8 @@ class IndicatorImportReport:
     empty: int = 0
     applied: bool = False
     indicators: list[str] = field(default_factory=list)
+    #: Rows joined per stage when units are named (exact, normalised, chosen, ...).
+    joined: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, int]:
         """Counts of created, updated, unchanged and empty (missing) values."""
@@ -102,14 +108,28 @@ def parse_number(text: str) -> float:
     return number
 
 
+def _unit_columns(join: Join) -> tuple[str, ...]:
+    return ("unit_code",) if join == "code" else NAME_COLUMNS
+
+
 def _cells(
-    table: Table, form: Literal["long", "wide"], period: str | None
+    table: Table, form: Literal["long", "wide"], period: str | None, join: Join = "code"
 ) -> tuple[list[Cell], list[FieldError]]:
-    """Flatten the table to one :class:`Cell` per value, whatever its form."""
+    """Flatten the table to one :class:`Cell` per value, whatever its form.
+
+    With ``join="name"`` a cell's ``unit_code`` is the row number until the names are
+    matched to units.
+    """
     errors: list[FieldError] = []
     cells: list[Cell] = []
+    unit_columns = _unit_columns(join)
+
+    def unit_of(number: int, row: dict[str, str]) -> str:
+        return row["unit_code"] if join == "code" else str(number)
+
     if form == "long":
-        missing = [c for c in LONG_COLUMNS if c not in table.header]
+        wanted = (*unit_columns, *LONG_COLUMNS[1:])
+        missing = [c for c in wanted if c not in table.header]
         if missing:
             return [], [
                 FieldError(("row", 1, c), _("The long form needs this column.")) for c in missing
@@ -119,7 +139,7 @@ def _cells(
                 Cell(
                     number,
                     "value",
-                    row["unit_code"],
+                    unit_of(number, row),
                     row["indicator"],
                     row["period"],
                     row.get("group", ""),
@@ -129,18 +149,22 @@ def _cells(
             if not row["period"]:
                 errors.append(FieldError(("row", number, "period"), _("The period is empty.")))
     else:
-        if "unit_code" not in table.header:
-            return [], [FieldError(("row", 1, "unit_code"), _("The wide form needs this column."))]
+        missing = [c for c in unit_columns if c not in table.header]
+        if missing:
+            return [], [
+                FieldError(("row", 1, c), _("The wide form needs this column.")) for c in missing
+            ]
         if not period:
             return [], [FieldError(("period",), _("Give the period of a wide table."))]
-        columns = [c for c in table.header if c not in {"unit_code", "unit_name", "group"}]
+        skip = {"unit_code", "unit_name", "group", *unit_columns}
+        columns = [c for c in table.header if c not in skip]
         for number, row in table.rows:
             for column in columns:
                 cells.append(
                     Cell(
                         number,
                         column,
-                        row["unit_code"],
+                        unit_of(number, row),
                         column,
                         period,
                         row.get("group", ""),
@@ -159,35 +183,48 @@ def indicators_import(
     period: str | None = None,
     sheet: str | None = None,
     dry_run: bool = False,
+    join: Join = "code",
 ) -> IndicatorImportReport:
     """Import indicator values from a CSV or XLSX table; all or nothing.
 
     The long form has the columns ``unit_code, indicator, period, value`` (and optionally
     ``group``); the wide form has ``unit_code`` and one column per indicator code, for one
     ``period``. Units are found by code in ``country`` (and ``level``). Empty cells are
-    missing values and are skipped. Every problem is reported with its row and column
+    missing values and are skipped. With ``join="name"`` the table names its units in the
+    columns ``unit_name`` and ``parent`` (the parent's code or name) instead of ``unit_code``,
+    and :func:`rows_match_units` finds them (``level`` is then required); a name it cannot
+    match is a problem of its row and waits on the names page for a person's choice, which
+    later imports use. Every problem is reported with its row and column
     (unknown unit or indicator, a value that is not a number, a percentage outside 0–100, a
     negative count, the same value given twice) and nothing is written; the same table twice
     changes nothing.
     """
     table = read_table(path, sheet=sheet)
-    cells, errors = _cells(table, form, period)
+    if join == "name" and not level:
+        raise ValidationFailed(
+            errors=[FieldError(("level",), _("Give the level of the units the table names."))]
+        )
+    cells, errors = _cells(table, form, period, join)
     if errors:
         raise ValidationFailed(errors=errors, code="rejected_file")
     wanted_indicators = {cell.indicator for cell in cells}
     indicators = {i.code: i for i in Indicator.objects.filter(code__in=wanted_indicators)}
-    units_query = TerritorialUnit.objects.filter(
-        country=country, code__in={cell.unit_code for cell in cells}
-    )
-    if level:
-        units_query = units_query.filter(level=level)
+    report = IndicatorImportReport()
     units: dict[str, TerritorialUnit] = {}
     ambiguous: set[str] = set()
-    for found in units_query:
-        if found.code in units:
-            ambiguous.add(found.code)
-        units[found.code] = found
-    report = IndicatorImportReport()
+    if join == "name":
+        assert level is not None
+        units, report.joined, errors = _units_by_name(table, country, level, path.name)
+    else:
+        units_query = TerritorialUnit.objects.filter(
+            country=country, code__in={cell.unit_code for cell in cells}
+        )
+        if level:
+            units_query = units_query.filter(level=level)
+        for found in units_query:
+            if found.code in units:
+                ambiguous.add(found.code)
+            units[found.code] = found
     parsed: dict[tuple[int, int, str, str], tuple[int, str, float]] = {}
     seen: dict[tuple[int, int, str, str], int] = {}
     for number, column, unit_code, indicator_code, when, group, text in cells:
@@ -205,12 +242,13 @@ def indicators_import(
             )
             continue
         if unit is None:
-            errors.append(
-                FieldError(
-                    ("row", number, "unit_code"),
-                    _("No unit has the code %(code)s.") % {"code": unit_code},
+            if join == "code":
+                errors.append(
+                    FieldError(
+                        ("row", number, "unit_code"),
+                        _("No unit has the code %(code)s.") % {"code": unit_code},
+                    )
                 )
-            )
             continue
         if unit_code in ambiguous:
             errors.append(
@@ -283,6 +321,44 @@ def indicators_import(
         IndicatorValue.objects.bulk_update(to_update, ["value"], batch_size=2000)
     report.applied = True
     return report
+
+
+def _units_by_name(
+    table: Table, country: str, level: str, source: str
+) -> tuple[dict[str, TerritorialUnit], dict[str, int], list[FieldError]]:
+    """Match each row's named unit; return units by row number, counts per stage, errors."""
+    rows = [
+        NamedRow(number, row.get("parent", ""), row.get("unit_name", ""))
+        for number, row in table.rows
+    ]
+    matches = rows_match_units(country=country, level=level, rows=rows, source=source)
+    joined: dict[str, int] = {}
+    units: dict[str, TerritorialUnit] = {}
+    errors: list[FieldError] = []
+    for row, match in zip(rows, matches, strict=True):
+        joined[match.kind] = joined.get(match.kind, 0) + 1
+        if match.unit is not None:
+            units[str(row.row)] = match.unit
+            continue
+        if match.parent is None:
+            errors.append(
+                FieldError(
+                    ("row", row.row, "parent"),
+                    _("No unit has the code or name %(parent)s.") % {"parent": row.parent},
+                )
+            )
+            continue
+        errors.append(
+            FieldError(
+                ("row", row.row, "unit_name"),
+                _(
+                    "No unit of level %(level)s is named %(name)s in %(parent)s; choose it on "
+                    "the names page."
+                )
+                % {"level": level, "name": row.name, "parent": row.parent},
+            )
+        )
+    return units, joined, errors
 
 
 DEFINITION_COLUMNS = ("code", "name", "measure", "source", "vintage", "direction", "kind")

@@ -1,0 +1,108 @@
+"""Tables that name their units (no codes) join by name within the parent; a person resolves
+the names the matcher cannot, and later imports remember the choice."""
+
+from __future__ import annotations
+
+import pytest
+
+from barrio.accounts.tests.factories import make_user
+from barrio.errors import PermissionDenied, ValidationFailed
+from barrio.territories.models import IndicatorValue, UnitNameChoice
+from barrio.territories.services import indicator_define, indicators_import, unit_create
+from barrio.territories.services.names import name_choice_set
+
+pytestmark = pytest.mark.django_db
+
+TABLE = """parent,unit_name,indicator,period,value
+TLAHUAC,SAN FRANCISCO TLALTENCO (PBLO),proyectos,2018,2
+Tláhuac,Los Olivos (U Hab),proyectos,2018,1
+09011,Zapotitla,proyectos,2018,3
+TLAHUAC,LA CONCHITA,proyectos,2018,4
+"""
+
+
+@pytest.fixture
+def colonias():
+    city = unit_create(country="MX", level="entidad", code="09", name="Ciudad de México")
+    tlahuac = unit_create(country="MX", level="alcaldía", code="09011", name="Tláhuac", parent=city)
+    names = ("San Francisco Tlaltenco", "Los Olivos", "Zapotitla", "Zapotitlán")
+    found = {
+        name: unit_create(
+            country="MX", level="colonia", code=f"09011-{i}", name=name, parent=tlahuac
+        )
+        for i, name in enumerate(names, start=1)
+    }
+    indicator_define(code="proyectos", name="Proyectos", kind="count")
+    return tlahuac, found
+
+
+def write(tmp_path, text):
+    path = tmp_path / "pp.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_names_join_within_their_parent_and_the_unknown_one_waits_for_a_person(tmp_path, colonias):
+    tlahuac, units = colonias
+    with pytest.raises(ValidationFailed) as caught:
+        indicators_import(path=write(tmp_path, TABLE), country="MX", level="colonia", join="name")
+    assert [e.loc for e in caught.value.errors] == [("row", 5, "unit_name")]
+    assert "LA CONCHITA" in str(caught.value.errors[0].msg)
+    assert not IndicatorValue.objects.exists()
+    pending = UnitNameChoice.objects.get()
+    assert (pending.name, pending.parent, pending.unit, pending.first_row) == (
+        "LA CONCHITA",
+        tlahuac,
+        None,
+        5,
+    )
+
+    admin = make_user("admin@example.org", superuser=True)
+    admin.is_staff = True
+    name_choice_set(actor=admin, choice=pending, unit=units["Zapotitlán"])
+    report = indicators_import(
+        path=write(tmp_path, TABLE), country="MX", level="colonia", join="name"
+    )
+    assert report.created == 4
+    assert report.joined["chosen"] == 1
+    values = dict(IndicatorValue.objects.values_list("unit__name", "value"))
+    assert values == {
+        "San Francisco Tlaltenco": 2.0,
+        "Los Olivos": 1.0,
+        "Zapotitla": 3.0,
+        "Zapotitlán": 4.0,
+    }
+
+
+def test_an_unknown_parent_is_named(tmp_path, colonias):
+    table = "parent,unit_name,indicator,period,value\nATLANTIS,Zapotitla,proyectos,2018,1\n"
+    with pytest.raises(ValidationFailed) as caught:
+        indicators_import(path=write(tmp_path, table), country="MX", level="colonia", join="name")
+    assert [e.loc for e in caught.value.errors] == [("row", 2, "parent")]
+    assert not UnitNameChoice.objects.exists()
+
+
+def test_a_name_join_needs_the_level_and_its_columns(tmp_path, colonias):
+    with pytest.raises(ValidationFailed) as caught:
+        indicators_import(path=write(tmp_path, TABLE), country="MX", join="name")
+    assert caught.value.errors[0].loc == ("level",)
+    table = "unit_code,indicator,period,value\n09011-1,proyectos,2018,1\n"
+    with pytest.raises(ValidationFailed) as caught:
+        indicators_import(path=write(tmp_path, table), country="MX", level="colonia", join="name")
+    assert {e.loc for e in caught.value.errors} == {("row", 1, "unit_name"), ("row", 1, "parent")}
+
+
+def test_only_administrators_choose_and_only_a_unit_inside_the_parent(tmp_path, colonias):
+    tlahuac, units = colonias
+    with pytest.raises(ValidationFailed):
+        indicators_import(path=write(tmp_path, TABLE), country="MX", level="colonia", join="name")
+    pending = UnitNameChoice.objects.get()
+    with pytest.raises(PermissionDenied):
+        name_choice_set(
+            actor=make_user("someone@example.org"), choice=pending, unit=units["Los Olivos"]
+        )
+    admin = make_user("admin@example.org", superuser=True)
+    with pytest.raises(ValidationFailed):
+        name_choice_set(actor=admin, choice=pending, unit=tlahuac)
+    pending.refresh_from_db()
+    assert pending.unit is None
