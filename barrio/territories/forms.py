@@ -52,3 +52,49 @@ class UnitFileForm(forms.Form):
         if upload.size > UNIT_FILE_MAX_BYTES:
             raise ValidationError(_("The file is larger than 100 MB."))
         return upload
+
+
+TABLE_SUFFIXES = {".csv", ".xlsx"}
+TABLE_MAX_BYTES = 20 * 1024 * 1024
+
+
+class IndicatorFileForm(forms.Form):
+    """A table of indicator values and how to read it."""
+
+    file = forms.FileField(label=_("File"), help_text=_("CSV or XLSX, up to 20 MB."))
+    country = forms.RegexField(
+        label=_("Country"), regex=r"^[A-Za-z]{2}$", help_text=_("ISO 3166 code, e.g. PE.")
+    )
+    level = forms.CharField(
+        label=_("Level"),
+        max_length=60,
+        required=False,
+        help_text=_("Needed when the table names its units; e.g. colonia."),
+    )
+    form = forms.ChoiceField(
+        label=_("Form of the table"),
+        choices=[
+            ("long", _("Long: unit, indicator, period, value (and group) per row")),
+            ("wide", _("Wide: one row per unit, one column per indicator")),
+        ],
+    )
+    period = forms.CharField(
+        label=_("Period of a wide table"), max_length=20, required=False, help_text=_("e.g. 2020.")
+    )
+    sheet = forms.CharField(label=_("Sheet of an XLSX file"), max_length=100, required=False)
+    join = forms.ChoiceField(
+        label=_("Find the units"),
+        choices=[
+            ("code", _("By code (column unit_code)")),
+            ("name", _("By name within the parent (columns unit_name and parent)")),
+        ],
+    )
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if Path(upload.name).suffix.lower() not in TABLE_SUFFIXES:
+            raise ValidationError(_("Send a .csv or .xlsx file."))
+        if upload.size > TABLE_MAX_BYTES:
+            raise ValidationError(_("The file is larger than 20 MB."))
+        return upload

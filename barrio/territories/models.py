@@ -217,6 +217,29 @@ class UnitFileUpload(models.Model):
         return self.file.name
 
 
+class IndicatorFileUpload(models.Model):
+    """A table of indicator values sent from the import page, kept for the task worker."""
+
+    file = models.FileField(_("file"), upload_to="imports/indicators/%Y/%m/")
+    options = models.JSONField(_("options"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("table of indicator values")
+        verbose_name_plural = _("tables of indicator values")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
 class UnitNameChoice(models.Model):
     """A person's answer to "which unit does this name mean?", remembered for next imports.
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 
+from barrio.core.names.normalise import normalise_name
 from barrio.territories.maps import (
     HOTSPOT_PERMUTATIONS,
     HOTSPOT_SEED,
@@ -20,7 +23,7 @@ from barrio.territories.maps import (
     map_table,
     unit_indicator_rows,
 )
-from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit
+from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit, UnitNameChoice
 
 __all__ = [
     "HOTSPOT_PERMUTATIONS",
@@ -36,6 +39,9 @@ __all__ = [
     "map_feature_collection",
     "map_method_note",
     "map_table",
+    "name_choice_get",
+    "name_choice_list",
+    "name_choice_rows",
     "unit_get",
     "unit_indicator_rows",
     "unit_levels",
@@ -97,3 +103,45 @@ def unit_levels(*, within: Iterable[TerritorialUnit]) -> list[str]:
     """Return the levels of the units inside ``within`` (the areas themselves included)."""
     levels = unit_list(within=within).order_by().values_list("level", flat=True).distinct()
     return sorted(levels)
+
+
+@dataclass(frozen=True)
+class NameChoiceRow:
+    """A name to resolve (or resolved), with the units of its parent, likeliest first."""
+
+    choice: UnitNameChoice
+    options: list[tuple[int, str]]
+
+
+def _likeliest(name: str, units: list[TerritorialUnit]) -> list[tuple[int, str]]:
+    target = normalise_name(name)
+    scored = sorted(
+        units,
+        key=lambda u: (-SequenceMatcher(None, target, normalise_name(u.name)).ratio(), u.name),
+    )
+    return [(u.pk, u.name) for u in scored]
+
+
+def name_choice_list(*, pending: bool) -> QuerySet[UnitNameChoice]:
+    """Return the names waiting for a person's choice (or those already chosen)."""
+    return UnitNameChoice.objects.filter(unit__isnull=pending).select_related(
+        "parent", "unit", "chosen_by"
+    )
+
+
+def name_choice_rows(choices: Iterable[UnitNameChoice]) -> list[NameChoiceRow]:
+    """Each choice with the units of its level inside its parent, the likeliest first."""
+    rows = []
+    for choice in choices:
+        units = list(
+            unit_list(within=[choice.parent] if choice.parent else None).filter(
+                country=choice.country, level=choice.level
+            )
+        )
+        rows.append(NameChoiceRow(choice, _likeliest(choice.name, units)))
+    return rows
+
+
+def name_choice_get(*, choice_id: int) -> UnitNameChoice | None:
+    """Return the name choice ``choice_id``, or ``None``."""
+    return UnitNameChoice.objects.select_related("parent").filter(pk=choice_id).first()

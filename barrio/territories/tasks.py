@@ -12,8 +12,8 @@ from django_tasks import task
 
 from barrio.jobs.services import JobReporter, job_run
 from barrio.territories.files import UnitFileOptions
-from barrio.territories.models import UnitFileUpload
-from barrio.territories.services import units_import
+from barrio.territories.models import IndicatorFileUpload, UnitFileUpload
+from barrio.territories.services import indicators_import, units_import
 
 
 @task()
@@ -52,5 +52,40 @@ def import_units_file(job_id: str, upload_id: int) -> Any:
         if not report.applied:
             summary += " " + _("This was a dry run: nothing was written.")
         return {"summary": summary, **counts}
+
+    return job_run(job_id, work)
+
+
+@task()
+def import_indicators_file(job_id: str, upload_id: int) -> Any:
+    """Import the table ``upload_id`` as the job ``job_id`` (see :func:`indicators_import`)."""
+
+    def work(reporter: JobReporter) -> dict[str, Any]:
+        upload = IndicatorFileUpload.objects.get(pk=upload_id)
+        options = dict(upload.options)
+        suffix = Path(upload.file.name).suffix
+        reporter.progress(0, 1)
+        with tempfile.TemporaryDirectory() as folder:
+            local = Path(folder) / f"values{suffix}"
+            with upload.file.open("rb") as source, local.open("wb") as target:
+                shutil.copyfileobj(source, target)
+            report = indicators_import(
+                path=local,
+                country=options["country"],
+                level=options.get("level") or None,
+                form=options["form"],
+                period=options.get("period") or None,
+                sheet=options.get("sheet") or None,
+                dry_run=bool(options.get("dry_run")),
+                join=options.get("join", "code"),
+            )
+        reporter.progress(1, 1)
+        counts = report.summary()
+        summary = (
+            _("%(created)s values created, %(updated)s updated, %(unchanged)s unchanged.") % counts
+        )
+        if not report.applied:
+            summary += " " + _("This was a dry run: nothing was written.")
+        return {"summary": summary, **counts, "joined": report.joined}
 
     return job_run(job_id, work)

@@ -1,16 +1,39 @@
-"""Pages of territories for administrators: importing the catalogue of units."""
+"""Pages of territories for administrators: importing units and indicator values, and
+choosing the unit a name means."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from barrio.errors import BarrioError
 from barrio.jobs.services import job_start
-from barrio.territories.forms import UnitFileForm
-from barrio.territories.models import UnitFileUpload
-from barrio.territories.tasks import import_units_file
+from barrio.territories.forms import IndicatorFileForm, UnitFileForm
+from barrio.territories.models import IndicatorFileUpload, UnitFileUpload
+from barrio.territories.selectors import (
+    name_choice_get,
+    name_choice_list,
+    name_choice_rows,
+    unit_get,
+)
+from barrio.territories.services.names import name_choice_set
+from barrio.territories.tasks import import_indicators_file, import_units_file
+
+
+def _user(request: HttpRequest) -> User | None:
+    return request.user if isinstance(request.user, User) else None
+
+
+def _administrator(request: HttpRequest) -> None:
+    """The catalogue of units is shared by every programme: only administrators change it."""
+    if not (request.user.is_authenticated and request.user.is_staff):
+        raise PermissionDenied
 
 
 def units_import_page(request: HttpRequest) -> HttpResponse:
@@ -18,15 +41,14 @@ def units_import_page(request: HttpRequest) -> HttpResponse:
 
     The catalogue of units is shared by every programme, so only administrators import it.
     """
-    if not (request.user.is_authenticated and request.user.is_staff):
-        raise PermissionDenied
+    _administrator(request)
     form = UnitFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         upload_file = data.pop("file")
         data["country"] = data["country"].upper()
         upload = UnitFileUpload.objects.create(
-            file=upload_file, options=data, created_by=request.user
+            file=upload_file, options=data, created_by=_user(request)
         )
         job = job_start(
             actor=request.user,
@@ -37,3 +59,67 @@ def units_import_page(request: HttpRequest) -> HttpResponse:
         )
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "territories/units_import.html", {"form": form})
+
+
+def indicators_import_page(request: HttpRequest) -> HttpResponse:
+    """Send a table of indicator values; a task worker imports it while the job page shows
+    progress and, at the end, the report or every problem with its row and column."""
+    _administrator(request)
+    form = IndicatorFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        upload_file = data.pop("file")
+        data["country"] = data["country"].upper()
+        upload = IndicatorFileUpload.objects.create(
+            file=upload_file, options=data, created_by=_user(request)
+        )
+        job = job_start(
+            actor=request.user,
+            kind="territories.import_indicators",
+            title=_("Import of indicator values from %(file)s") % {"file": upload_file.name},
+            task=import_indicators_file,
+            arguments={"upload_id": upload.pk},
+        )
+        return redirect("jobs:detail", job_id=job.pk)
+    pending = name_choice_list(pending=True).count()
+    return render(request, "territories/indicators_import.html", {"form": form, "pending": pending})
+
+
+def names_page(request: HttpRequest) -> HttpResponse:
+    """The names that imports could not match, each with its likeliest units to choose from,
+    and the choices already made."""
+    _administrator(request)
+    pending = request.GET.get("show") != "chosen"
+    page = Paginator(name_choice_list(pending=pending), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "territories/names.html",
+        {"page": page, "rows": name_choice_rows(page.object_list), "pending": pending},
+    )
+
+
+@require_POST
+def name_choose(request: HttpRequest, choice_id: int) -> HttpResponse:
+    """Record which unit a name means (or forget the choice)."""
+    _administrator(request)
+    choice = name_choice_get(choice_id=choice_id)
+    if choice is None:
+        raise Http404
+    raw = request.POST.get("unit", "")
+    unit = unit_get(unit_id=int(raw)) if raw.isdigit() else None
+    try:
+        name_choice_set(actor=request.user, choice=choice, unit=unit)
+    except BarrioError as error:
+        messages.error(request, str(error.message))
+    else:
+        if unit is None:
+            messages.success(
+                request, _("The choice for %(name)s is forgotten.") % {"name": choice.name}
+            )
+        else:
+            messages.success(
+                request,
+                _("%(name)s now means %(unit)s in every import.")
+                % {"name": choice.name, "unit": unit.name},
+            )
+    return redirect("territories:names")

@@ -208,6 +208,11 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     ],
     "accounts:audit": [(AUDITOR, page("get", "/accounts/programmes/{slug}/audit/"))],
     "territories:import_units": [(ADMINISTRATORS, page("get", "/territories/import/units/"))],
+    "territories:import_indicators": [
+        (ADMINISTRATORS, page("get", "/territories/import/indicators/"))
+    ],
+    "territories:names": [(ADMINISTRATORS, page("get", "/territories/names/"))],
+    "territories:name_choose": [(ADMINISTRATORS, page("post", "/territories/names/0/"))],
     "jobs:detail": [(OWNER, page("get", "/jobs/{job_id}/"))],
     "jobs:progress": [(OWNER, page("get", "/jobs/{job_id}/progress/"))],
     "registry:dashboard": [(REGISTRY_READERS, page("get", "/registry/programmes/{slug}/"))],
