@@ -22,6 +22,9 @@ router = Router(tags=["portal"])
 class TerritoryQuery(Schema):
     indicator: str = Field(..., max_length=80)
     period: str = Field("", max_length=20)
+    group: str = Field(
+        "", max_length=60, description="A population group such as status:migrant; empty: all."
+    )
     method: Literal["quantiles", "equal_interval", "fisher_jenks", "hotspots"] = "quantiles"
     k: int = Field(5, ge=3, le=7)
 
@@ -46,6 +49,7 @@ class UnitValueOut(Schema):
 class TerritoryOut(Schema):
     indicator: str
     period: str
+    group: str
     method: str
     legend: list[LegendOut]
     units: list[UnitValueOut]
@@ -67,7 +71,7 @@ def territory(request: HttpRequest, slug: str, query: Query[TerritoryQuery]) -> 
             errors=[FieldError(("query", "indicator"), _("No indicator has this code."))]
         )
     units = list(unit_list_for_user(user=request.user, programme=programme))
-    periods = indicator_periods(indicator, units)
+    periods = indicator_periods(indicator, units, query.group)
     period = query.period or (periods[0] if periods else "")
     if period not in periods:
         raise ValidationFailed(
@@ -79,12 +83,14 @@ def territory(request: HttpRequest, slug: str, query: Query[TerritoryQuery]) -> 
         indicator=indicator,
         units=units,
         period=period,
+        group=query.group,
         method=query.method,
         k=query.k,
     )
     return TerritoryOut(
         indicator=indicator.code,
         period=period,
+        group=query.group,
         method=query.method,
         legend=[
             LegendOut(label=e.label, lower=e.lower, upper=e.upper, colour=e.colour, count=e.count)

@@ -16,6 +16,7 @@ class TerritoryMapForm(forms.Form):
     q = forms.CharField(label=_("Search by name or code"), max_length=100, required=False)
     indicator = forms.ChoiceField(label=_("Indicator"), required=False)
     period = forms.CharField(label=_("Period"), max_length=20, required=False)
+    group = forms.CharField(label=_("Population group"), max_length=60, required=False)
     method = forms.ChoiceField(
         label=_("Classes"), choices=list(METHODS.items()), required=False, initial="quantiles"
     )

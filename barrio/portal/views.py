@@ -18,7 +18,9 @@ from barrio.portal.forms import TerritoryMapForm
 from barrio.territories.selectors import (
     HOTSPOT_PERMUTATIONS,
     HOTSPOT_SEED,
+    group_label,
     indicator_get,
+    indicator_groups,
     indicator_map,
     indicator_periods,
     indicators_for_units,
@@ -63,14 +65,20 @@ def _territory(request: HttpRequest, slug: str) -> dict[str, Any]:
     indicator = indicator_get(code=data.get("indicator") or "") if data.get("indicator") else None
     mapped = None
     periods: list[str] = []
+    groups: list[tuple[str, str]] = []
     if indicator is not None:
-        periods = indicator_periods(indicator, all_units)
+        codes = indicator_groups(indicator, all_units)
+        groups = [(code, group_label(code)) for code in codes]
+        asked = str(data.get("group") or "")
+        group = asked if asked in codes else (codes[0] if codes else "")
+        periods = indicator_periods(indicator, all_units, group)
         chosen = str(data.get("period") or "")
         period = chosen if chosen in periods else (periods[0] if periods else "")
         mapped = indicator_map(
             indicator=indicator,
             units=all_units,
             period=period,
+            group=group,
             method=data.get("method") or "quantiles",
             k=data.get("k") or 5,
         )
@@ -80,6 +88,8 @@ def _territory(request: HttpRequest, slug: str) -> dict[str, Any]:
         "form": form,
         "mapped": mapped,
         "periods": periods,
+        "groups": groups,
+        "group_name": group_label(mapped.group) if mapped else "",
     }
 
 

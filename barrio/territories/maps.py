@@ -93,14 +93,61 @@ def _colours(k: int) -> list[str]:
     return [PALETTE[round(i * (len(PALETTE) - 1) / (k - 1))] for i in range(k)]
 
 
-def indicator_periods(indicator: Indicator, units: Sequence[TerritorialUnit]) -> list[str]:
-    """Return the periods with values of ``indicator`` in ``units``, newest first."""
+def indicator_periods(
+    indicator: Indicator, units: Sequence[TerritorialUnit], group: str = ""
+) -> list[str]:
+    """Return the periods with values of ``indicator`` in ``units`` (for one population
+    group, the whole population by default), newest first."""
     periods = (
-        IndicatorValue.objects.filter(indicator=indicator, unit__in=units, group="")
+        IndicatorValue.objects.filter(indicator=indicator, unit__in=units, group=group)
         .values_list("period", flat=True)
         .distinct()
     )
     return sorted(set(periods), reverse=True)
+
+
+#: Dimensions and values of population groups, as people read them (others show as written).
+GROUP_DIMENSIONS: dict[str, Promise] = {
+    "status": _("Migration status"),
+    "sex": _("Sex"),
+    "age": _("Age band"),
+    "nationality": _("Nationality"),
+}
+GROUP_VALUES: dict[str, Promise] = {
+    "host": _("host population"),
+    "migrant": _("migrants"),
+    "refugee": _("refugees"),
+    "female": _("women"),
+    "male": _("men"),
+}
+
+
+def group_label(group: str) -> str:
+    """The name of a population group code (``status:migrant`` → "Migration status: migrants").
+
+    The empty code is the whole population.
+    """
+    if not group:
+        return str(_("Whole population"))
+    dimension, _sep, value = group.partition(":")
+    return str(
+        _("%(dimension)s: %(value)s")
+        % {
+            "dimension": GROUP_DIMENSIONS.get(dimension, dimension),
+            "value": GROUP_VALUES.get(value, value),
+        }
+    )
+
+
+def indicator_groups(indicator: Indicator, units: Sequence[TerritorialUnit]) -> list[str]:
+    """Return the population groups with values of ``indicator`` in ``units``, the whole
+    population (``""``) first when it has values."""
+    groups = (
+        IndicatorValue.objects.filter(indicator=indicator, unit__in=units)
+        .values_list("group", flat=True)
+        .distinct()
+    )
+    return sorted(set(groups))
 
 
 def indicators_for_units(units: Sequence[TerritorialUnit]) -> list[Indicator]:
