@@ -19,6 +19,7 @@ from barrio.territories.selectors import (
     HOTSPOT_PERMUTATIONS,
     HOTSPOT_SEED,
     group_label,
+    index_profiles,
     indicator_get,
     indicator_groups,
     indicator_map,
@@ -176,6 +177,7 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
         "ancestors": ancestors,
         "children": [u for u in visible if u.parent_id == unit.pk],
         "rows": unit_indicator_rows(unit, peers),
+        "profiles": index_profiles(unit),
         "peers": len(peers),
         "tile_url": settings.BARRIO_MAP_TILE_URL,
     }

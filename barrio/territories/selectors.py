@@ -26,14 +26,17 @@ from barrio.territories.maps import (
     unit_indicator_rows,
 )
 from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit, UnitNameChoice
+from barrio.territories.profiles import IndexProfile, index_profiles
 
 __all__ = [
     "HOTSPOT_PERMUTATIONS",
     "HOTSPOT_SEED",
     "LABELS",
     "METHODS",
+    "IndexProfile",
     "IndicatorMap",
     "group_label",
+    "index_profiles",
     "indicator_get",
     "indicator_groups",
     "indicator_map",

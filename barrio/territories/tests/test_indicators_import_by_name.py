@@ -4,14 +4,22 @@ the names the matcher cannot, and later imports remember the choice."""
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from barrio.accounts.tests.factories import make_user
 from barrio.errors import PermissionDenied, ValidationFailed
 from barrio.territories.models import IndicatorValue, UnitNameChoice
 from barrio.territories.services import indicator_define, indicators_import, unit_create
 from barrio.territories.services.names import name_choice_set
 
 pytestmark = pytest.mark.django_db
+
+
+def make_user(email, *, superuser=False):
+    model = get_user_model()
+    if superuser:
+        return model.objects.create_superuser(username=email, email=email, password="x-pass-1")
+    return model.objects.create_user(username=email, email=email, password="x-pass-1")
+
 
 TABLE = """parent,unit_name,indicator,period,value
 TLAHUAC,SAN FRANCISCO TLALTENCO (PBLO),proyectos,2018,2
