@@ -16,6 +16,7 @@ from barrio.accounts.selectors import programme_get_for_user, unit_list_for_user
 from barrio.errors import NotFound
 from barrio.portal.forms import TerritoryMapForm
 from barrio.territories.selectors import (
+    CHART_LEFT,
     HOTSPOT_PERMUTATIONS,
     HOTSPOT_SEED,
     group_label,
@@ -178,6 +179,7 @@ def unit_detail(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
         "children": [u for u in visible if u.parent_id == unit.pk],
         "rows": unit_indicator_rows(unit, peers),
         "profiles": index_profiles(unit),
+        "chart_left": CHART_LEFT,
         "peers": len(peers),
         "tile_url": settings.BARRIO_MAP_TILE_URL,
     }

@@ -17,7 +17,10 @@ from barrio.territories.models import (
     TerritorialUnit,
 )
 
-__all__ = ["Dimension", "IndexProfile", "index_profiles"]
+__all__ = ["CHART_LEFT", "Dimension", "IndexProfile", "index_profiles"]
+
+#: Where the bars of the profile chart start (the dimension names stand left of it).
+CHART_LEFT = 160
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,13 @@ class Dimension:
 
     @property
     def median_x(self) -> float:
-        """Where the median mark stands on the same axis."""
-        return round(2 * max(0.0, min(100.0, self.median)), 1)
+        """Where the median mark stands, the axis starting at ``CHART_LEFT``."""
+        return CHART_LEFT + round(2 * max(0.0, min(100.0, self.median)), 1)
+
+    @property
+    def label_x(self) -> float:
+        """Where the score is written, right of the axis."""
+        return CHART_LEFT + 206
 
 
 @dataclass(frozen=True)

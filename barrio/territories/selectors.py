@@ -26,9 +26,10 @@ from barrio.territories.maps import (
     unit_indicator_rows,
 )
 from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit, UnitNameChoice
-from barrio.territories.profiles import IndexProfile, index_profiles
+from barrio.territories.profiles import CHART_LEFT, IndexProfile, index_profiles
 
 __all__ = [
+    "CHART_LEFT",
     "HOTSPOT_PERMUTATIONS",
     "HOTSPOT_SEED",
     "LABELS",
