@@ -34,6 +34,7 @@ __all__ = [
     "TrainedModel",
     "dedupe_within",
     "link_new",
+    "train_linker",
     "train_model",
 ]
 
@@ -199,8 +200,31 @@ def _register(db_api: DuckDBAPI, prepared: pd.DataFrame, name: str) -> SplinkDat
     return db_api.register(name, table_name=name)
 
 
-def _train(linker: Linker, settings: DedupeSettings) -> TrainedModel:
-    """Estimate the prior, u by random sampling and m by EM on blocks."""
+def train_linker(linker: Linker, settings: DedupeSettings) -> TrainedModel:
+    """Train a splink linker of people records on any backend (DuckDB, Spark).
+
+    The prior probability of a match comes from the pairs that share a document (divided
+    by ``settings.prior_recall``), u from random sampling seeded by ``settings.seed``, m
+    from expectation maximisation on the blocks of ``TRAINING_RULES`` (a block without
+    pairs is skipped); levels left at zero are raised to a small floor.
+
+    Parameters
+    ----------
+    linker : splink.Linker
+        A linker over prepared records with :func:`splink_settings`.
+    settings : DedupeSettings
+        Training parameters.
+
+    Returns
+    -------
+    TrainedModel
+        The trained model (in the SQL dialect of the linker's backend).
+
+    Raises
+    ------
+    ValueError
+        If no two records share a document, or no training block holds a pair.
+    """
     try:
         linker.training.estimate_probability_two_random_records_match(
             [block_on("document_key")], recall=settings.prior_recall
@@ -283,7 +307,7 @@ def train_model(records: pd.DataFrame, settings: DedupeSettings | None = None) -
     prepared = prepare_records(records)
     with _duckdb(settings) as db_api:
         linker = Linker(_register(db_api, prepared, "records"), splink_settings(), log_level=None)
-        return _train(linker, settings)
+        return train_linker(linker, settings)
 
 
 def _edges_sql(
@@ -393,7 +417,7 @@ def dedupe_within(
         table = _register(db_api, prepared, "records")
         if model is None:
             linker = Linker(table, splink_settings(), log_level=None)
-            model = _train(linker, settings)
+            model = train_linker(linker, settings)
         linker = _model_for(table, model)
         predictions = linker.inference.predict(warning_mode="never")
         edges = db_api.duckdb_con.sql(_edges_sql(predictions, [table], settings)).df()
@@ -457,7 +481,7 @@ def link_new(
         registered_table = _register(db_api, registered, "registered_records")
         if model is None:
             everyone = _register(db_api, pd.concat([registered, new]), "all_records")
-            model = _train(Linker(everyone, splink_settings(), log_level=None), settings)
+            model = train_linker(Linker(everyone, splink_settings(), log_level=None), settings)
         linker = _model_for(new_table, model)
         between = linker.inference.predict_between(
             new_table, registered_table, warning_mode="never"

@@ -24,7 +24,6 @@ __all__ = [
     "DOCUMENT_TYPE_ALIASES",
     "PARTICLES",
     "fold_text",
-    "name_words",
     "normalise_birth_date",
     "normalise_document_number",
     "normalise_document_type",
@@ -78,8 +77,10 @@ PHONETIC_RULES: Final[tuple[tuple[str, str], ...]] = (
 _PHONETIC: Final = tuple((re.compile(p), r) for p, r in PHONETIC_RULES)
 _NOT_WORD: Final = re.compile(r"[^a-z0-9 ]+")
 _SPACES: Final = re.compile(r"\s+")
-_NOT_DIGIT: Final = re.compile(r"\D+")
-_NOT_ALNUM: Final = re.compile(r"[^A-Z0-9]+")
+# ASCII classes on purpose: the column-wise versions in schema.py use Arrow's RE2, whose
+# \d is ASCII only, and both must agree.
+_NOT_DIGIT: Final = re.compile(r"[^0-9]+")
+_NOT_ALNUM: Final = re.compile(r"[^A-Za-z0-9]+")
 _SEXES: Final[dict[str, str]] = {
     "f": "F",
     "female": "F",
@@ -254,8 +255,8 @@ def normalise_document_number(value: str | None) -> str | None:
     """
     if value is None:
         return None
-    folded = unicodedata.normalize("NFKD", str(value)).encode("ascii", "ignore").decode()
-    number = _NOT_ALNUM.sub("", folded.upper()).lstrip("0")
+    folded = unicodedata.normalize("NFKD", str(value))
+    number = _NOT_ALNUM.sub("", folded).upper().lstrip("0")
     return number or None
 
 
@@ -362,25 +363,3 @@ def normalise_birth_date(value: str | date | None) -> str | None:
         return date.fromisoformat(text[:10]).isoformat()
     except ValueError:
         raise ValueError(f"invalid birth date {value!r}: use YYYY-MM-DD") from None
-
-
-def name_words(*names: str | None) -> list[str]:
-    """The distinct words of normalised names, sorted.
-
-    Parameters
-    ----------
-    *names : str or None
-        Normalised names.
-
-    Returns
-    -------
-    list of str
-        Sorted distinct words; two records whose names hold the same words in another
-        order (swapped surnames, family name written as given name) have the same list.
-
-    Examples
-    --------
-    >>> name_words("maria jose", "perez", None)
-    ['jose', 'maria', 'perez']
-    """
-    return sorted({w for n in names if n for w in n.split()})

@@ -34,12 +34,11 @@ import pandas as pd
 import pyarrow as pa
 
 from barrio.core.dedupe.normalise import (
-    name_words,
+    MIN_PHONE_DIGITS,
+    PHONE_DIGITS,
     normalise_birth_date,
-    normalise_document_number,
     normalise_document_type,
     normalise_name,
-    normalise_phone,
     normalise_sex,
     phonetic_key,
 )
@@ -62,54 +61,62 @@ RECORD_COLUMNS: Final = (
 )
 
 #: Columns of a prepared frame, in order: the normalised record columns, then the
-#: derived ones (first given name, phonetic keys, sorted name words, document key).
+#: derived ones (first given name, phonetic keys, birth year, document key).
 PREPARED_COLUMNS: Final = (
     *RECORD_COLUMNS,
     "given_1",
     "given_key",
     "family_key_1",
     "family_key_2",
-    "name_words",
     "birth_year",
     "document_key",
 )
 
 
-def _map_unique(values: pd.Series, fn: Callable[[Any], Any]) -> np.ndarray:
-    """Apply ``fn`` once per distinct value (names repeat a lot); missing values give None."""
+def _map_unique(values: pd.Series, fn: Callable[[Any], str | None]) -> pd.Series:
+    """Apply ``fn`` once per distinct value (names repeat a lot); missing values stay missing.
+
+    The result is Arrow-backed text, built by one ``take`` rather than from Python objects.
+    """
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    mapped = np.empty(len(uniques) + 1, dtype=object)
-    mapped[:-1] = [fn(u) for u in uniques]
-    mapped[-1] = None
-    out: np.ndarray = mapped[codes]
-    return out
+    distinct = np.asarray(uniques, dtype=object)  # fast for Arrow-backed text, too
+    mapped = pa.array([fn(u) for u in distinct] + [None], type=pa.large_string())
+    taken = mapped.take(pa.array(np.where(codes < 0, len(distinct), codes)))
+    return pd.Series(taken, index=values.index, dtype="str")
 
 
-def _text(fn: Callable[[str | None], str | None]) -> Callable[[Any], str | None]:
-    """``fn`` applied to a value as stripped text (empty text is None)."""
-
-    def apply(value: Any) -> str | None:
-        return fn(str(value).strip() or None)
-
-    return apply
+def _as_text(values: pd.Series) -> pd.Series:
+    """A column as stripped text (Arrow-backed), empty text missing."""
+    text = values.astype("str").str.strip()
+    return text.mask(text == "")
 
 
-def _code(value: str | None) -> str | None:
+def _phones(values: pd.Series) -> pd.Series:
+    """:func:`normalise_phone` on a whole column, in Arrow's compute kernels."""
+    digits = _as_text(values).str.replace(r"[^0-9]+", "", regex=True).str.slice(-PHONE_DIGITS)
+    placeholder = digits.str.fullmatch("(?:" + "|".join(f"{d}+" for d in range(10)) + ")")
+    return digits.mask((digits.str.len() < MIN_PHONE_DIGITS) | placeholder)
+
+
+def _document_numbers(values: pd.Series) -> pd.Series:
+    """:func:`normalise_document_number` on a whole column, in Arrow's compute kernels."""
+    text = _as_text(values).str.normalize("NFKD")
+    number = text.str.replace(r"[^A-Za-z0-9]+", "", regex=True).str.upper().str.lstrip("0")
+    return number.mask(number == "")
+
+
+def _code(value: str) -> str:
     """An upper-case code ("pe" → "PE")."""
-    return value.upper() if value else None
+    return value.upper()
 
 
-def _same(value: str | None) -> str | None:
-    return value
+def _first_word(name: str) -> str:
+    return name.split()[0]
 
 
-def _first_word(name: str | None) -> str | None:
-    return name.split()[0] if name else None
-
-
-def _key_of_words(name: str | None) -> str | None:
+def _key_of_words(name: str) -> str | None:
     """Phonetic key of a whole name, words joined (compound surnames count as one)."""
-    return phonetic_key(name.replace(" ", "")) if name else None
+    return phonetic_key(name.replace(" ", ""))
 
 
 def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
@@ -126,8 +133,8 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The columns of :data:`PREPARED_COLUMNS` in the input's row order, with a fresh
         index. Names are normalised (:func:`normalise_name`), ``given_1`` is the first
-        given name, ``*_key`` are phonetic keys, ``name_words`` the sorted distinct words
-        of all names, ``birth_date`` a date (pyarrow ``date32``), ``document_key`` is
+        given name, ``*_key`` are phonetic keys, ``birth_date`` a date (pyarrow
+        ``date32``), ``document_key`` is
         ``TYPE|NUMBER|COUNTRY`` when all three are known.
 
     Raises
@@ -145,60 +152,48 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     ...        "phone": "+51 987 654 321", "unit_code": "150101"}
     >>> prepared = prepare_records(pd.DataFrame([row]))
     >>> prepared.iloc[0][["record_id", "given_names", "given_key", "family_name_1",
-    ...                   "name_words", "document_key", "phone"]].tolist()
-    ['7', 'yusmary carmen', 'yusmari', 'perez', ['carmen', 'perez', 'yusmary'], \
-'PASSPORT|1234567|VE', '987654321']
+    ...                   "document_key", "phone"]].tolist()
+    ['7', 'yusmary carmen', 'yusmari', 'perez', 'PASSPORT|1234567|VE', '987654321']
     """
     missing = [c for c in RECORD_COLUMNS if c not in records.columns]
     if missing:
         raise ValueError(f"records lack the columns: {', '.join(missing)}")
-    ids = _map_unique(records["record_id"], _text(_same))
-    absent = pd.isna(ids)
-    if absent.any():
-        raise ValueError(f"record_id is missing in row {int(np.flatnonzero(absent)[0])}")
-    repeated = pd.Series(ids).duplicated()
+    records = records.reset_index(drop=True)
+    ids = _as_text(records["record_id"])
+    if ids.isna().any():
+        raise ValueError(f"record_id is missing in row {int(np.flatnonzero(ids.isna())[0])}")
+    repeated = ids.duplicated().to_numpy()
     if repeated.any():
-        raise ValueError(f"record_id {ids[np.flatnonzero(repeated)[0]]!r} is repeated")
+        raise ValueError(f"record_id {ids.iloc[np.flatnonzero(repeated)[0]]!r} is repeated")
 
-    col: dict[str, np.ndarray] = {"record_id": ids}
+    col: dict[str, pd.Series] = {"record_id": ids}
     for column in ("given_names", "family_name_1", "family_name_2"):
-        col[column] = _map_unique(records[column], _text(normalise_name))
+        col[column] = _map_unique(_as_text(records[column]), normalise_name)
     col["sex"] = _checked(records, ids, "sex", normalise_sex)
-    col["birth_date"] = _checked(records, ids, "birth_date", normalise_birth_date)
+    birth = _checked(records, ids, "birth_date", normalise_birth_date)
     for column in ("nationality", "document_country"):
-        col[column] = _map_unique(records[column], _text(_code))
-    col["document_type"] = _map_unique(records["document_type"], _text(normalise_document_type))
-    col["document_number"] = _map_unique(
-        records["document_number"], _text(normalise_document_number)
+        col[column] = _map_unique(_as_text(records[column]), _code)
+    col["document_type"] = _map_unique(_as_text(records["document_type"]), normalise_document_type)
+    col["document_number"] = _document_numbers(records["document_number"])
+    col["phone"] = _phones(records["phone"])
+    col["unit_code"] = _as_text(records["unit_code"])
+    col["given_1"] = _map_unique(col["given_names"], _first_word)
+    col["given_key"] = _map_unique(col["given_1"], phonetic_key)
+    col["family_key_1"] = _map_unique(col["family_name_1"], _key_of_words)
+    col["family_key_2"] = _map_unique(col["family_name_2"], _key_of_words)
+    col["birth_year"] = birth.str.slice(0, 4)
+    col["document_key"] = (
+        col["document_type"] + "|" + col["document_number"] + "|" + col["document_country"]
     )
-    col["phone"] = _map_unique(records["phone"], _text(normalise_phone))
-    col["unit_code"] = _map_unique(records["unit_code"], _text(_same))
-
-    text = {name: pd.Series(values, dtype="str") for name, values in col.items()}
-    col["given_1"] = _map_unique(text["given_names"], _first_word)
-    col["given_key"] = _map_unique(pd.Series(col["given_1"], dtype="str"), phonetic_key)
-    col["family_key_1"] = _map_unique(text["family_name_1"], _key_of_words)
-    col["family_key_2"] = _map_unique(text["family_name_2"], _key_of_words)
-    col["birth_year"] = _map_unique(text["birth_date"], lambda d: d[:4])
-    names = [text[k].fillna("") for k in ("given_names", "family_name_1", "family_name_2")]
-    lists = {"name_words": _map_unique(names[0] + " " + names[1] + " " + names[2], name_words)}
     # A date type, not text: comparing dates then needs no parsing per pair.
-    lists["birth_date"] = pd.array(col["birth_date"], dtype=pd.ArrowDtype(pa.date32()))
-    document = text["document_type"] + "|" + text["document_number"]
-    col["document_key"] = (document + "|" + text["document_country"]).to_numpy(object)
-
-    out = pd.DataFrame(
-        {
-            name: lists[name] if name in lists else pd.Series(col[name], dtype="str")
-            for name in PREPARED_COLUMNS
-        }
-    )
+    col["birth_date"] = birth.astype(pd.ArrowDtype(pa.date32()))
+    out = pd.DataFrame({name: col[name] for name in PREPARED_COLUMNS})
     return out.loc[:, list(PREPARED_COLUMNS)]
 
 
 def _checked(
-    records: pd.DataFrame, ids: np.ndarray, column: str, fn: Callable[[Any], str | None]
-) -> np.ndarray:
+    records: pd.DataFrame, ids: pd.Series, column: str, fn: Callable[[Any], str | None]
+) -> pd.Series:
     """Apply ``fn`` to a column; a ValueError names the first record it failed on."""
     try:
         return _map_unique(records[column], fn)

@@ -298,6 +298,21 @@ def test_normalisers_are_idempotent(value: str) -> None:
         assert normalise(once) == once
 
 
+@given(st.lists(st.one_of(st.none(), names, st.from_regex(r"\+?[0-9 .()-]{0,14}")), max_size=8))
+def test_column_normalisation_equals_the_scalar_functions(values: list[str | None]) -> None:
+    """prepare_records normalises phones and documents column-wise as the functions do."""
+    frame = pd.DataFrame(
+        [person(str(i), phone=v, document_number=v) for i, v in enumerate(values)],
+        columns=list(RECORD_COLUMNS),
+    )
+    prepared = prepare_records(frame).astype(object)
+    prepared = prepared.where(prepared.notna(), None)
+    expected_phones = [normalise_phone(v.strip() or None) if v else None for v in values]
+    expected_numbers = [normalise_document_number(v) if v and v.strip() else None for v in values]
+    assert prepared["phone"].tolist() == expected_phones
+    assert prepared["document_number"].tolist() == expected_numbers
+
+
 @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzáéíóúñü ", max_size=20))
 def test_names_differing_only_in_accents_and_case_share_a_key(value: str) -> None:
     plain = "".join(c for c in value if c.isascii())
