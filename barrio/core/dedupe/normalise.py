@@ -303,7 +303,8 @@ def normalise_sex(value: str | None) -> str | None:
     Raises
     ------
     ValueError
-        If the value is not a known word for a sex.
+        If the value is not a known word for a sex (the message does not quote it: a
+        caller may log it).
 
     Examples
     --------
@@ -311,7 +312,7 @@ def normalise_sex(value: str | None) -> str | None:
     ('F', 'M', None)
     >>> normalise_sex("maybe")
     Traceback (most recent call last):
-    ValueError: unknown sex 'maybe': use F, M or X
+    ValueError: unknown sex: use F, M or X
     """
     folded = fold_text(value)
     if folded is None:
@@ -319,7 +320,7 @@ def normalise_sex(value: str | None) -> str | None:
     try:
         return _SEXES[folded]
     except KeyError:
-        raise ValueError(f"unknown sex {value!r}: use F, M or X") from None
+        raise ValueError("unknown sex: use F, M or X") from None
 
 
 def normalise_birth_date(value: str | date | None) -> str | None:
@@ -338,7 +339,7 @@ def normalise_birth_date(value: str | date | None) -> str | None:
     Raises
     ------
     ValueError
-        If the string is not a valid ISO date.
+        If the string is not a valid ISO date (the message does not quote it).
 
     Examples
     --------
@@ -348,7 +349,7 @@ def normalise_birth_date(value: str | date | None) -> str | None:
     (None, None)
     >>> normalise_birth_date("1990-02-30")
     Traceback (most recent call last):
-    ValueError: invalid birth date '1990-02-30': use YYYY-MM-DD
+    ValueError: invalid birth date: use YYYY-MM-DD
     """
     if value is None:
         return None
@@ -362,4 +363,4 @@ def normalise_birth_date(value: str | date | None) -> str | None:
     try:
         return date.fromisoformat(text[:10]).isoformat()
     except ValueError:
-        raise ValueError(f"invalid birth date {value!r}: use YYYY-MM-DD") from None
+        raise ValueError("invalid birth date: use YYYY-MM-DD") from None

@@ -141,7 +141,7 @@ def prepare_records(records: pd.DataFrame) -> pd.DataFrame:
     ------
     ValueError
         If a column is missing, a ``record_id`` is missing or repeated, or a sex or birth
-        date is invalid (the message names the record).
+        date is invalid (the message names the record and the field, never a value).
 
     Examples
     --------
