@@ -1,8 +1,9 @@
 """Normalise territorial-unit names so that spellings of one name compare equal.
 
 Accents and case are folded, punctuation becomes spaces, abbreviations are expanded, words
-naming the kind of settlement ("Col.", "U.H.", "Pueblo", "Barrio") are set apart, ordinals,
-number words and Roman numerals become digits and articles are dropped.
+naming the kind of settlement ("Col.", "U.H.", "Unidad", "Pueblo", "Barrio") are set apart,
+ordinals, number words and Roman numerals become digits, section letters are split from
+their number, spaced initials are joined and articles are dropped.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ _ABBREVIATIONS: dict[str, str] = {
     "RESID": "RESIDENCIAL",
     "EJ": "EJIDO",
     "HDA": "HACIENDA",
+    "HCO": "HEROICO",
+    "RCDA": "RINCONADA",
+    "PROL": "PROLONGACION",
     # "ó" read through the wrong code page ("Secciën") in Mexico City's colonia catalogue.
     "SECCIEN": "SECCION",
     "AMPLIACIEN": "AMPLIACION",
@@ -57,6 +61,8 @@ _KIND_PHRASES: dict[str, str | None] = {
     "U HABS": "UH",
     "U HABIT": "UH",
     "U HAB": "UH",
+    # "Unidad Cuitláhuac" is the housing estate "CUITLAHUAC 1 Y 2 (U HAB)".
+    "UNIDAD": "UH",
     "UHAB": "UH",
     "U H": "UH",
     "UH": "UH",
@@ -82,6 +88,7 @@ _KIND_PHRASES: dict[str, str | None] = {
     "POBLACION": "POBLACION",
     "POB": "POBLACION",
     "PARAJE": "PARAJE",
+    "PJE": "PARAJE",
     "PREDIO": "PREDIO",
     # "Colonia" is the generic kind in Mexico City: it distinguishes nothing.
     "COLONIA": None,
@@ -123,6 +130,12 @@ _CARDINALS: dict[str, str] = {
 _ORDINAL_SUFFIX_RE = re.compile(r"^(\d+)(?:ERA|ERO|RA|RO|ER|DA|DO|TA|TO|MA|MO|VA|VO|NA|NO|A|O)$")
 _ROMAN_RE = re.compile(r"^(?=[IVXL])(XL|L?X{0,3})(IX|IV|V?I{0,3})$")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50}
+_NUMBER_LETTER_RE = re.compile(r"^(\d+)([A-HJ-UWYZ])$")
+_ROMAN_LETTER_RE = re.compile(r"^([IVX]{2,})([A-D])$")
+# Spanish words that read as a Roman numeral and a section letter.
+_WORDS_LIKE_NUMERALS = frozenset({"VIA"})
+# Words a run of single letters must not become (see _join_letters).
+_UNJOINABLE = frozenset(w for phrase in _KIND_PHRASES for w in phrase.split()) | _STOPWORDS
 
 
 def roman_to_int(token: str) -> int | None:
@@ -141,6 +154,55 @@ def roman_to_int(token: str) -> int | None:
         nxt = _ROMAN_VALUES[token[i + 1]] if i + 1 < len(token) else 0
         total += -v if v < nxt else v
     return total
+
+
+def _word(w: str) -> list[str]:
+    """The tokens of one word: ordinals, number words and Roman numerals become digits.
+
+    A number or a Roman numeral glued to a section letter is split: "1B" -> "1 B",
+    "IXA" -> "9 A" ("1A" stays an ordinal, "primera").
+    """
+    if w in _ORDINALS:
+        return [_ORDINALS[w]]
+    if w in _CARDINALS:
+        return [_CARDINALS[w]]
+    if m := _ORDINAL_SUFFIX_RE.match(w):
+        return [m.group(1)]
+    if w != "L" and (r := roman_to_int(w)) is not None:
+        return [str(r)]
+    if m := _NUMBER_LETTER_RE.match(w):
+        return [m.group(1), m.group(2)]
+    if (
+        (m := _ROMAN_LETTER_RE.match(w))
+        and w not in _WORDS_LIKE_NUMERALS
+        and (r := roman_to_int(m.group(1))) is not None
+    ):
+        return [str(r), m.group(2)]
+    return [w]
+
+
+def _join_letters(tokens: list[str]) -> list[str]:
+    """Join three or more single letters in a row into one word: "A M S A" -> "AMSA".
+
+    A run that would spell a kind of settlement, an article or their abbreviation stays
+    apart, so that normalising the result again changes nothing.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    for t in [*tokens, ""]:
+        if len(t) == 1 and t.isalpha():
+            run.append(t)
+            continue
+        word = "".join(run)
+        full = _ABBREVIATIONS.get(word, word)
+        if len(run) >= 3 and not {word, full} & _UNJOINABLE:
+            out.extend(_word(full))
+        else:
+            out.extend(run)
+        run = []
+        if t:
+            out.append(t)
+    return out
 
 
 def _fold(text: str) -> str:
@@ -178,19 +240,9 @@ def analyse_name(name: str) -> tuple[list[str], frozenset[str]]:
         k for m in _KIND_RE.finditer(text) if (k := _KIND_PHRASES[" ".join(m.group(1).split())])
     )
     text = _KIND_RE.sub(" ", text)
-    out = []
-    for w in text.split():
-        if w in _ORDINALS:
-            w = _ORDINALS[w]
-        elif w in _CARDINALS:
-            w = _CARDINALS[w]
-        elif m := _ORDINAL_SUFFIX_RE.match(w):
-            w = m.group(1)
-        elif w != "L" and (r := roman_to_int(w)) is not None:
-            w = str(r)
-        out.append(w)
-    kept = [t for t in out if t not in _STOPWORDS]
-    return (kept or out), kinds
+    out = [t for w in text.split() for t in _word(w)]
+    kept = [t for t in out if t not in _STOPWORDS] or out
+    return _join_letters(kept), kinds
 
 
 def normalise_name(name: str) -> str:
@@ -199,7 +251,9 @@ def normalise_name(name: str) -> str:
     Accents and case are folded, punctuation becomes spaces, abbreviations are expanded
     ("STO" -> "SANTO", "AMPL" -> "AMPLIACION"), kind words are dropped ("Col.", "U.H.",
     "Unidad Habitacional", "Pueblo", "Barrio", "Fracc."), ordinals and Roman numerals become
-    digits ("2da", "Segunda", "II" -> "2"), and articles ("de", "la", ...) are dropped.
+    digits ("2da", "Segunda", "II" -> "2"), a number glued to a section letter is split
+    ("1B", "IXA" -> "1 B", "9 A"), spaced single letters are joined ("A M S A" -> "AMSA")
+    and articles ("de", "la", ...) are dropped.
 
     Parameters
     ----------
@@ -219,6 +273,8 @@ def normalise_name(name: str) -> str:
     'PEDREGAL SANTO DOMINGO'
     >>> normalise_name("2da. Sección Cañada") == normalise_name("SEGUNDA SECCION CANADA")
     True
+    >>> normalise_name("CTM IXA (U HAB)"), normalise_name("A M S A")
+    ('CTM 9 A', 'AMSA')
     """
     return " ".join(analyse_name(name)[0])
 

@@ -43,6 +43,13 @@ SLICES = Path(__file__).resolve().parent / "data" / "territories"
         ("P.J. San Martín de Porres", "Pueblo Joven San Martin de Porres"),
         ("Urb. Los Ficus", "Urbanización Los Ficus"),
         ("Pob. La Legua", "Población La Legua"),
+        ("AMSA", "A M S A"),
+        ("PICOS IZTACALCO 1B", "Los Picos de Iztacalco Sección 1 B"),
+        ("CULHUACAN CTM IXA (U HAB)", "Culhuacán CTM Sección IX-A"),
+        ("CUITLAHUAC (U HAB)", "Unidad Cuitláhuac"),
+        ("LA TORTUGA-HCO COLEGIO MILITAR", "La Tortuga - Heroico Colegio Militar"),
+        ("U H Rcda. del Sur", "Unidad Habitacional Rinconada del Sur"),
+        ("TETENCO (PJE)", "Paraje Tetenco"),
     ],
 )
 def test_equivalent_spellings_normalise_alike(a: str, b: str) -> None:
@@ -57,6 +64,9 @@ def test_equivalent_spellings_normalise_alike(a: str, b: str) -> None:
         ("Molino de Rosas", "Ampliación Molino de Rosas"),
         ("Santa Fe", "San Fe"),
         ("Lomas de Capula", "Lomas de Capulín"),
+        ("Picos 1B", "Picos 1A"),
+        ("Vía Láctea", "6 A Láctea"),
+        ("C O L Centro", "Centro"),
     ],
 )
 def test_different_units_stay_different(a: str, b: str) -> None:
