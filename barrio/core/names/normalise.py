@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["analyse_name", "name_key", "normalise_name", "roman_to_int"]
+__all__ = ["analyse_name", "name_key", "named_section_base", "normalise_name", "roman_to_int"]
 
 
 # Abbreviations of Mexican, Chilean and Peruvian catalogues, after accents are removed.
@@ -39,12 +39,13 @@ _ABBREVIATIONS: dict[str, str] = {
     "PTE": "PONIENTE",
     "OTE": "ORIENTE",
     "NTE": "NORTE",
-    "RDCIAL": "RESIDENCIAL",
-    "RESID": "RESIDENCIAL",
     "EJ": "EJIDO",
     "HDA": "HACIENDA",
     "HCO": "HEROICO",
+    # Mexico City's 2018 table: "DE TARANGO (RCNDA)" is "Rinconada de Tarango".
     "RCDA": "RINCONADA",
+    "RCNDA": "RINCONADA",
+    "RNCDA": "RINCONADA",
     "PROL": "PROLONGACION",
     # "ó" read through the wrong code page ("Secciën") in Mexico City's colonia catalogue.
     "SECCIEN": "SECCION",
@@ -78,8 +79,6 @@ _KIND_PHRASES: dict[str, str | None] = {
     "CONDOMINIO": "CONDOMINIO",
     "COND": "CONDOMINIO",
     "RANCHERIA": "RANCHERIA",
-    "RNCDA": "RANCHERIA",
-    "RCNDA": "RANCHERIA",
     "ASENTAMIENTO HUMANO": "AAHH",
     "AA HH": "AAHH",
     "AAHH": "AAHH",
@@ -88,6 +87,9 @@ _KIND_PHRASES: dict[str, str | None] = {
     "POBLACION": "POBLACION",
     "POB": "POBLACION",
     "PARAJE": "PARAJE",
+    "RESIDENCIAL": "RESIDENCIAL",
+    "RDCIAL": "RESIDENCIAL",
+    "RESID": "RESIDENCIAL",
     "PJE": "PARAJE",
     "PREDIO": "PREDIO",
     # "Colonia" is the generic kind in Mexico City: it distinguishes nothing.
@@ -243,6 +245,32 @@ def analyse_name(name: str) -> tuple[list[str], frozenset[str]]:
     out = [t for w in text.split() for t in _word(w)]
     kept = [t for t in out if t not in _STOPWORDS] or out
     return _join_letters(kept), kinds
+
+
+_NAMED_SECTION_RE = re.compile(r"^(.*[A-Z0-9].*?)\s+SECC?(?:ION|IEN)?\s+([A-Z]{3,})\s*$")
+
+
+def named_section_base(name: str) -> str | None:
+    """Return the name without a trailing section named by a word, else ``None``.
+
+    "BELEN DE LAS FLORES SECCION RELLENO" is the "Relleno" part of "Belén de las Flores";
+    a numbered section ("SECCION II", "SECCION PRIMERA") is left to the numbers.
+
+    Examples
+    --------
+    >>> named_section_base("EL BOSQUE SECC. TORRES"), named_section_base("OBRERA SECCION II")
+    ('EL BOSQUE', None)
+    >>> named_section_base("EL BOSQUE 2DA SECCION (AMPL)") is None
+    True
+    """
+    text = re.sub(r"[^A-Z0-9]+", " ", _fold(name)).strip()
+    if (m := _NAMED_SECTION_RE.match(text)) is None:
+        return None
+    # "SECCION II", "SECCION PRIMERA", "SECCION (AMPL)" or "(U HAB)" name no section.
+    tokens, kinds = analyse_name(m.group(2))
+    if kinds or len(tokens) != 1 or not tokens[0].isalpha() or tokens[0] == "AMPLIACION":
+        return None
+    return m.group(1)
 
 
 def normalise_name(name: str) -> str:
