@@ -6,9 +6,28 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
-__all__ = ["Candidate", "MatchKind", "MatchReport", "NameMatch", "candidates_with_aliases"]
+__all__ = [
+    "CERTAIN_KINDS",
+    "Candidate",
+    "MatchKind",
+    "MatchReport",
+    "NameMatch",
+    "candidates_with_aliases",
+]
 
-MatchKind = Literal["exact", "normalised", "section", "partial", "fuzzy", "unmatched"]
+MatchKind = Literal[
+    "exact",
+    "normalised",
+    "section",
+    "partial",
+    "compound",
+    "fuzzy",
+    "split",
+    "leftover",
+    "unmatched",
+]
+# Kinds a person need not confirm: the names are equal once normalised.
+CERTAIN_KINDS: frozenset[MatchKind] = frozenset({"exact", "normalised", "section"})
 
 
 @dataclass(frozen=True)
@@ -66,10 +85,12 @@ def candidates_with_aliases(
 class NameMatch:
     """Outcome for one row.
 
-    ``kind`` is ``exact``, ``normalised``, ``section``, ``partial``, ``fuzzy`` or
-    ``unmatched``; ``score`` is 1 for exact, normalised and section matches, the share of
-    shared tokens for ``partial`` and the similarity for ``fuzzy``; ``alternatives`` lists
-    the best ``(code, score)`` candidates for a person to check.
+    ``kind`` is the stage that matched (see :data:`MatchKind` and the package docstring);
+    ``score`` is 1 for exact, normalised and section matches, the share of shared tokens
+    for ``partial``, the share of parts found for ``compound`` and the similarity for
+    ``fuzzy`` and ``leftover``; ``alternatives`` lists the best ``(code, score)``
+    candidates for a person to check; ``parts`` lists, for a ``compound`` row, the codes
+    of every unit it names (``code`` is the first).
     """
 
     row: int
@@ -79,6 +100,7 @@ class NameMatch:
     code: str | None
     score: float
     alternatives: tuple[tuple[str, float], ...] = ()
+    parts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -104,3 +126,7 @@ class MatchReport:
     def unmatched(self) -> tuple[NameMatch, ...]:
         """Return the rows a person has to resolve."""
         return tuple(m for m in self.matches if m.kind == "unmatched")
+
+    def to_review(self) -> tuple[NameMatch, ...]:
+        """Return the matched rows a person should confirm (not exact, normalised, section)."""
+        return tuple(m for m in self.matches if m.code and m.kind not in CERTAIN_KINDS)

@@ -7,13 +7,20 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from barrio.core.names.normalise import analyse_name
+from barrio.core.names.normalise import analyse_name, named_section_base
 from barrio.core.names.report import Candidate, NameMatch
 
-__all__ = ["PreparedName", "match_one", "prepare"]
+__all__ = [
+    "GENERIC_WORDS",
+    "PreparedName",
+    "match_one",
+    "prepare",
+    "section_variants",
+    "strip_sections",
+]
 
 # Words too common to identify a unit on their own in a partial match.
-_GENERIC = frozenset(
+GENERIC_WORDS = frozenset(
     re.findall(
         r"\w+",
         "AMPLIACION RESIDENCIAL LOMAS LOMA JARDINES JARDIN CENTRO NORTE SUR ORIENTE PONIENTE "
@@ -21,6 +28,8 @@ _GENERIC = frozenset(
         "SANTA SANTO SAN INFONAVIT FOVISSSTE ISSSTE TORRES HACIENDA PEDREGAL",
     )
 )
+# Words that qualify the name before them when written in parentheses.
+_QUALIFIERS = frozenset({"AMPLIACION", "EJIDO", "RINCONADA"})
 # A trailing section marker: a number, optionally with a letter ("1B", "9-A").
 _SECTION_RE = re.compile(r"^(?:\d+[A-Z]?|[A-Z])$")
 # A part named by its side: "DEL MAR NORTE", "ISIDRO FABELA I (PONIENTE)".
@@ -51,7 +60,7 @@ def prepare(unit: Candidate) -> list[PreparedName]:
     return out
 
 
-def _strip_sections(tokens: Sequence[str]) -> list[list[str]]:
+def strip_sections(tokens: Sequence[str]) -> list[list[str]]:
     """The tokens without one, then two, trailing section markers (none if no marker).
 
     A marker is a number, a number with a letter, a single letter or a side ("NORTE",
@@ -62,6 +71,17 @@ def _strip_sections(tokens: Sequence[str]) -> list[list[str]]:
     while len(rest) > 1 and len(out) < 2 and (_SECTION_RE.match(rest[-1]) or rest[-1] in _SIDES):
         rest = rest[:-1]
         out.append(rest)
+    return out
+
+
+def section_variants(name: str, tokens: Sequence[str]) -> list[list[str]]:
+    """The tokens without trailing section markers, or without a named section.
+
+    See :func:`strip_sections`; "EL BOSQUE SECCION TORRES" also gives "BOSQUE".
+    """
+    out = strip_sections(tokens)
+    if (base := named_section_base(name)) and (stripped := analyse_name(base)[0]) not in out:
+        out.append(stripped)
     return out
 
 
@@ -106,7 +126,7 @@ def _same_extension(a: Sequence[str], b: Sequence[str]) -> bool:
 def _distinctive(tokens: Sequence[str]) -> bool:
     """Whether a name has a word that identifies it (not generic, not a saint's name)."""
     saints = {tokens[i + 1] for i, w in enumerate(tokens[:-1]) if w in {"SAN", "SANTA", "SANTO"}}
-    return any(len(w) >= 5 and w.isalpha() and w not in _GENERIC | saints for w in tokens)
+    return any(len(w) >= 5 and w.isalpha() and w not in GENERIC_WORDS | saints for w in tokens)
 
 
 def _contains(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -128,27 +148,65 @@ def _contains(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return set(short) <= set(long_)
 
 
-def _partial(name: str, pool: list[PreparedName]) -> tuple[Candidate, float] | None:
-    """A unit one part of a compound name matches, or whose tokens begin the name's."""
-    parts = [p for p in re.split(r"[-/_]+", name) if p.strip()]
+def _unit_of_part(part: str, pool: list[PreparedName]) -> Candidate | None:
+    """The unit one part of a compound name names: same key, a section of it, or inside it.
+
+    A one-word part is too short to look for inside longer names ("EL MIRADOR" is not
+    "Mirador del Valle").
+    """
+    tokens, kinds = analyse_name(part)
+    if not any(len(t) >= 4 and t.isalpha() for t in tokens):
+        return None
+    for t in [tokens, *strip_sections(tokens)]:
+        key = " ".join(sorted(t))
+        if hit := _pick([n for n in pool if n.key == key], kinds, loose=False):
+            return hit
+    if len(tokens) < 2:
+        return None
+    return _pick([n for n in pool if _contains(n.tokens, tuple(tokens))], kinds, loose=False)
+
+
+def _parts(name: str) -> list[str]:
+    """The parts of a compound name: "A-B", "A/B", and "A (B)" when B is another name.
+
+    "BATAN VIEJO (EL MAESTRO)" names "El Maestro" too; "(AMPL)", "(U HAB)" or "(EJ)" only
+    qualify the name they follow.
+    """
+    others: list[str] = []
+
+    def set_apart(m: re.Match[str]) -> str:
+        tokens, _ = analyse_name(m.group(1))
+        if any(len(t) >= 4 and t.isalpha() and t not in _QUALIFIERS for t in tokens):
+            others.append(m.group(1))
+            return " "
+        return m.group(0)
+
+    main = re.sub(r"\(([^()]*)\)", set_apart, name)
+    return [p for p in [*re.split(r"[-/_]+", main), *others] if p.strip()]
+
+
+def _partial(name: str, pool: list[PreparedName]) -> tuple[list[Candidate], float] | None:
+    """The units the parts of a compound name name, or the unit whose tokens begin the name's.
+
+    A compound name ("COLINAS DEL BOSQUE-LAS TORTOLAS") gives the units of its parts in
+    their order, with the share of parts found; a plain name gives one unit, with the
+    share of tokens the names share.
+    """
+    parts = _parts(name)
     if len(parts) > 1:
         found: dict[str, Candidate] = {}
         for part in parts:
-            tokens, kinds = analyse_name(part)
-            key = " ".join(sorted(tokens))
-            if hit := _pick([n for n in pool if n.key == key], kinds, loose=False):
-                found[hit.code] = hit
-        if len(found) == 1:
-            return next(iter(found.values())), 1.0 / len(parts)
+            if hit := _unit_of_part(part, pool):
+                found.setdefault(hit.code, hit)
         # The words of a compound name belong to different units: never mix them.
-        return None
+        return (list(found.values()), len(found) / len(parts)) if found else None
     tokens, kinds = analyse_name(name)
-    tries = [tuple(tokens)] + [tuple(t) for t in _strip_sections(tokens) if len(t) > 1]
+    tries = [tuple(tokens)] + [tuple(t) for t in strip_sections(tokens) if len(t) > 1]
     for t in tries:
         hits = [n for n in pool if _contains(n.tokens, t)]
         if hit := _pick(hits, kinds, loose=False):
             size = next(len(n.tokens) for n in hits if n.unit.code == hit.code)
-            return hit, min(size, len(tokens)) / max(size, len(tokens))
+            return [hit], min(size, len(tokens)) / max(size, len(tokens))
     return None
 
 
@@ -169,14 +227,14 @@ def match_one(
     key = " ".join(sorted(tokens))
     if key and (hit := _pick([n for n in pool if n.key == key], kinds)):
         return NameMatch(i, parent, name, "normalised", hit.code, 1.0)
-    for stripped in _strip_sections(tokens):
+    for stripped in section_variants(name, tokens):
         skey = " ".join(sorted(stripped))
         if hit := _pick([n for n in pool if n.key == skey], kinds):
             return NameMatch(i, parent, name, "section", hit.code, 1.0)
     # Similarity to each unit, over the name and its section-free forms. The guarded score
     # decides a fuzzy match (a number or "Ampliación" never changes: "CTM 10" is not
     # "CTM 1"); the plain score only ranks the alternatives shown to a person.
-    variants = [tokens, *_strip_sections(tokens)]
+    variants = [tokens, *section_variants(name, tokens)]
     guarded: dict[str, float] = {}
     plain_best: dict[str, float] = {}
     for n in pool:
@@ -193,7 +251,11 @@ def match_one(
                 guarded[code] = max(s, guarded.get(code, 0.0))
     best = tuple(sorted(plain_best.items(), key=lambda t: (-t[1], t[0]))[:n_alternatives])
     if part := _partial(name, pool):
-        return NameMatch(i, parent, name, "partial", part[0].code, round(part[1], 4), best)
+        units, score = part
+        if len(units) == 1:
+            return NameMatch(i, parent, name, "partial", units[0].code, round(score, 4), best)
+        codes = tuple(u.code for u in units)
+        return NameMatch(i, parent, name, "compound", codes[0], round(score, 4), best, codes)
     scored = sorted(guarded.items(), key=lambda t: (-t[1], t[0]))
     # One-word names are short and share endings (COLCABAMBA, COCHABAMBA): two letters
     # make another place, so they need a closer likeness.
