@@ -6,6 +6,7 @@ whole programme); an approved run is public wherever its programme is visible.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from barrio.accounts.models import Programme
 
 __all__ = [
+    "RUN_COLOURS",
     "DecisionRow",
     "ShareRow",
     "apportionment_get_for_user",
@@ -34,6 +36,7 @@ __all__ = [
     "may_plan",
     "targeting_comparison",
     "targeting_decision_rows",
+    "targeting_run_geojson",
     "targeting_run_get_for_user",
     "targeting_run_list_for_user",
 ]
@@ -117,6 +120,37 @@ def targeting_decision_rows(
         )
         for d in decisions
     ]
+
+
+#: Colours of the run's map: chosen, eligible but not chosen, not eligible.
+RUN_COLOURS = {"selected": "#1d5fa8", "eligible": "#9ecae1", "excluded": "#d9d9d9"}
+
+
+def targeting_run_geojson(run: TargetingRun) -> str:
+    """The run's units as GeoJSON, coloured by whether they are chosen, with the reason."""
+    features = []
+    for row in targeting_decision_rows(run):
+        decision = row.decision
+        if not decision.unit.geometry:
+            continue
+        state = (
+            "selected"
+            if decision.selected
+            else ("eligible" if decision.rank is not None else "excluded")
+        )
+        properties = {
+            "id": decision.unit_id,
+            "code": decision.unit.code,
+            "name": decision.unit.name,
+            "value": decision.rank,
+            "label": row.explanation,
+            "colour": RUN_COLOURS[state],
+        }
+        text = json.dumps(properties, ensure_ascii=False)
+        features.append(
+            f'{{"type":"Feature","properties":{text},"geometry":{decision.unit.geometry}}}'
+        )
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
 def _core_run(run: TargetingRun) -> CoreRun:

@@ -22,6 +22,11 @@ urlpatterns = [
         name="targeting_run_csv",
     ),
     path(
+        "programmes/<slug:slug>/targeting/<int:run_id>.geojson",
+        views.targeting_run_geojson,
+        name="targeting_run_geojson",
+    ),
+    path(
         "programmes/<slug:slug>/targeting/<int:run_id>/approve/",
         views.targeting_approve,
         name="targeting_approve",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -107,6 +108,8 @@ def targeting_run(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
             "may_approve": selectors.may_approve(request.user, programme)
             and run.status == run.Status.DRAFT,
             "others": others.exclude(pk=run.pk),
+            "colours": selectors.RUN_COLOURS,
+            "tile_url": settings.BARRIO_MAP_TILE_URL,
         },
     )
 
@@ -139,6 +142,13 @@ def targeting_run_csv(request: HttpRequest, slug: str, run_id: int) -> HttpRespo
     writer.writerow([])
     writer.writerow(["fingerprint", run.fingerprint])
     return response
+
+
+def targeting_run_geojson(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """The run's map: its units coloured by whether they are chosen, with the reason."""
+    programme = _programme(request, slug)
+    run = _run(request, programme, run_id)
+    return HttpResponse(selectors.targeting_run_geojson(run), content_type="application/geo+json")
 
 
 @require_POST

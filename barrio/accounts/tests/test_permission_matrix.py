@@ -301,6 +301,10 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
         (PLAN_READERS, page("get", "/programmes/{slug}/targeting/{run_id}.csv")),
         (EVERY_ROLE, page("get", "/programmes/{slug}/targeting/{approved_id}.csv")),
     ],
+    "planning:targeting_run_geojson": [
+        (PLAN_READERS, page("get", "/programmes/{slug}/targeting/{run_id}.geojson")),
+        (EVERY_ROLE, page("get", "/programmes/{slug}/targeting/{approved_id}.geojson")),
+    ],
     "planning:targeting_approve": [
         (MANAGER, approve("/programmes/{slug}/targeting/{run_id}/approve/", "post"))
     ],

@@ -135,3 +135,21 @@ def test_a_bad_share_is_named(plan):
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "payload", "components", 0, "share"]
     assert not Apportionment.objects.exists()
+
+
+def test_the_map_of_a_run_colours_the_chosen_units(plan):
+    import json
+
+    from barrio.territories.models import TerritorialUnit
+
+    TerritorialUnit.objects.filter(level="distrito").update(
+        geometry='{"type":"Point","coordinates":[-77.0,-12.0]}'
+    )
+    team = client_for(plan.team)
+    run = team.post(RUNS, BODY, content_type="application/json").json()
+    collection = json.loads(team.get(f"/programmes/plan/targeting/{run['id']}.geojson").content)
+    colours = {f["properties"]["code"]: f["properties"]["colour"] for f in collection["features"]}
+    assert colours["N1"] == "#1d5fa8"
+    assert colours["N3"] == "#9ecae1"
+    assert colours["S4"] == "#d9d9d9"
+    assert Client().get(f"/programmes/plan/targeting/{run['id']}.geojson").status_code == 404
