@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django import forms
@@ -98,3 +99,60 @@ class IndicatorFileForm(forms.Form):
         if upload.size > TABLE_MAX_BYTES:
             raise ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class IndexForm(forms.Form):
+    """A composite index as data, and where and for which period to compute it."""
+
+    code = forms.SlugField(label=_("Code"), max_length=80, help_text=_("e.g. need_index."))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    configuration = forms.CharField(
+        label=_("Configuration (JSON)"),
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        help_text=_(
+            "The tree of the index: orientation, missing-value policy and the groups and "
+            "indicators with their direction, normalisation, goal-posts and weights "
+            "(see docs/territories.md)."
+        ),
+    )
+    country = forms.RegexField(
+        label=_("Country"), regex=r"^[A-Za-z]{2}$", help_text=_("ISO 3166 code, e.g. PE.")
+    )
+    level = forms.CharField(label=_("Level of the units scored"), max_length=60)
+    period = forms.CharField(label=_("Period of the scores"), max_length=20)
+    input_periods = forms.CharField(
+        label=_("Periods of the indicators"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One line per indicator, such as pct_pobreza_total=2018; an indicator left out "
+            "takes its newest period."
+        ),
+    )
+
+    def clean_configuration(self) -> dict[str, object]:
+        try:
+            data = json.loads(self.cleaned_data["configuration"])
+        except ValueError as error:
+            raise ValidationError(
+                _("This is not valid JSON: %(error)s") % {"error": str(error)}
+            ) from error
+        if not isinstance(data, dict):
+            raise ValidationError(_("The configuration is a JSON object."))
+        return data
+
+    def clean_input_periods(self) -> dict[str, str]:
+        periods = {}
+        for number, line in enumerate(self.cleaned_data["input_periods"].splitlines(), 1):
+            if not line.strip():
+                continue
+            code, sep, period = line.partition("=")
+            if not sep or not code.strip() or not period.strip():
+                raise ValidationError(
+                    _("Line %(line)s: write INDICATOR=PERIOD.") % {"line": number}
+                )
+            periods[code.strip()] = period.strip()
+        return periods

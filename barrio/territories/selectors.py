@@ -8,6 +8,7 @@ from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 
+from barrio.core.indices.spec_data import leaf_codes, spec_from_data
 from barrio.core.names.normalise import normalise_name
 from barrio.territories.maps import (
     HOTSPOT_PERMUTATIONS,
@@ -25,7 +26,13 @@ from barrio.territories.maps import (
     map_table,
     unit_indicator_rows,
 )
-from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit, UnitNameChoice
+from barrio.territories.models import (
+    CompositeIndex,
+    Indicator,
+    IndicatorValue,
+    TerritorialUnit,
+    UnitNameChoice,
+)
 from barrio.territories.profiles import CHART_LEFT, IndexProfile, index_profiles
 
 __all__ = [
@@ -36,11 +43,13 @@ __all__ = [
     "METHODS",
     "IndexProfile",
     "IndicatorMap",
+    "composite_index_list",
     "group_label",
     "index_profiles",
     "indicator_get",
     "indicator_groups",
     "indicator_map",
+    "indicator_newest_periods",
     "indicator_periods",
     "indicator_values",
     "indicators_for_units",
@@ -153,3 +162,25 @@ def name_choice_rows(choices: Iterable[UnitNameChoice]) -> list[NameChoiceRow]:
 def name_choice_get(*, choice_id: int) -> UnitNameChoice | None:
     """Return the name choice ``choice_id``, or ``None``."""
     return UnitNameChoice.objects.select_related("parent").filter(pk=choice_id).first()
+
+
+def composite_index_list() -> QuerySet[CompositeIndex]:
+    """Return the composite indices with their latest computations."""
+    return CompositeIndex.objects.prefetch_related("runs").order_by("name")
+
+
+def indicator_newest_periods(
+    *, index: CompositeIndex, units: Iterable[TerritorialUnit]
+) -> dict[str, str]:
+    """The newest period with values in ``units`` of each indicator of ``index``."""
+    codes = leaf_codes(spec_from_data(index.spec))
+    newest: dict[str, str] = {}
+    rows = (
+        IndicatorValue.objects.filter(indicator__code__in=codes, unit__in=list(units), group="")
+        .values_list("indicator__code", "period")
+        .distinct()
+    )
+    for code, period in rows:
+        if period > newest.get(code, ""):
+            newest[code] = period
+    return newest

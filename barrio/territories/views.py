@@ -14,14 +14,18 @@ from django.views.decorators.http import require_POST
 
 from barrio.errors import BarrioError
 from barrio.jobs.services import job_start
-from barrio.territories.forms import IndicatorFileForm, UnitFileForm
+from barrio.territories.forms import IndexForm, IndicatorFileForm, UnitFileForm
 from barrio.territories.models import IndicatorFileUpload, UnitFileUpload
 from barrio.territories.selectors import (
+    composite_index_list,
+    indicator_newest_periods,
     name_choice_get,
     name_choice_list,
     name_choice_rows,
     unit_get,
+    unit_list,
 )
+from barrio.territories.services import index_compute, index_define
 from barrio.territories.services.names import name_choice_set
 from barrio.territories.tasks import import_indicators_file, import_units_file
 
@@ -123,3 +127,48 @@ def name_choose(request: HttpRequest, choice_id: int) -> HttpResponse:
                 % {"name": choice.name, "unit": unit.name},
             )
     return redirect("territories:names")
+
+
+def index_page(request: HttpRequest) -> HttpResponse:
+    """Define a composite index from its configuration and compute it over a level's units.
+
+    The scores become an indicator, ready for the map, classes and targeting runs.
+    """
+    _administrator(request)
+    form = IndexForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        units = list(unit_list().filter(country=data["country"].upper(), level=data["level"]))
+        try:
+            index = index_define(
+                code=data["code"],
+                name=data["name"],
+                spec=data["configuration"],
+                description=data["description"],
+            )
+            periods = indicator_newest_periods(index=index, units=units)
+            periods.update(data["input_periods"])
+            run = index_compute(
+                index=index, units=units, period=data["period"], input_periods=periods
+            )
+        except BarrioError as error:
+            form.add_error(None, str(error.message))
+            for problem in error.errors:
+                form.add_error(None, problem.describe())
+        else:
+            messages.success(
+                request,
+                _("%(index)s: %(scored)s of %(units)s units scored for %(period)s.")
+                % {
+                    "index": index.name,
+                    "scored": run.scored_count,
+                    "units": run.unit_count,
+                    "period": run.period,
+                },
+            )
+            return redirect("territories:indices")
+    return render(
+        request,
+        "territories/indices.html",
+        {"form": form, "indices": composite_index_list()},
+    )

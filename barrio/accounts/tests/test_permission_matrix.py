@@ -212,6 +212,7 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
         (ADMINISTRATORS, page("get", "/territories/import/indicators/"))
     ],
     "territories:names": [(ADMINISTRATORS, page("get", "/territories/names/"))],
+    "territories:indices": [(ADMINISTRATORS, page("get", "/territories/indices/"))],
     "territories:name_choose": [(ADMINISTRATORS, page("post", "/territories/names/0/"))],
     "jobs:detail": [(OWNER, page("get", "/jobs/{job_id}/"))],
     "jobs:progress": [(OWNER, page("get", "/jobs/{job_id}/progress/"))],
