@@ -40,14 +40,6 @@ __all__ = [
 
 # Floors of the trained probabilities (see ``_regularised``).
 _MIN_PROBABILITY: Final = {"m_probability": 1e-3, "u_probability": 1e-6}
-_PAIR_COLUMNS: Final = (
-    "record_id_l",
-    "record_id_r",
-    "match_probability",
-    "model_probability",
-    "match_weight",
-    "document_match",
-)
 
 
 @dataclass(frozen=True)
