@@ -20,6 +20,7 @@ from barrio.core.dedupe import (
     generate_registry,
     link_new,
     prepare_records,
+    splink_settings,
     train_model,
     true_pairs,
 )
@@ -224,6 +225,15 @@ def test_link_new_refuses_an_id_both_new_and_registered(model: TrainedModel) -> 
     records = pd.DataFrame([person("a"), person("b")])
     with pytest.raises(ValueError, match="record_id 'a' is both new and registered"):
         link_new(records, records.iloc[:1], model=model)
+
+
+def test_the_same_settings_compile_for_spark() -> None:
+    """A national registry runs the same settings on Spark: splink writes its SQL."""
+    spark = splink_settings().get_settings("spark")
+    conditions = [level.sql_condition for c in spark.comparisons for level in c.comparison_levels]
+    assert any("jaro_winkler(`given_1_l`, `given_1_r`)" in sql for sql in conditions)
+    rules = [rule.blocking_rule_sql for rule in spark._blocking_rules_to_generate_predictions]
+    assert rules[0] == "l.`document_number` = r.`document_number`"
 
 
 # --- Bad input ---------------------------------------------------------------------------
