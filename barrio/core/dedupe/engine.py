@@ -239,7 +239,9 @@ def train_linker(linker: Linker, settings: DedupeSettings) -> TrainedModel:
         trained += 1
     if not trained:
         raise ValueError("too few records to train: no training block holds a pair")
-    return TrainedModel(_regularised(linker.misc.save_model_to_json()))
+    model = linker.misc.save_model_to_json()
+    model.pop("linker_uid", None)  # random per linker: the same training gives the same model
+    return TrainedModel(_regularised(model))
 
 
 def _regularised(model: dict[str, Any]) -> dict[str, Any]:

@@ -271,6 +271,13 @@ def test_bad_settings_are_refused(kwargs: dict[str, Any]) -> None:
         DedupeSettings(**kwargs)
 
 
+def test_training_is_reproducible() -> None:
+    """The same records, in the same order, with the same seed give the same model."""
+    registry = generate_registry(2000, seed=12)
+    quick = DedupeSettings(u_max_pairs=100_000)
+    assert train_model(registry, quick).to_json() == train_model(registry, quick).to_json()
+
+
 def test_model_round_trips_through_json_and_holds_no_values(model: TrainedModel) -> None:
     text = model.to_json()
     assert TrainedModel.from_json(text) == model
