@@ -4,18 +4,16 @@ choosing the unit a name means."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from barrio.errors import BarrioError
-from barrio.jobs.services import job_start
 from barrio.territories.forms import IndexForm, IndicatorFileForm, UnitFileForm
-from barrio.territories.models import IndicatorFileUpload, UnitFileUpload
 from barrio.territories.selectors import (
     composite_index_list,
     indicator_newest_periods,
@@ -27,11 +25,10 @@ from barrio.territories.selectors import (
 )
 from barrio.territories.services import index_compute, index_define
 from barrio.territories.services.names import name_choice_set
-from barrio.territories.tasks import import_indicators_file, import_units_file
-
-
-def _user(request: HttpRequest) -> User | None:
-    return request.user if isinstance(request.user, User) else None
+from barrio.territories.services.uploads import (
+    indicators_file_import_start,
+    units_file_import_start,
+)
 
 
 def _administrator(request: HttpRequest) -> None:
@@ -51,16 +48,7 @@ def units_import_page(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         upload_file = data.pop("file")
         data["country"] = data["country"].upper()
-        upload = UnitFileUpload.objects.create(
-            file=upload_file, options=data, created_by=_user(request)
-        )
-        job = job_start(
-            actor=request.user,
-            kind="territories.import_units",
-            title=_("Import of units from %(file)s") % {"file": upload_file.name},
-            task=import_units_file,
-            arguments={"upload_id": upload.pk},
-        )
+        job = units_file_import_start(actor=request.user, upload=upload_file, options=data)
         return redirect("jobs:detail", job_id=job.pk)
     return render(request, "territories/units_import.html", {"form": form})
 
@@ -74,16 +62,7 @@ def indicators_import_page(request: HttpRequest) -> HttpResponse:
         data = dict(form.cleaned_data)
         upload_file = data.pop("file")
         data["country"] = data["country"].upper()
-        upload = IndicatorFileUpload.objects.create(
-            file=upload_file, options=data, created_by=_user(request)
-        )
-        job = job_start(
-            actor=request.user,
-            kind="territories.import_indicators",
-            title=_("Import of indicator values from %(file)s") % {"file": upload_file.name},
-            task=import_indicators_file,
-            arguments={"upload_id": upload.pk},
-        )
+        job = indicators_file_import_start(actor=request.user, upload=upload_file, options=data)
         return redirect("jobs:detail", job_id=job.pk)
     pending = name_choice_list(pending=True).count()
     return render(request, "territories/indicators_import.html", {"form": form, "pending": pending})
@@ -140,17 +119,19 @@ def index_page(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         units = list(unit_list().filter(country=data["country"].upper(), level=data["level"]))
         try:
-            index = index_define(
-                code=data["code"],
-                name=data["name"],
-                spec=data["configuration"],
-                description=data["description"],
-            )
-            periods = indicator_newest_periods(index=index, units=units)
-            periods.update(data["input_periods"])
-            run = index_compute(
-                index=index, units=units, period=data["period"], input_periods=periods
-            )
+            # Defined and computed together, or neither.
+            with transaction.atomic():
+                index = index_define(
+                    code=data["code"],
+                    name=data["name"],
+                    spec=data["configuration"],
+                    description=data["description"],
+                )
+                periods = indicator_newest_periods(index=index, units=units)
+                periods.update(data["input_periods"])
+                run = index_compute(
+                    index=index, units=units, period=data["period"], input_periods=periods
+                )
         except BarrioError as error:
             form.add_error(None, str(error.message))
             for problem in error.errors:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -98,6 +99,24 @@ def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
     return call
 
 
+def UNIT_FILE(ctx: Ctx) -> dict[str, Any]:  # noqa: N802 (a payload, like the others)
+    upload = SimpleUploadedFile("u.geojson", b'{"type":"FeatureCollection","features":[]}')
+    return {"country": "PE", "level": "x", "code_field": "c", "name_field": "n", "file": upload}
+
+
+def VALUES(ctx: Ctx) -> dict[str, Any]:  # noqa: N802
+    upload = SimpleUploadedFile("v.csv", b"unit_code,indicator,period,value\n")
+    return {"country": "PE", "file": upload}
+
+
+INDEX = {
+    "code": "m",
+    "name": "m",
+    "configuration": {"root": {"code": "m", "children": [{"indicator": "need"}]}},
+    "country": "PE",
+    "level": "distrito",
+    "period": "2020",
+}
 TARGETING = {"name": "m", "level": "distrito", "indicator": "need", "period": "2020"}
 SPLIT = {
     "name": "m",
@@ -213,6 +232,20 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     ],
     "territories:names": [(ADMINISTRATORS, page("get", "/territories/names/"))],
     "territories:indices": [(ADMINISTRATORS, page("get", "/territories/indices/"))],
+    "api:units_import_start": [
+        (ADMINISTRATORS, page("post", "/api/v1/territories/units/imports", UNIT_FILE))
+    ],
+    "api:indicators_import_start": [
+        (ADMINISTRATORS, page("post", "/api/v1/territories/indicator-values/imports", VALUES))
+    ],
+    "api:index_list": [(ADMINISTRATORS, api_json("get", "/api/v1/territories/indices"))],
+    "api:index_create": [(ADMINISTRATORS, api_json("post", "/api/v1/territories/indices", INDEX))],
+    "api:name_choice_list_api": [
+        (ADMINISTRATORS, api_json("get", "/api/v1/territories/unit-names"))
+    ],
+    "api:name_choice_update": [
+        (ADMINISTRATORS, api_json("put", "/api/v1/territories/unit-names/1", {"unit_id": None}))
+    ],
     "territories:name_choose": [(ADMINISTRATORS, page("post", "/territories/names/0/"))],
     "jobs:detail": [(OWNER, page("get", "/jobs/{job_id}/"))],
     "jobs:progress": [(OWNER, page("get", "/jobs/{job_id}/progress/"))],
