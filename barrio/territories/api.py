@@ -81,7 +81,7 @@ class IndicatorFileIn(Schema):
     form: Literal["long", "wide"] = "long"
     period: str = Field("", max_length=20)
     sheet: str = Field("", max_length=100)
-    join: Literal["code", "name"] = "code"
+    join: Literal["code", "name", "location"] = "code"
     dry_run: bool = False
 
 

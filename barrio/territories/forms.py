@@ -88,6 +88,7 @@ class IndicatorFileForm(forms.Form):
         choices=[
             ("code", _("By code (column unit_code)")),
             ("name", _("By name within the parent (columns unit_name and parent)")),
+            ("location", _("By location: the unit that contains the point (longitude, latitude)")),
         ],
     )
     dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+import numpy as np
+import shapely
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -18,7 +20,9 @@ from barrio.territories.tables import Table, read_table
 LONG_COLUMNS = ("unit_code", "indicator", "period", "value")
 #: Columns that name the unit instead of giving its code (``join="name"``).
 NAME_COLUMNS = ("unit_name", "parent")
-Join = Literal["code", "name"]
+#: Columns that place the row by its coordinates (``join="location"``), WGS84 degrees.
+LOCATION_COLUMNS = ("longitude", "latitude")
+Join = Literal["code", "name", "location"]
 
 
 class Cell(NamedTuple):
@@ -109,7 +113,7 @@ def parse_number(text: str) -> float:
 
 
 def _unit_columns(join: Join) -> tuple[str, ...]:
-    return ("unit_code",) if join == "code" else NAME_COLUMNS
+    return {"code": ("unit_code",), "name": NAME_COLUMNS, "location": LOCATION_COLUMNS}[join]
 
 
 def _cells(
@@ -200,7 +204,7 @@ def indicators_import(
     changes nothing.
     """
     table = read_table(path, sheet=sheet)
-    if join == "name" and not level:
+    if join != "code" and not level:
         raise ValidationFailed(
             errors=[FieldError(("level",), _("Give the level of the units the table names."))]
         )
@@ -215,6 +219,9 @@ def indicators_import(
     if join == "name":
         assert level is not None
         units, report.joined, errors = _units_by_name(table, country, level, path.name)
+    elif join == "location":
+        assert level is not None
+        units, report.joined, errors = _units_by_location(table, country, level)
     else:
         units_query = TerritorialUnit.objects.filter(
             country=country, code__in={cell.unit_code for cell in cells}
@@ -356,6 +363,58 @@ def _units_by_name(
                     "the names page."
                 )
                 % {"level": level, "name": row.name, "parent": row.parent},
+            )
+        )
+    return units, joined, errors
+
+
+def _units_by_location(
+    table: Table, country: str, level: str
+) -> tuple[dict[str, TerritorialUnit], dict[str, int], list[FieldError]]:
+    """Find the unit of ``level`` whose polygon contains each row's point."""
+    errors: list[FieldError] = []
+    points: list[tuple[int, float, float]] = []
+    for number, row in table.rows:
+        try:
+            longitude = parse_number(row.get("longitude", ""))
+            latitude = parse_number(row.get("latitude", ""))
+        except ValueError:
+            errors.append(
+                FieldError(("row", number, "longitude"), _("Give the point in decimal degrees."))
+            )
+            continue
+        if not (-180 <= longitude <= 180 and -90 <= latitude <= 90):
+            errors.append(
+                FieldError(("row", number, "latitude"), _("This point is not on the Earth."))
+            )
+            continue
+        points.append((number, longitude, latitude))
+    shaped = list(TerritorialUnit.objects.filter(country=country, level=level).exclude(geometry=""))
+    tree = shapely.STRtree([shapely.from_geojson(u.geometry) for u in shaped])
+    found = (
+        tree.query(shapely.points([(x, y) for _n, x, y in points]), predicate="within")
+        if points
+        else np.empty((2, 0), dtype=int)
+    )
+    inside: dict[int, list[int]] = {}
+    for point_index, unit_index in zip(found[0].tolist(), found[1].tolist(), strict=True):
+        inside.setdefault(point_index, []).append(unit_index)
+    units: dict[str, TerritorialUnit] = {}
+    joined = {"spatial": 0, "unmatched": 0}
+    for position, (number, longitude, latitude) in enumerate(points):
+        hits = inside.get(position, [])
+        if len(hits) == 1:
+            units[str(number)] = shaped[hits[0]]
+            joined["spatial"] += 1
+            continue
+        joined["unmatched"] += 1
+        where = {"level": level, "point": f"{longitude}, {latitude}"}
+        errors.append(
+            FieldError(
+                ("row", number, "longitude"),
+                _("No unit of level %(level)s contains the point %(point)s.") % where
+                if not hits
+                else _("Several units of level %(level)s contain the point %(point)s.") % where,
             )
         )
     return units, joined, errors

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from barrio.errors import PermissionDenied, ValidationFailed
-from barrio.territories.models import IndicatorValue, UnitNameChoice
+from barrio.territories.models import IndicatorValue, TerritorialUnit, UnitNameChoice
 from barrio.territories.services import indicator_define, indicators_import, unit_create
 from barrio.territories.services.names import name_choice_set
 
@@ -114,3 +114,38 @@ def test_only_administrators_choose_and_only_a_unit_inside_the_parent(tmp_path, 
         name_choice_set(actor=admin, choice=pending, unit=tlahuac)
     pending.refresh_from_db()
     assert pending.unit is None
+
+
+def test_rows_with_coordinates_join_to_the_unit_that_contains_them(tmp_path):
+    """Point in polygon: each row goes to the one unit of the level containing its point."""
+    import json
+
+    from shapely.geometry import box, mapping
+
+    city = unit_create(country="PE", level="provincia", code="1501", name="Lima")
+    for code, square in (("150101", box(0, 0, 1, 1)), ("150102", box(1, 0, 2, 1))):
+        made = unit_create(country="PE", level="distrito", code=code, name=code, parent=city)
+        TerritorialUnit.objects.filter(pk=made.pk).update(geometry=json.dumps(mapping(square)))
+    indicator_define(code="sites", name="Sites", kind="count")
+    table = (
+        "longitude,latitude,indicator,period,value\n0.5,0.5,sites,2024,3\n1.5,0.2,sites,2024,4\n"
+    )
+    report = indicators_import(
+        path=write(tmp_path, table), country="PE", level="distrito", join="location"
+    )
+    assert report.joined == {"spatial": 2, "unmatched": 0}
+    assert dict(IndicatorValue.objects.values_list("unit__code", "value")) == {
+        "150101": 3.0,
+        "150102": 4.0,
+    }
+    outside = table + "5,5,sites,2023,1\nwest,0,sites,2023,1\n"
+    with pytest.raises(ValidationFailed) as caught:
+        indicators_import(
+            path=write(tmp_path, outside), country="PE", level="distrito", join="location"
+        )
+    assert [e.loc for e in caught.value.errors] == [
+        ("row", 5, "longitude"),
+        ("row", 4, "longitude"),
+    ]
+    assert "contains the point 5.0, 5.0" in str(caught.value.errors[1].msg)
+    assert IndicatorValue.objects.count() == 2

@@ -39,9 +39,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--join",
-            choices=["code", "name"],
+            choices=["code", "name", "location"],
             default="code",
-            help="Find the units by code (default) or by name within their parent.",
+            help="Find the units by code (default), by name within their parent (columns "
+            "unit_name, parent) or by the point they contain (columns longitude, latitude).",
         )
         parser.add_argument("--dry-run", action="store_true", help="Check and count only.")
 
@@ -85,7 +86,7 @@ class Command(BaseCommand):
         mode = "applied" if report.applied else "dry run, nothing written"
         if report.joined:
             joined = ", ".join(f"{kind} {count}" for kind, count in sorted(report.joined.items()))
-            self.stdout.write(f"Rows joined by name: {joined}.")
+            self.stdout.write(f"Rows joined: {joined}.")
         self.stdout.write(
             f"{counts['created']} created, {counts['updated']} updated, "
             f"{counts['unchanged']} unchanged, {counts['empty']} empty, 0 rejected ({mode})."
