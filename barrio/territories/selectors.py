@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 
 from barrio.core.indices.spec_data import leaf_codes, spec_from_data
-from barrio.core.names.normalise import normalise_name
+from barrio.core.names.match import Candidate, suggest
 from barrio.territories.maps import (
     HOTSPOT_PERMUTATIONS,
     HOTSPOT_SEED,
@@ -131,12 +130,12 @@ class NameChoiceRow:
 
 
 def _likeliest(name: str, units: list[TerritorialUnit]) -> list[tuple[int, str]]:
-    target = normalise_name(name)
-    scored = sorted(
-        units,
-        key=lambda u: (-SequenceMatcher(None, target, normalise_name(u.name)).ratio(), u.name),
-    )
-    return [(u.pk, u.name) for u in scored]
+    """The units the core matcher suggests for ``name`` first, then the others by name."""
+    candidates = [Candidate(str(u.pk), "", u.name) for u in units]
+    suggested = [int(c.code) for c, _score in suggest(name, "", candidates, k=5)] if units else []
+    by_pk = {u.pk: u for u in units}
+    rest = sorted((u for u in units if u.pk not in suggested), key=lambda u: u.name)
+    return [(pk, by_pk[pk].name) for pk in suggested] + [(u.pk, u.name) for u in rest]
 
 
 def name_choice_list(*, pending: bool) -> QuerySet[UnitNameChoice]:

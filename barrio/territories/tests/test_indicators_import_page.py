@@ -85,3 +85,14 @@ def test_the_pages_are_for_administrators_only():
     client.force_login(user)
     assert client.get("/territories/import/indicators/").status_code == 403
     assert client.get("/territories/names/").status_code == 403
+
+
+def test_the_names_page_offers_the_likeliest_units_first(admin_client, colonias):  # noqa: F811
+    tlahuac, _units = colonias
+    UnitNameChoice.objects.create(
+        country="MX", level="colonia", parent=tlahuac, name="ZAPOTITLAN VIEJO", name_key="x"
+    )
+    html = admin_client.get("/territories/names/").content.decode()
+    options = html[html.index("None: forget the choice") :]
+    # By name alone "Los Olivos" would come first; the matcher's suggestions come before it.
+    assert options.index("Zapotitl") < options.index("Los Olivos")
