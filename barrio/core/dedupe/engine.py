@@ -69,7 +69,7 @@ class DedupeSettings:
         DuckDB memory limit, e.g. ``"3GB"``; nothing spills to disk beyond it.
     """
 
-    threshold: float = 0.9
+    threshold: float = 0.8
     review_threshold: float = 0.5
     seed: int = 0
     u_max_pairs: int = 500_000
