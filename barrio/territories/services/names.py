@@ -56,8 +56,10 @@ def rows_match_units(
     """Find the unit of ``level`` each row names, within the parent the row names.
 
     A row's parent is given by its code or its name. A person's earlier choice for the same
-    name in the same parent wins; otherwise :func:`barrio.core.names.match_names` decides
-    (exact, normalised, section, partial or fuzzy). Each row that stays unmatched is recorded
+    name in the same parent wins (kind ``chosen``); otherwise
+    :func:`barrio.core.names.match_names` decides, and its stage is the row's kind (exact,
+    normalised, section, partial, compound, split, fuzzy, leftover; see
+    ``barrio.core.names``). Each row that stays unmatched is recorded
     as a pending choice, with its best alternatives, for a person to resolve on the names
     page; that is the only write, and it happens even in a dry run.
     """
