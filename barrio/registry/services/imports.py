@@ -58,6 +58,7 @@ from barrio.registry.services.households import (
     member_build,
     registered_documents,
 )
+from barrio.registry.services.matching import batch_probably_registered
 from barrio.territories.selectors import unit_list
 
 if TYPE_CHECKING:
@@ -229,7 +230,11 @@ def _invalid(errors: list[FieldError], code: str = "invalid_rows") -> Validation
 
 def _probable_duplicates(programme: Programme, households: list[ParsedHousehold]) -> int:
     """People whose document (type, number, country) is registered already, or repeated in
-    another household of the file: the exact rule, counted before anything is written."""
+    another household of the file (the exact rule), or whom the matcher links to someone
+    registered (splink's incremental linking, when the registry is large enough to train
+    it): counted before anything is written."""
+    people = [(m, h.unit_code) for h in households for m in h.record.members]
+    linked, _skipped = batch_probably_registered(programme, people)
     documents = [d for h in households for m in h.record.members for d in m.documents]
     registered = registered_documents(programme, documents) if documents else {}
     owners: dict[tuple[str, str, str], set[str]] = {}
@@ -240,11 +245,13 @@ def _probable_duplicates(programme: Programme, households: list[ParsedHousehold]
                     household.key
                 )
     count = 0
+    position = 0
     for household in households:
         for member in household.record.members:
             keys = [(d.type, d.country, document_index(d.number)) for d in member.documents]
-            if any(k in registered or len(owners[k]) > 1 for k in keys):
+            if position in linked or any(k in registered or len(owners[k]) > 1 for k in keys):
                 count += 1
+            position += 1
     return count
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -42,26 +42,64 @@ def people_frame(programme: Programme) -> pd.DataFrame:
         .prefetch_related("documents")
         .order_by("pk")
     )
-    rows = []
-    for member in members.iterator(chunk_size=2000):
-        document = next(iter(member.documents.all()), None)
-        rows.append(
-            {
-                "record_id": str(member.pk),
-                "given_names": member.given_names,
-                "family_name_1": member.family_name_1,
-                "family_name_2": member.family_name_2 or None,
-                "sex": {"female": "F", "male": "M"}.get(member.sex, "X"),
-                "birth_date": member.birth_date.isoformat() if member.birth_date else None,
-                "nationality": member.nationality,
-                "document_type": document.type.upper() if document else None,
-                "document_number": document.number if document else None,
-                "document_country": document.issuing_country if document else None,
-                "phone": member.phone or None,
-                "unit_code": member.household.unit.code,
-            }
-        )
+    rows = [
+        _record_row(str(member.pk), member, member.household.unit.code)
+        for member in members.iterator(chunk_size=2000)
+    ]
     return pd.DataFrame(rows)
+
+
+def _record_row(record_id: str, member: Any, unit_code: str) -> dict[str, Any]:
+    """One person (a stored member or a record of a file) as the engine's record, with its
+    first document; the values stay in memory."""
+    documents = member.documents.all() if hasattr(member.documents, "all") else member.documents
+    document = next(iter(documents), None)
+    return {
+        "record_id": record_id,
+        "given_names": member.given_names,
+        "family_name_1": member.family_name_1,
+        "family_name_2": member.family_name_2 or None,
+        "sex": {"female": "F", "male": "M"}.get(member.sex, "X"),
+        "birth_date": member.birth_date.isoformat() if member.birth_date else None,
+        "nationality": member.nationality,
+        "document_type": document.type.upper() if document else None,
+        "document_number": document.number if document else None,
+        "document_country": document.issuing_country if document else None,
+        "phone": member.phone or None,
+        "unit_code": unit_code,
+    }
+
+
+def batch_probably_registered(
+    programme: Programme, people: list[tuple[Any, str]]
+) -> tuple[set[int], str]:
+    """Which people of an import batch the matcher finds already registered in ``programme``.
+
+    ``people`` are ``(member record, unit code)`` pairs of the batch, not yet written. The
+    engine links them to the programme's registered people with splink's incremental linking
+    (``barrio.core.dedupe.link_new``), training on both sets; returns the positions in
+    ``people`` with a pair at or above the threshold, and, when the engine could not run
+    (too few people to train), an empty set and the reason.
+    """
+    from barrio.core.dedupe import DedupeSettings, link_new
+
+    registered = people_frame(programme)
+    if registered.empty or not people:
+        return set(), "nobody registered yet"
+    batch = pd.DataFrame(
+        [_record_row(f"new-{i}", member, unit) for i, (member, unit) in enumerate(people)]
+    )
+    try:
+        matches = link_new(batch, registered, DedupeSettings())
+    except ValueError as error:
+        logger.warning("The matcher did not link a batch for %s: %s", programme.slug, error)
+        return set(), str(error)
+    found = set()
+    for row in matches.pairs.itertuples(index=False):
+        for record_id in (str(row.record_id_l), str(row.record_id_r)):
+            if record_id.startswith("new-"):
+                found.add(int(record_id.removeprefix("new-")))
+    return found, ""
 
 
 def matcher_pairs(programme: Programme) -> MatcherResult:

@@ -89,3 +89,47 @@ def test_small_registry_falls_back_to_the_exact_rule():
     err = StringIO()
     call_command("deduplicate", "--programme", "lima", stdout=StringIO(), stderr=err)
     assert "exact rule only" in err.getvalue()
+
+
+def test_an_import_batch_is_linked_to_the_registered_people():
+    """splink's incremental linking finds a person of a new file already registered under a
+    slightly different spelling and no document; a new person stays new."""
+    from barrio.registry.records import MemberRecord
+    from barrio.registry.services.matching import batch_probably_registered
+
+    desk = build_desk()
+    load_generated(desk, 3000)
+    frame = generate_registry(3000, seed=3)
+    known = next(
+        row
+        for row in frame.itertuples(index=False)
+        if isinstance(row.birth_date, str)
+        and isinstance(row.phone, str)
+        and isinstance(row.family_name_2, str)
+        and len(row.given_names) > 5
+    )
+    given = known.given_names
+    again = MemberRecord(
+        given_names=given[:-1] + ("i" if given[-1] != "i" else "e"),
+        family_name_1=known.family_name_1,
+        family_name_2=known.family_name_2,
+        sex={"F": "female", "M": "male"}.get(known.sex, "unknown"),
+        nationality=known.nationality,
+        relationship="head",
+        birth_date=dt.date.fromisoformat(known.birth_date),
+        phone=known.phone,
+    )
+    stranger = MemberRecord(
+        given_names="Zacarías Eustaquio",
+        family_name_1="Quispe",
+        family_name_2="Huamaní",
+        sex="male",
+        nationality="PE",
+        relationship="head",
+        birth_date=dt.date(1931, 2, 29 - 1),
+        phone="+51 900 000 001",
+    )
+    unit = desk.world.miraflores.code
+    found, skipped = batch_probably_registered(desk.world.lima, [(again, unit), (stranger, unit)])
+    assert skipped == ""
+    assert found == {0}
