@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 from django.contrib.auth.models import AnonymousUser, User
@@ -13,18 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from barrio.accounts.permissions import Action
+from barrio.bulk import bulk_insert
 from barrio.core.classification import classify
 from barrio.core.targeting import Quota, TargetingRule, TargetingUnit, run_targeting
 from barrio.errors import Conflict, FieldError, ValidationFailed
 from barrio.planning.models import TargetingDecision, TargetingRun
 from barrio.planning.services.common import candidate_units, no_units_error, require
 from barrio.planning.specs import TargetingSpec
-from barrio.territories.selectors import indicator_get, indicator_values
+from barrio.territories.selectors import indicator_get, unit_values
 
 if TYPE_CHECKING:
     from barrio.accounts.models import Programme
     from barrio.core.targeting import TargetingRun as CoreRun
-    from barrio.territories.models import Indicator, TerritorialUnit
+    from barrio.territories.models import Indicator
 
 __all__ = ["targeting_prepare", "targeting_run_approve", "targeting_run_create"]
 
@@ -63,13 +64,21 @@ def _check_numbers(spec: TargetingSpec, errors: list[FieldError]) -> None:
         errors.append(FieldError(_loc("seed"), _("A draw by lot needs a seed.")))
 
 
+class Candidate(NamedTuple):
+    """What a run needs of a unit: a plain row, not a model instance (runs read 70,000)."""
+
+    pk: int
+    code: str
+    path: str
+
+
 def _groups(
-    programme: Programme, units: list[TerritorialUnit], spec: TargetingSpec
+    programme: Programme, units: list[Candidate], spec: TargetingSpec
 ) -> tuple[dict[int, str], list[FieldError]]:
     """The code of the area of ``group_level`` each unit lies in."""
     if not spec.group_level:
         return {}, []
-    areas = {a.path: a.code for a in candidate_units(programme, spec.group_level)}
+    areas = dict(candidate_units(programme, spec.group_level).values_list("path", "code"))
     if not areas:
         return {}, [no_units_error(_loc("group_level"), spec.group_level)]
     errors = [
@@ -78,9 +87,11 @@ def _groups(
         if code not in areas.values()
     ]
     group_of = {}
+    depths = sorted({path.count("/") for path in areas})
     for unit in units:
-        parts = unit.path.split("/")[:-1]
-        prefixes = ("/".join(parts[: i + 1]) + "/" for i in range(len(parts)))
+        parts = unit.path.split("/")
+        # The widest area first, as before: only the depths the areas have are tried.
+        prefixes = ("/".join(parts[:depth]) + "/" for depth in depths)
         group = next((areas[p] for p in prefixes if p in areas), None)
         if group is not None:
             group_of[unit.pk] = group
@@ -95,7 +106,7 @@ def _direction(spec: TargetingSpec, indicator: Indicator) -> str:
 
 def targeting_prepare(
     *, programme: Programme, spec: TargetingSpec
-) -> tuple[list[TerritorialUnit], list[TargetingUnit], TargetingRule, CoreRun]:
+) -> tuple[list[Candidate], list[TargetingUnit], TargetingRule, CoreRun]:
     """Read the candidates and their data, and run the rule; change nothing.
 
     Returns the units, what the core was given, the rule and the core's run. Raises
@@ -111,22 +122,23 @@ def targeting_prepare(
         else None
     )
     units_qs = candidate_units(programme, spec.level)
-    units = list(units_qs)
+    units = [Candidate(*row) for row in units_qs.values_list("pk", "code", "path")]
     if not units:
         errors.append(no_units_error(_loc("level"), spec.level))
     group_of, group_errors = _groups(programme, units, spec)
     errors += group_errors
     if errors or indicator is None:
         raise ValidationFailed(errors=errors)
-    values = indicator_values(indicator=indicator, units=units_qs, period=spec.period)
+    ids = {unit.pk for unit in units}
+    values = unit_values(indicator=indicator, unit_ids=ids, period=spec.period)
     if not values:
         raise ValidationFailed(
             errors=[FieldError(_loc("period"), _("The indicator has no value for this period."))]
         )
     people: dict[int, float] = {}
     if population is not None:
-        people = indicator_values(
-            indicator=population, units=units_qs, period=spec.population_period or spec.period
+        people = unit_values(
+            indicator=population, unit_ids=ids, period=spec.population_period or spec.period
         )
     array = np.array([values.get(u.pk, math.nan) for u in units], dtype=float)
     k = min(spec.classes, len(np.unique(array[~np.isnan(array)])))
@@ -201,26 +213,43 @@ def targeting_run_create(
         total_cost_cents=result.total_cost_cents,
         created_by=actor if isinstance(actor, User) else None,
     )
-    TargetingDecision.objects.bulk_create(
-        [
-            TargetingDecision(
-                run=run,
-                unit=unit,
-                value=None if math.isnan(candidate.value) else candidate.value,
-                stratum=candidate.stratum or "",
-                group=candidate.group or "",
-                population=None if candidate.population is None else int(candidate.population),
-                cost_cents=int(candidate.cost_cents),
-                selected=decision.selected,
-                rank=decision.rank,
-                reason=decision.reason,
-                params=_json_params(decision.params),
+    bulk_insert(
+        TargetingDecision,
+        DECISION_FIELDS,
+        (
+            (
+                run.pk,
+                unit.pk,
+                None if math.isnan(candidate.value) else candidate.value,
+                candidate.stratum or "",
+                candidate.group or "",
+                None if candidate.population is None else int(candidate.population),
+                int(candidate.cost_cents),
+                decision.selected,
+                decision.rank,
+                decision.reason,
+                _json_params(decision.params),
             )
             for unit, candidate, decision in zip(units, candidates, result.decisions, strict=True)
-        ],
-        batch_size=2000,
+        ),
     )
     return run
+
+
+#: The columns of a decision, in the order :func:`targeting_run_create` writes them.
+DECISION_FIELDS = (
+    "run",
+    "unit",
+    "value",
+    "stratum",
+    "group",
+    "population",
+    "cost_cents",
+    "selected",
+    "rank",
+    "reason",
+    "params",
+)
 
 
 def _json_params(params: Any) -> dict[str, Any]:

@@ -8,11 +8,14 @@ from typing import Any
 import numpy as np
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from barrio.bulk import bulk_insert
 from barrio.core.indices import compute_index
 from barrio.core.indices.spec_data import leaf_codes, spec_from_data, spec_to_data
 from barrio.errors import FieldError, ValidationFailed
+from barrio.territories.maps import unit_values
 from barrio.territories.models import (
     CompositeIndex,
     IndexRun,
@@ -84,12 +87,14 @@ def index_define(
 def index_compute(
     *,
     index: CompositeIndex,
-    units: Sequence[TerritorialUnit],
+    units: Sequence[TerritorialUnit] | QuerySet[TerritorialUnit],
     period: str,
     input_periods: Mapping[str, str],
     actor: User | AnonymousUser | None = None,
 ) -> IndexRun:
     """Compute ``index`` over ``units`` and store the scores as values of its indicator.
+
+    ``units`` may be a queryset, which is read as plain rows (the fastest for many units).
 
     ``input_periods`` gives the period to read for each indicator of the index. The scores
     replace those of the same period and units; the run keeps the configuration and the
@@ -107,34 +112,51 @@ def index_compute(
                 for c in missing
             ]
         )
-    if not units:
+    # Plain (id, code) rows: a queryset of 70,000 units is read without building instances.
+    rows = (
+        list(units.order_by().values_list("pk", "code"))
+        if isinstance(units, QuerySet)
+        else [(unit.pk, unit.code) for unit in units]
+    )
+    rows.sort(key=lambda row: row[1])
+    if not rows:
         raise ValidationFailed(errors=[FieldError(("units",), _("There is no unit to compute."))])
-    ordered = sorted(units, key=lambda unit: unit.code)
-    position = {unit.pk: i for i, unit in enumerate(ordered)}
-    columns = {code: np.full(len(ordered), np.nan) for code in leaves}
+    ids = [pk for pk, _code in rows]
+    position = {unit_id: i for i, unit_id in enumerate(ids)}
+    indicator_ids = dict(Indicator.objects.filter(code__in=leaves).values_list("code", "pk"))
+    columns = {code: np.full(len(rows), np.nan) for code in leaves}
     for code in leaves:
-        rows = IndicatorValue.objects.filter(
-            indicator__code=code, period=input_periods[code], group="", unit__in=ordered
-        ).values_list("unit_id", "value")
-        for unit_id, value in rows:
+        found = unit_values(
+            indicator=indicator_ids.get(code, 0), unit_ids=position, period=input_periods[code]
+        )
+        for unit_id, value in found.items():
             columns[code][position[unit_id]] = value
     try:
-        result = compute_index(spec, [u.code for u in ordered], columns)
+        result = compute_index(spec, [code for _pk, code in rows], columns)
     except ValueError as error:
         raise ValidationFailed(
             errors=[FieldError(("spec",), str(error))], code="invalid_index"
         ) from error
     scores = result.scores
-    IndicatorValue.objects.filter(
-        indicator=index.indicator, period=period, unit__in=ordered
-    ).delete()
-    IndicatorValue.objects.bulk_create(
-        [
-            IndicatorValue(indicator=index.indicator, unit=unit, period=period, value=float(score))
-            for unit, score in zip(ordered, scores.tolist(), strict=True)
+    # Replace the scores of these units for the period (by id, in batches under the limit
+    # of query parameters), then write the new ones as plain rows.
+    stale = [
+        pk
+        for pk, unit_id in IndicatorValue.objects.filter(
+            indicator=index.indicator, period=period
+        ).values_list("pk", "unit_id")
+        if unit_id in position
+    ]
+    for start in range(0, len(stale), 900):
+        IndicatorValue.objects.filter(pk__in=stale[start : start + 900]).delete()
+    bulk_insert(
+        IndicatorValue,
+        ("indicator", "unit", "period", "group", "value"),
+        (
+            (index.indicator_id, unit_id, period, "", score)
+            for unit_id, score in zip(ids, scores.tolist(), strict=True)
             if score == score  # NaN: no score for this unit
-        ],
-        batch_size=2000,
+        ),
     )
     return IndexRun.objects.create(
         index=index,
@@ -142,7 +164,7 @@ def index_compute(
         input_periods=dict(input_periods),
         spec=index.spec,
         fingerprint=result.fingerprint,
-        unit_count=len(ordered),
+        unit_count=len(rows),
         scored_count=int(np.count_nonzero(~np.isnan(scores))),
         computed_by=actor if isinstance(actor, User) else None,
     )

@@ -137,3 +137,39 @@ def test_classify_command_prints_strata_and_units(units):
             "--period",
             "1900",
         )
+
+
+def test_a_queryset_of_units_gives_the_same_scores_and_replaces_only_its_units(units):
+    """Many units come as a queryset, read as plain rows; recomputing some units replaces
+    their scores and keeps the others'."""
+    from barrio.territories.models import TerritorialUnit
+
+    index = index_define(code="need", name="Need", spec=SPEC)
+    first = index_compute(index=index, units=units, period="2020", input_periods=PERIODS)
+    again = index_compute(
+        index=index,
+        units=TerritorialUnit.objects.filter(level="distrito"),
+        period="2020",
+        input_periods=PERIODS,
+    )
+    assert again.fingerprint == first.fingerprint
+    assert IndicatorValue.objects.filter(indicator__code="need").count() == 3
+    IndicatorValue.objects.filter(indicator__code="poverty", unit__code="a").update(value=30)
+    index_compute(
+        index=index,
+        units=TerritorialUnit.objects.filter(code="a"),
+        period="2020",
+        input_periods=PERIODS,
+    )
+    scores = dict(
+        IndicatorValue.objects.filter(indicator__code="need").values_list("unit__code", "value")
+    )
+    # a alone: poverty 30 of 50 = 60 and hdi 0.8 = 20, mean 40; b and c unchanged.
+    assert scores == pytest.approx({"a": 40.0, "b": 65.0, "c": 50.0})
+    with pytest.raises(ValidationFailed):
+        index_compute(
+            index=index,
+            units=TerritorialUnit.objects.none(),
+            period="2020",
+            input_periods=PERIODS,
+        )

@@ -1,0 +1,76 @@
+"""bulk_insert writes the same rows bulk_create would, JSON included, in batches."""
+
+from __future__ import annotations
+
+import pytest
+
+from barrio.bulk import bulk_insert
+from barrio.territories.models import Indicator, IndicatorValue, TerritorialUnit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_insert_writes_plain_rows_in_batches():
+    indicator = Indicator.objects.create(code="people", name="People")
+    units = TerritorialUnit.objects.bulk_create(
+        [
+            TerritorialUnit(country="PE", level="distrito", code=f"{i:03d}", name="x", path=f"{i}/")
+            for i in range(7)
+        ]
+    )
+    written = bulk_insert(
+        IndicatorValue,
+        ("indicator", "unit", "period", "group", "value"),
+        ((indicator.pk, unit.pk, "2020", "", float(i)) for i, unit in enumerate(units)),
+        batch_size=3,
+    )
+    assert written == 7
+    assert sorted(IndicatorValue.objects.values_list("unit__code", "value")) == [
+        (f"{i:03d}", float(i)) for i in range(7)
+    ]
+
+
+def test_bulk_insert_converts_json_and_refuses_what_is_not_a_column(programme_with_run):
+    from barrio.planning.models import TargetingDecision
+    from barrio.planning.services.targeting import DECISION_FIELDS
+
+    run, unit = programme_with_run
+    bulk_insert(
+        TargetingDecision,
+        DECISION_FIELDS,
+        [(run.pk, unit.pk, None, "", "", None, 0, True, 1, "selected", {"rank": 1, "of": [2]})],
+    )
+    decision = TargetingDecision.objects.get()
+    assert decision.params == {"rank": 1, "of": [2]}
+    assert decision.selected is True
+    with pytest.raises(ValueError, match="decisions"):
+        bulk_insert(TargetingRun_model(), ("decisions",), [])
+
+
+def TargetingRun_model():  # noqa: N802
+    from barrio.planning.models import TargetingRun
+
+    return TargetingRun
+
+
+@pytest.fixture
+def programme_with_run():
+    from barrio.planning.models import TargetingRun
+    from barrio.planning.tests.factories import build_plan
+
+    plan = build_plan()
+    indicator = Indicator.objects.get(code="need")
+    run = TargetingRun.objects.create(
+        programme=plan.programme,
+        name="Run",
+        level="distrito",
+        indicator=indicator,
+        period="2025",
+        parameters={},
+        fingerprint="x",
+        unit_count=1,
+        eligible_count=1,
+        selected_count=1,
+        total_cost_cents=0,
+    )
+    return run, plan.districts["N1"]
