@@ -22,6 +22,7 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -84,31 +85,38 @@ def pipeline_spec(indicators: list[tuple[str, str]]) -> IndexSpec:
     return IndexSpec("bench", Group("index", dims), orientation="higher_is_worse")
 
 
+@dataclass(frozen=True)
+class Inputs:
+    """Units, their indicator columns, region per unit, population, and the selection size."""
+
+    codes: list[str]
+    values: dict[str, np.ndarray]
+    indicators: list[tuple[str, str]]
+    groups: list[str]
+    population: np.ndarray
+    k: int
+    at_least: int
+
+
 class Stages:
     """Wall time per stage of one pipeline run, accumulated as ``{stage: seconds}``."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}  # processor time of this process, the same stages
 
     def run(self, stage: str, fn: Callable[[], Any]) -> Any:
-        """Run ``fn``, add its time to ``stage`` and return its result."""
-        t0 = time.perf_counter()
+        """Run ``fn``, add its wall and processor time to ``stage`` and return its result."""
+        t0, c0 = time.perf_counter(), time.process_time()
         out = fn()
         self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - t0
+        self.cpu[stage] = self.cpu.get(stage, 0.0) + time.process_time() - c0
         return out
 
 
-def ours_pipeline(
-    st: Stages,
-    codes: list[str],
-    values: dict[str, np.ndarray],
-    spec: IndexSpec,
-    groups: list[str],
-    population: np.ndarray,
-    k: int,
-    at_least: int = 1,
-) -> tuple[Any, ...]:
+def ours_pipeline(st: Stages, inputs: Inputs, spec: IndexSpec) -> tuple[Any, ...]:
     """barrio.core: index, quintiles, natural breaks, targeting with quotas and a count."""
+    codes, values, groups, k = inputs.codes, inputs.values, inputs.groups, inputs.k
     index = st.run("index", lambda: compute_index(spec, codes, values))
     strata = st.run("quintiles", lambda: classify(index.scores, "quantiles", 5))
     jenks = st.run("natural breaks", lambda: classify(index.scores, "fisher_jenks", 5))
@@ -117,11 +125,11 @@ def ours_pipeline(
         units = [
             TargetingUnit(c, float(s), lab, int(p), None, g, 0)
             for c, s, lab, p, g in zip(
-                codes, index.scores, strata.label_of(), population, groups, strict=True
+                codes, index.scores, strata.label_of(), inputs.population, groups, strict=True
             )
         ]
         quotas = tuple(
-            Quota(g, at_least=at_least, at_most=max(2, k // 10)) for g in sorted(set(groups))
+            Quota(g, at_least=inputs.at_least, at_most=max(2, k // 10)) for g in sorted(set(groups))
         )
         return run_targeting(units, TargetingRule(strata=STRATA, quotas=quotas, max_units=k))
 
@@ -129,14 +137,9 @@ def ours_pipeline(
     return index.scores, strata.class_of, jenks.class_of, run.selected
 
 
-def plain_pipeline(
-    st: Stages,
-    codes: list[str],
-    values: dict[str, np.ndarray],
-    indicators: list[tuple[str, str]],
-    k: int,
-) -> tuple[Any, ...]:
+def plain_pipeline(st: Stages, inputs: Inputs) -> tuple[Any, ...]:
     """The same numbers the plain way: numpy min-max and means, mapclassify, a sort."""
+    codes, values, indicators, k = inputs.codes, inputs.values, inputs.indicators, inputs.k
 
     def index() -> np.ndarray:
         cols = []
@@ -196,8 +199,8 @@ def compare(
     return results["ours"], results["plain"]
 
 
-def bench_synthetic(n: int, repeats: int) -> None:
-    """70,000 (or 7,000) seeded synthetic units, 6 indicators, 32 regions."""
+def synthetic_inputs(n: int) -> Inputs:
+    """``n`` seeded synthetic units, 6 indicators (1 % missing), 32 regions."""
     rng = np.random.default_rng(20240601)
     latent = rng.normal(size=n)
     indicators = [
@@ -217,27 +220,17 @@ def bench_synthetic(n: int, repeats: int) -> None:
     codes = [f"U{i:06d}" for i in range(n)]
     groups = [f"R{g:02d}" for g in rng.integers(0, 32, size=n)]
     population = rng.integers(100, 20_000, size=n)
-    k = n // 50
-    spec = pipeline_spec(indicators)
-    ours, plain = compare(
-        "index + classes + targeting (synthetic)",
-        n,
-        repeats,
-        lambda st: ours_pipeline(st, codes, values, spec, groups, population, k),
-        lambda st: plain_pipeline(st, codes, values, indicators, k),
-    )
-    np.testing.assert_allclose(ours[0], plain[0], atol=1e-9)  # same index numbers
-    np.testing.assert_array_equal(ours[1], plain[1])  # same quintiles
-    report_fit(ours[0], ours[2], plain[2])
+    return Inputs(codes, values, indicators, groups, population, k=n // 50, at_least=1)
 
 
-def bench_peru(repeats: int) -> None:
-    """The real Peruvian districts: poverty, extreme poverty, food vulnerability, IDH."""
+def peru_inputs() -> Inputs | None:
+    """The real Peruvian districts with a polygon: poverty, extreme poverty, food
+    vulnerability, IDH; ``None`` when ``../shared`` is not there."""
     path = DATA / "peru_distritos" / "ubigeo_distrito_indicadores.csv"
     polygons = DATA / "peru_distritos" / "peru_distritos_simple.geojson"
     if not path.exists():
         print(f"skipped: {path} not found")
-        return
+        return None
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     if polygons.exists():
@@ -258,27 +251,36 @@ def bench_peru(repeats: int) -> None:
         ("indice_vulnerabilidad_alimentaria", "higher_is_worse"),
         ("idh_2019", "higher_is_better"),
     ]
-    codes = [r["inei"] for r in rows]
-    values = {c: np.array([num(r, c) for r in rows]) for c, _ in indicators}
-    groups = [r["departamento"] for r in rows]
     population = np.array(
         [
             0 if math.isnan(p := num(r, "pob_densidad_2020") * num(r, "superficie")) else p
             for r in rows
         ]
     )
-    spec = pipeline_spec(indicators)
-    k = 200
     # At most 20 districts per department; no minimum (Callao has no poor district).
-    ours, plain = compare(
-        "index + classes + targeting (Peru districts)",
-        len(codes),
-        repeats,
-        lambda st: ours_pipeline(st, codes, values, spec, groups, population, k, at_least=0),
-        lambda st: plain_pipeline(st, codes, values, indicators, k),
+    return Inputs(
+        [r["inei"] for r in rows],
+        {c: np.array([num(r, c) for r in rows]) for c, _ in indicators},
+        indicators,
+        [r["inei"][:2] for r in rows],
+        population,
+        k=200,
+        at_least=0,
     )
-    np.testing.assert_allclose(ours[0], plain[0], atol=1e-9)
-    np.testing.assert_array_equal(ours[1], plain[1])
+
+
+def bench_pipeline(what: str, inputs: Inputs, repeats: int) -> None:
+    """barrio.core against numpy/mapclassify on the same arrays; same numbers checked."""
+    spec = pipeline_spec(inputs.indicators)
+    ours, plain = compare(
+        what,
+        len(inputs.codes),
+        repeats,
+        lambda st: ours_pipeline(st, inputs, spec),
+        lambda st: plain_pipeline(st, inputs),
+    )
+    np.testing.assert_allclose(ours[0], plain[0], atol=1e-9)  # same index numbers
+    np.testing.assert_array_equal(ours[1], plain[1])  # same quintiles
     report_fit(ours[0], ours[2], plain[2])
 
 
@@ -333,8 +335,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--quick", action="store_true", help="smaller inputs, one repeat")
     args = parser.parse_args(argv)
     repeats = 1 if args.quick else 3
-    bench_synthetic(7_000 if args.quick else 70_000, repeats)
-    bench_peru(repeats)
+    n = 7_000 if args.quick else 70_000
+    bench_pipeline("index + classes + targeting (synthetic)", synthetic_inputs(n), repeats)
+    peru = peru_inputs()
+    if peru is not None:
+        bench_pipeline("index + classes + targeting (Peru districts)", peru, repeats)
     bench_lisa(99 if args.quick else 999, repeats)
     print(
         "note: the plain targeting is a bare sorted top-k; ours builds the units, applies the "
