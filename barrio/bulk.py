@@ -74,13 +74,20 @@ def bulk_insert(
     placeholders = ", ".join(["%s"] * len(concrete))
     # Table and column names come from the model, quoted; values are parameters.
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    converters: list[Callable[[Any], Any] | None] = [_converter(f, connection) for f in concrete]
-    if all(c is None for c in converters):
+    converters = [
+        (i, convert)
+        for i, field in enumerate(concrete)
+        if (convert := _converter(field, connection))
+    ]
+    if not converters:
         prepare: Callable[[Sequence[Any]], Sequence[Any]] = tuple
     else:
 
         def prepare(row: Sequence[Any]) -> Sequence[Any]:
-            return tuple(v if c is None else c(v) for v, c in zip(row, converters, strict=True))
+            out = list(row)
+            for i, convert in converters:
+                out[i] = convert(out[i])
+            return out
 
     written = 0
     iterator = iter(rows)

@@ -86,13 +86,22 @@ def _groups(
         for code in spec.areas
         if code not in areas.values()
     ]
-    group_of = {}
     depths = sorted({path.count("/") for path in areas})
-    for unit in units:
-        parts = unit.path.split("/")
-        # The widest area first, as before: only the depths the areas have are tried.
+
+    def widest_area(path: str) -> str | None:
+        # The widest area first; only the depths the areas have are tried.
+        parts = path.split("/")
         prefixes = ("/".join(parts[:depth]) + "/" for depth in depths)
-        group = next((areas[p] for p in prefixes if p in areas), None)
+        return next((areas[p] for p in prefixes if p in areas), None)
+
+    # Units share their parents: look each parent's path up once.
+    by_parent: dict[str, str | None] = {}
+    group_of = {}
+    for unit in units:
+        parent_path = unit.path[: unit.path.rfind("/", 0, -1) + 1]
+        if parent_path not in by_parent:
+            by_parent[parent_path] = widest_area(parent_path) if parent_path else None
+        group = by_parent[parent_path] or areas.get(unit.path)
         if group is not None:
             group_of[unit.pk] = group
     return group_of, errors
@@ -143,15 +152,17 @@ def targeting_prepare(
     array = np.array([values.get(u.pk, math.nan) for u in units], dtype=float)
     k = min(spec.classes, len(np.unique(array[~np.isnan(array)])))
     strata = classify(array, spec.classification, k).label_of() if k >= 2 else (None,) * len(units)
+    cost, group_get, people_get = spec.cost_per_unit_cents, group_of.get, people.get
     candidates = [
+        # Positional (code, value, stratum, population, parent, group, cost): 70,000 of them.
         TargetingUnit(
-            code=unit.code,
-            value=float(value),
-            stratum=stratum,
-            population=None if unit.pk not in people else round(people[unit.pk]),
-            parent=group_of.get(unit.pk),
-            group=group_of.get(unit.pk),
-            cost_cents=spec.cost_per_unit_cents,
+            unit.code,
+            value,
+            stratum,
+            None if (p := people_get(unit.pk)) is None else round(p),
+            (g := group_get(unit.pk)),
+            g,
+            cost,
         )
         for unit, value, stratum in zip(units, array.tolist(), strata, strict=True)
     ]
