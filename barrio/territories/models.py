@@ -194,50 +194,46 @@ class IndexRun(models.Model):
         return f"{self.index} · {self.period}"
 
 
-class UnitFileUpload(models.Model):
-    """A file of units sent from the import page, kept for the task worker that imports it."""
+class FileUpload(models.Model):
+    """A file sent from an import page, kept for the task worker that imports it."""
+
+    file = models.FileField(_("file"))
+    options = models.JSONField(_("options"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class UnitFileUpload(FileUpload):
+    """A file of units (GeoJSON, zipped Shapefile, GeoPackage)."""
 
     file = models.FileField(_("file"), upload_to="imports/units/%Y/%m/")
-    options = models.JSONField(_("options"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(FileUpload.Meta):
         verbose_name = _("file of units")
         verbose_name_plural = _("files of units")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.file.name
 
 
-class IndicatorFileUpload(models.Model):
-    """A table of indicator values sent from the import page, kept for the task worker."""
+class IndicatorFileUpload(FileUpload):
+    """A table of indicator values (CSV, XLSX)."""
 
     file = models.FileField(_("file"), upload_to="imports/indicators/%Y/%m/")
-    options = models.JSONField(_("options"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(FileUpload.Meta):
         verbose_name = _("table of indicator values")
         verbose_name_plural = _("tables of indicator values")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.file.name
 
 
 class UnitNameChoice(models.Model):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +14,21 @@ from django_tasks import task
 
 from barrio.jobs.services import JobReporter, job_run
 from barrio.territories.files import UnitFileOptions
-from barrio.territories.models import IndicatorFileUpload, UnitFileUpload
+from barrio.territories.models import FileUpload, IndicatorFileUpload, UnitFileUpload
 from barrio.territories.services import indicators_import, units_import
+
+
+@contextmanager
+def local_copy(upload: FileUpload, stem: str) -> Iterator[Path]:
+    """The uploaded file as a local path with its extension, removed afterwards.
+
+    The storage may be remote (S3), and the readers need a path they can open.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        local = Path(folder) / f"{stem}{Path(upload.file.name).suffix}"
+        with upload.file.open("rb") as source, local.open("wb") as target:
+            shutil.copyfileobj(source, target)
+        yield local
 
 
 @task()
@@ -23,12 +38,7 @@ def import_units_file(job_id: str, upload_id: int) -> Any:
     def work(reporter: JobReporter) -> dict[str, Any]:
         upload = UnitFileUpload.objects.get(pk=upload_id)
         options = dict(upload.options)
-        suffix = Path(upload.file.name).suffix
-        # The storage may be remote (S3): work on a local copy with the same extension.
-        with tempfile.TemporaryDirectory() as folder:
-            local = Path(folder) / f"units{suffix}"
-            with upload.file.open("rb") as source, local.open("wb") as target:
-                shutil.copyfileobj(source, target)
+        with local_copy(upload, "units") as local:
             report = units_import(
                 path=local,
                 country=options["country"],
@@ -63,12 +73,8 @@ def import_indicators_file(job_id: str, upload_id: int) -> Any:
     def work(reporter: JobReporter) -> dict[str, Any]:
         upload = IndicatorFileUpload.objects.get(pk=upload_id)
         options = dict(upload.options)
-        suffix = Path(upload.file.name).suffix
         reporter.progress(0, 1)
-        with tempfile.TemporaryDirectory() as folder:
-            local = Path(folder) / f"values{suffix}"
-            with upload.file.open("rb") as source, local.open("wb") as target:
-                shutil.copyfileobj(source, target)
+        with local_copy(upload, "values") as local:
             report = indicators_import(
                 path=local,
                 country=options["country"],

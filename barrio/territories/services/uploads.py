@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from barrio.errors import PermissionDenied
 from barrio.jobs.services import job_start
-from barrio.territories.models import IndicatorFileUpload, UnitFileUpload
+from barrio.territories.models import FileUpload, IndicatorFileUpload, UnitFileUpload
 
 if TYPE_CHECKING:
     from barrio.jobs.models import Job
@@ -25,6 +25,23 @@ def _administrator(actor: User | AnonymousUser) -> User:
     return actor
 
 
+def _start(
+    *,
+    actor: User | AnonymousUser,
+    kept: type[FileUpload],
+    upload: UploadedFile,
+    options: dict[str, Any],
+    kind: str,
+    title: str,
+    task: Any,
+) -> Job:
+    user = _administrator(actor)
+    made = kept._default_manager.create(file=upload, options=options, created_by=user)
+    return job_start(
+        actor=user, kind=kind, title=title, task=task, arguments={"upload_id": made.pk}
+    )
+
+
 def units_file_import_start(
     *, actor: User | AnonymousUser, upload: UploadedFile, options: dict[str, Any]
 ) -> Job:
@@ -35,14 +52,14 @@ def units_file_import_start(
     """
     from barrio.territories.tasks import import_units_file
 
-    user = _administrator(actor)
-    kept = UnitFileUpload.objects.create(file=upload, options=options, created_by=user)
-    return job_start(
-        actor=user,
+    return _start(
+        actor=actor,
+        kept=UnitFileUpload,
+        upload=upload,
+        options=options,
         kind="territories.import_units",
         title=_("Import of units from %(file)s") % {"file": upload.name},
         task=import_units_file,
-        arguments={"upload_id": kept.pk},
     )
 
 
@@ -55,12 +72,12 @@ def indicators_file_import_start(
     """
     from barrio.territories.tasks import import_indicators_file
 
-    user = _administrator(actor)
-    kept = IndicatorFileUpload.objects.create(file=upload, options=options, created_by=user)
-    return job_start(
-        actor=user,
+    return _start(
+        actor=actor,
+        kept=IndicatorFileUpload,
+        upload=upload,
+        options=options,
         kind="territories.import_indicators",
         title=_("Import of indicator values from %(file)s") % {"file": upload.name},
         task=import_indicators_file,
-        arguments={"upload_id": kept.pk},
     )
