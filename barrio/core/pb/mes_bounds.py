@@ -8,6 +8,7 @@ rests on; none changes what the run decides.
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from fractions import Fraction
 
 import numpy as np
@@ -19,8 +20,12 @@ BLOCK_ROUNDS = 8
 """The most rounds taken together as one block (see :class:`Block`)."""
 
 
-class StabilityBounds:
-    """Bound bookkeeping shared by every run (attributes set by the run's constructor)."""
+class StabilityBounds(ABC):
+    """Bound bookkeeping shared by every run (attributes set by the run's constructor).
+
+    A run of the Method of Equal Shares (``barrio.core.pb.mes._Run``) inherits it and gives
+    :meth:`exact_rho`, the exact price the bounds compare against.
+    """
 
     data: MesData
     track: bool
@@ -33,8 +38,9 @@ class StabilityBounds:
     round_bounds: list[float]
     block: Block | None
 
+    @abstractmethod
     def exact_rho(self, ev: Evaluation) -> Fraction:
-        raise NotImplementedError
+        """The exact per-supporter price ``ev`` needs (a ``Fraction``), from the run's state."""
 
     def _bound(self, shortfall: float, scale: float, growth: float) -> None:
         """Lower the stability bound for a project whose supporters lack ``shortfall``.
