@@ -7,15 +7,15 @@ import datetime as dt
 import uuid
 from typing import Any, Literal
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from barrio.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
+from barrio.errors import FieldError, NotFound, ValidationFailed
 from barrio.territories.models import Indicator
+from barrio.territories.permissions import require_catalogue_manager
 from barrio.territories.selectors import (
     composite_index_list,
     indicator_newest_periods,
@@ -32,11 +32,6 @@ from barrio.territories.services.uploads import (
 )
 
 router = Router(tags=["territories"])
-
-
-def _administrator(user: User | AnonymousUser) -> None:
-    if not (user.is_authenticated and user.is_staff):
-        raise PermissionDenied()
 
 
 class IndicatorOut(Schema):
@@ -108,7 +103,7 @@ def units_import_start(
     request: HttpRequest, options: Form[UnitFileIn], file: File[UploadedFile]
 ) -> Status[JobStartedOut]:
     """Queue the import of a GeoJSON, zipped Shapefile or GeoPackage (administrators)."""
-    _administrator(request.user)
+    require_catalogue_manager(request.user)
     _suffix(file, {".geojson", ".json", ".zip", ".gpkg"})
     data = options.dict()
     data["country"] = data["country"].upper()
@@ -125,7 +120,7 @@ def indicators_import_start(
     request: HttpRequest, options: Form[IndicatorFileIn], file: File[UploadedFile]
 ) -> Status[JobStartedOut]:
     """Queue the import of a CSV or XLSX table of values (administrators)."""
-    _administrator(request.user)
+    require_catalogue_manager(request.user)
     _suffix(file, {".csv", ".xlsx"})
     data = options.dict()
     data["country"] = data["country"].upper()
@@ -160,7 +155,7 @@ class IndexRunOut(Schema):
 @router.get("/territories/indices", response=list[IndexRunOut], summary="List indices")
 def index_list(request: HttpRequest) -> list[IndexRunOut]:
     """The composite indices with their latest computation (administrators)."""
-    _administrator(request.user)
+    require_catalogue_manager(request.user)
     out = []
     for index in composite_index_list():
         run = index.runs.all().first()
@@ -187,7 +182,7 @@ def _run_out(index: Any, run: Any) -> IndexRunOut:
 )
 def index_create(request: HttpRequest, payload: IndexIn) -> Status[IndexRunOut]:
     """Define (or change) an index from its configuration and compute it (administrators)."""
-    _administrator(request.user)
+    require_catalogue_manager(request.user)
     units = list(unit_list().filter(country=payload.country.upper(), level=payload.level))
     # Defined and computed together, or neither: a failed computation keeps the old index.
     with transaction.atomic():
@@ -230,7 +225,7 @@ def _choice_out(choice: Any) -> NameChoiceOut:
 @router.get("/territories/unit-names", response=list[NameChoiceOut], summary="List names to choose")
 def name_choice_list_api(request: HttpRequest, chosen: bool = False) -> list[NameChoiceOut]:
     """Names that imports could not place (or, with ``chosen=true``, those already chosen)."""
-    _administrator(request.user)
+    require_catalogue_manager(request.user)
     return [_choice_out(c) for c in name_choice_list(pending=not chosen)[:2000]]
 
 
@@ -243,7 +238,7 @@ def name_choice_update(
     request: HttpRequest, choice_id: int, payload: NameChoiceIn
 ) -> NameChoiceOut:
     """Say which unit a name means; later imports use the choice (administrators)."""
-    _administrator(request.user)
+    require_catalogue_manager(request.user)
     choice = name_choice_get(choice_id=choice_id)
     if choice is None:
         raise NotFound()

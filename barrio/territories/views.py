@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from barrio.errors import BarrioError
 from barrio.territories.forms import IndexForm, IndicatorFileForm, UnitFileForm
+from barrio.territories.permissions import may_manage_catalogue
 from barrio.territories.selectors import (
     composite_index_list,
     indicator_newest_periods,
@@ -32,8 +33,8 @@ from barrio.territories.services.uploads import (
 
 
 def _administrator(request: HttpRequest) -> None:
-    """The catalogue of units is shared by every programme: only administrators change it."""
-    if not (request.user.is_authenticated and request.user.is_staff):
+    """Pages answer 403 to anybody who may not change the shared catalogue."""
+    if not may_manage_catalogue(request.user):
         raise PermissionDenied
 
 

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from barrio.core.names.match import Candidate, match_names
 from barrio.core.names.normalise import name_key
-from barrio.errors import FieldError, PermissionDenied, ValidationFailed
+from barrio.errors import FieldError, ValidationFailed
 from barrio.territories.models import TerritorialUnit, UnitNameChoice
+from barrio.territories.permissions import require_catalogue_manager
 
 __all__ = ["NamedRow", "RowMatch", "name_choice_set", "rows_match_units"]
 
@@ -122,8 +123,7 @@ def name_choice_set(
     Raises :class:`PermissionDenied`, or :class:`ValidationFailed` for a unit of another
     level or outside the name's parent.
     """
-    if not (actor.is_authenticated and actor.is_staff):
-        raise PermissionDenied()
+    require_catalogue_manager(actor)
     if unit is not None and (
         unit.country != choice.country
         or unit.level != choice.level

@@ -8,21 +8,14 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-from barrio.errors import PermissionDenied
 from barrio.jobs.services import job_start
 from barrio.territories.models import FileUpload, IndicatorFileUpload, UnitFileUpload
+from barrio.territories.permissions import require_catalogue_manager
 
 if TYPE_CHECKING:
     from barrio.jobs.models import Job
 
 __all__ = ["indicators_file_import_start", "units_file_import_start"]
-
-
-def _administrator(actor: User | AnonymousUser) -> User:
-    """The catalogue of units is shared by every programme: only administrators change it."""
-    if not (isinstance(actor, User) and actor.is_active and actor.is_staff):
-        raise PermissionDenied()
-    return actor
 
 
 def _start(
@@ -35,7 +28,7 @@ def _start(
     title: str,
     task: Any,
 ) -> Job:
-    user = _administrator(actor)
+    user = require_catalogue_manager(actor)
     made = kept._default_manager.create(file=upload, options=options, created_by=user)
     return job_start(
         actor=user, kind=kind, title=title, task=task, arguments={"upload_id": made.pk}
