@@ -148,14 +148,26 @@ def name_choice_list(*, pending: bool) -> QuerySet[UnitNameChoice]:
 
 
 def name_choice_rows(choices: Iterable[UnitNameChoice]) -> list[NameChoiceRow]:
-    """Each choice with the units of its level inside its parent, the likeliest first."""
+    """Each choice with the units of its level inside its parent, the likeliest first.
+
+    One query for the whole page: the units of every (country, level) the choices name.
+    """
+    choices = list(choices)
+    wanted = {(c.country, c.level) for c in choices}
+    condition = Q(pk__in=[])
+    for country, level in wanted:
+        condition |= Q(country=country, level=level)
+    units_of: dict[tuple[str, str], list[TerritorialUnit]] = {}
+    for unit in TerritorialUnit.objects.filter(condition).order_by("name"):
+        units_of.setdefault((unit.country, unit.level), []).append(unit)
     rows = []
     for choice in choices:
-        units = list(
-            unit_list(within=[choice.parent] if choice.parent else None).filter(
-                country=choice.country, level=choice.level
-            )
-        )
+        parent = choice.parent
+        units = [
+            u
+            for u in units_of.get((choice.country, choice.level), [])
+            if parent is None or parent.contains(u)
+        ]
         rows.append(NameChoiceRow(choice, _likeliest(choice.name, units)))
     return rows
 

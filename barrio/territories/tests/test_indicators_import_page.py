@@ -96,3 +96,18 @@ def test_the_names_page_offers_the_likeliest_units_first(admin_client, colonias)
     options = html[html.index("None: forget the choice") :]
     # By name alone "Los Olivos" would come first; the matcher's suggestions come before it.
     assert options.index("Zapotitl") < options.index("Los Olivos")
+
+
+def test_the_names_page_reads_the_units_once_for_all_names(
+    admin_client,
+    colonias,
+    django_assert_max_num_queries,  # noqa: F811
+):
+    tlahuac, _units = colonias
+    for i in range(5):
+        UnitNameChoice.objects.create(
+            country="MX", level="colonia", parent=tlahuac, name=f"NOMBRE {i}", name_key=str(i)
+        )
+    admin_client.get("/territories/names/")  # warm the session and the user
+    with django_assert_max_num_queries(8):
+        admin_client.get("/territories/names/")
