@@ -115,11 +115,11 @@ def explain_share(
     for term in parts.get("terms", ()):
         kind = term["term"].split(":", 1)[-1]
         terms.append(
-            _("%(amount)s %(how)s (%(percent)s of that part)")
+            _("%(amount)s %(how)s (%(percent)s %% of that part)")
             % {
                 "amount": format_cents(round(Fraction(term["quota"])), currency),
                 "how": TERMS.get(kind, kind),
-                "percent": number_format(float(Fraction(term["proportion"]) * 100), 2) + " %",
+                "percent": number_format(float(Fraction(term["proportion"]) * 100), 2),
             }
         )
     return _("%(amount)s: %(terms)s.") % {

@@ -16,6 +16,12 @@ from barrio.territories.selectors import LABELS, METHODS
 
 Choices = Sequence[tuple[str, str]]
 
+#: Every stratum label of 2 to 7 classes, from the lowest to the highest.
+STRATA = sorted(
+    {code for k in range(2, 8) for code in label_codes(k)},
+    key=lambda code: list(LABELS).index(code),
+)
+
 
 def _cents(amount: Decimal | None) -> int | None:
     return None if amount is None else int(amount * 100)
@@ -52,8 +58,11 @@ class TargetingForm(forms.Form):
         label=_("Eligible strata"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        choices=[(code, LABELS[code]) for code in label_codes(5)],
-        help_text=_("Leave all unticked to keep every stratum."),
+        choices=[(code, LABELS[code]) for code in STRATA],
+        help_text=_(
+            "Leave all unticked to keep every stratum. Three strata are low, medium and "
+            "high; five add very low and very high; seven add lowest and highest."
+        ),
     )
     population_indicator = forms.ChoiceField(label=_("Population indicator"), required=False)
     population_period = forms.CharField(label=_("Period of the population"), required=False)

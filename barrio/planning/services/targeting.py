@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from barrio.accounts.permissions import Action
 from barrio.bulk import bulk_insert
-from barrio.core.classification import classify
+from barrio.core.classification import classify, label_codes
 from barrio.core.targeting import Quota, TargetingRule, TargetingUnit, run_targeting
 from barrio.errors import Conflict, FieldError, ValidationFailed
+from barrio.planning.explain import stratum_name
 from barrio.planning.models import TargetingDecision, TargetingRun
 from barrio.planning.services.common import candidate_units, no_units_error, require
 from barrio.planning.specs import TargetingSpec
@@ -46,6 +47,19 @@ def _check_numbers(spec: TargetingSpec, errors: list[FieldError]) -> None:
         errors.append(FieldError(_loc("name"), _("Give the run a name.")))
     if not 2 <= spec.classes <= 7:
         errors.append(FieldError(_loc("classes"), _("Use between 2 and 7 classes.")))
+    else:
+        known = label_codes(spec.classes)
+        for code in spec.strata:
+            if code not in known:
+                # With another number of classes the labels differ (3 classes have no
+                # "very_high"): a stratum that cannot occur would silently exclude everything.
+                errors.append(
+                    FieldError(
+                        _loc("strata"),
+                        _("With %(classes)s strata there is no stratum %(stratum)s.")
+                        % {"classes": spec.classes, "stratum": stratum_name(code)},
+                    )
+                )
     for name in ("min_population", "max_population", "max_units", "budget_cents"):
         value = getattr(spec, name)
         if value is not None and value < 0:

@@ -149,3 +149,13 @@ def test_an_infeasible_quota_is_refused(plan):
         targeting_run_create(actor=plan.team, programme=plan.programme, spec=spec)
     assert caught.value.code == "infeasible_targeting"
     assert not TargetingRun.objects.exists()
+
+
+def test_a_stratum_that_cannot_occur_with_that_many_classes_is_refused(plan):
+    """Three strata are low, medium and high: asking for "very high" would exclude all."""
+    spec = replace(SPEC, classes=3, strata=("very_high",))
+    with pytest.raises(ValidationFailed) as caught:
+        targeting_run_create(actor=plan.team, programme=plan.programme, spec=spec)
+    assert [e.loc for e in caught.value.errors] == [("body", "strata")]
+    assert str(caught.value.errors[0].msg) == "With 3 strata there is no stratum Very high."
+    assert not TargetingRun.objects.exists()
