@@ -322,6 +322,40 @@ def _apportionment_out(made: Any) -> ApportionmentOut:
     )
 
 
+class ApportionmentSummaryOut(Schema):
+    id: int
+    name: str
+    total_cents: int
+    currency: str
+    targeting_run: int | None
+    fingerprint: str
+    created_at: dt.datetime
+
+
+@router.get(
+    "/programmes/{slug}/apportionments",
+    response=list[ApportionmentSummaryOut],
+    summary="List apportionments",
+)
+def apportionment_list(request: HttpRequest, slug: str) -> list[ApportionmentSummaryOut]:
+    """The apportionments of a programme, newest first (its planning staff)."""
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    return [
+        ApportionmentSummaryOut(
+            id=made.pk,
+            name=made.name,
+            total_cents=made.total_cents,
+            currency=programme.currency,
+            targeting_run=made.targeting_run_id,
+            fingerprint=made.fingerprint,
+            created_at=made.created_at,
+        )
+        for made in selectors.apportionment_list_for_user(user=request.user, programme=programme)[
+            :1000
+        ]
+    ]
+
+
 @router.get(
     "/programmes/{slug}/apportionments/{apportionment_id}",
     response=ApportionmentOut,

@@ -376,6 +376,9 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:apportionment_create": [
         (PLANNERS, api_json("post", "/api/v1/programmes/{slug}/apportionments", SPLIT))
     ],
+    "api:apportionment_list": [
+        (EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/apportionments"))
+    ],
     "api:apportionment_detail": [
         (
             PLAN_READERS,

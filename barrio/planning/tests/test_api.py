@@ -119,6 +119,12 @@ def test_an_amount_is_split_to_the_cent(plan):
     body = response.json()
     assert sum(share["cents"] for share in body["shares"]) == 1_000_001
     assert team.get(f"/api/v1/programmes/plan/apportionments/{body['id']}").status_code == 200
+    listed = team.get("/api/v1/programmes/plan/apportionments").json()
+    assert [(a["id"], a["total_cents"], a["currency"]) for a in listed] == [
+        (body["id"], 1_000_001, "PEN")
+    ]
+    # Drafts of the budget are the planning staff's: a resident sees none.
+    assert client_for(plan.resident).get("/api/v1/programmes/plan/apportionments").json() == []
 
 
 def test_a_bad_share_is_named(plan):

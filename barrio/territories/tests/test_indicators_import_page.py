@@ -100,8 +100,8 @@ def test_the_names_page_offers_the_likeliest_units_first(admin_client, colonias)
 
 def test_the_names_page_reads_the_units_once_for_all_names(
     admin_client,
-    colonias,
-    django_assert_max_num_queries,  # noqa: F811
+    colonias,  # noqa: F811
+    django_assert_max_num_queries,
 ):
     tlahuac, _units = colonias
     for i in range(5):
