@@ -1,5 +1,5 @@
 """API of the registry: the dashboard, households (masked unless asked and allowed), search,
-registration, and (in its own module) duplicates."""
+registration."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from barrio.registry.records import (
     MemberRecord,
 )
 
-router = Router(tags=["registry"])
+router = Router()
 
 
 class CountOut(Schema):
