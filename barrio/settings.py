@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "barrio.accounts",
     "barrio.registry",
     "barrio.planning",
+    "barrio.participation",
     "barrio.portal",
     "barrio.demo",
 ]

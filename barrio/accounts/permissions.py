@@ -42,6 +42,13 @@ class Action(StrEnum):
     PLANNING_VIEW = "planning.view"
     PLANNING_RUN = "planning.run"
     PLANNING_APPROVE = "planning.approve"
+    # Participation: calls, proposals, committee review, assemblies.
+    CALL_MANAGE = "call.manage"
+    PROPOSAL_STAFF_VIEW = "proposal.staff_view"
+    PROPOSAL_SUBMIT = "proposal.submit"
+    PROPOSAL_DECIDE = "proposal.decide"
+    PROPOSAL_REVIEW = "proposal.review"
+    ASSEMBLY_RECORD = "assembly.record"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -87,6 +94,17 @@ RULES: dict[Action, frozenset[Role]] = {
     ),
     Action.PLANNING_RUN: frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM}),
     Action.PLANNING_APPROVE: frozenset({Role.PROGRAMME_MANAGER}),
+    # Participation. A published call and the public part of a proposal are open to all
+    # (selectors decide that); the rest is staff work in scope, and a group's proposals are
+    # its representative's (participation/permissions.py adds that object-level check).
+    Action.CALL_MANAGE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.PROPOSAL_STAFF_VIEW: frozenset(
+        {Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM, Role.AUDITOR}
+    ),
+    Action.PROPOSAL_SUBMIT: frozenset({Role.COMMUNITY_REPRESENTATIVE}),
+    Action.PROPOSAL_DECIDE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.PROPOSAL_REVIEW: frozenset({Role.COMMITTEE_MEMBER}),
+    Action.ASSEMBLY_RECORD: frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.

@@ -1,0 +1,1 @@
+"""Open calls, community groups, proposals, committee review and neighbourhood assemblies."""
