@@ -23,6 +23,7 @@ from barrio.accounts.audit import access_denied_record
 from barrio.accounts.services import api_token_authenticate
 from barrio.errors import BarrioError
 from barrio.jobs.api import router as jobs_router
+from barrio.participation.api import router as participation_router
 from barrio.planning.api import router as planning_router
 from barrio.portal.api import router as portal_router
 from barrio.registry.api import router as registry_router
@@ -152,3 +153,4 @@ api.add_router("/", territories_router)
 api.add_router("/", portal_router)
 api.add_router("/", planning_router)
 api.add_router("/", registry_router)
+api.add_router("/", participation_router)

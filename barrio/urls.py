@@ -14,6 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("jobs/", include("barrio.jobs.urls")),
     path("territories/", include("barrio.territories.urls")),
     path("registry/", include("barrio.registry.urls")),
+    path("participation/", include("barrio.participation.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -1,0 +1,1 @@
+"""Read queries of participation, one module per subject; each takes the acting user."""

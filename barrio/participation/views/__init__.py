@@ -1,0 +1,1 @@
+"""Pages of participation, one module per subject."""
