@@ -49,6 +49,8 @@ class Action(StrEnum):
     PROPOSAL_DECIDE = "proposal.decide"
     PROPOSAL_REVIEW = "proposal.review"
     ASSEMBLY_RECORD = "assembly.record"
+    # Participation, review half: a call's technical committee and its assignments.
+    COMMITTEE_MANAGE = "committee.manage"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -105,6 +107,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PROPOSAL_DECIDE: frozenset({Role.PROGRAMME_MANAGER}),
     Action.PROPOSAL_REVIEW: frozenset({Role.COMMITTEE_MEMBER}),
     Action.ASSEMBLY_RECORD: frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM}),
+    # Participation, review half: the programme names the committee and gives it proposals.
+    Action.COMMITTEE_MANAGE: frozenset({Role.PROGRAMME_MANAGER}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.

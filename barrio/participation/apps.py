@@ -19,3 +19,28 @@ class ParticipationConfig(AppConfig):
         auditlog.register(Call)
         auditlog.register(CommunityGroup)
         auditlog.register(Proposal)
+        register_review_models()
+
+
+def register_review_models() -> None:
+    """Keep every change of the committee's and the assemblies' records with who made it.
+
+    Names of attendees and of elected residents are personal: left out of the diffs.
+    """
+    from auditlog.registry import auditlog
+
+    from barrio.participation import models
+
+    for model in (
+        models.CommitteeMember,
+        models.ReviewAssignment,
+        models.ReviewScore,
+        models.ReviewDecision,
+        models.Assembly,
+        models.AgendaItem,
+        models.ResidentCommittee,
+        models.Vote,
+    ):
+        auditlog.register(model)
+    auditlog.register(models.Attendee, exclude_fields=["full_name", "person_index"])
+    auditlog.register(models.ResidentCommitteeMember, exclude_fields=["full_name", "person_index"])

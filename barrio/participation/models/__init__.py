@@ -1,5 +1,13 @@
 """Models of participation, one module per subject."""
 
+from barrio.participation.models.assemblies import (
+    AgendaItem,
+    Assembly,
+    Attendee,
+    ResidentCommittee,
+    ResidentCommitteeMember,
+    Vote,
+)
 from barrio.participation.models.calls import Call, ReviewCriterion, WorkKind
 from barrio.participation.models.groups import CommunityGroup, GroupMember
 from barrio.participation.models.proposals import (
@@ -10,17 +18,33 @@ from barrio.participation.models.proposals import (
     ProposalVersion,
     Signature,
 )
+from barrio.participation.models.reviews import (
+    CommitteeMember,
+    ReviewAssignment,
+    ReviewDecision,
+    ReviewScore,
+)
 
 __all__ = [
+    "AgendaItem",
+    "Assembly",
     "Attachment",
+    "Attendee",
     "BudgetLine",
     "Call",
+    "CommitteeMember",
     "CommunityGroup",
     "GroupMember",
     "Proposal",
     "ProposalTransition",
     "ProposalVersion",
+    "ResidentCommittee",
+    "ResidentCommitteeMember",
+    "ReviewAssignment",
     "ReviewCriterion",
+    "ReviewDecision",
+    "ReviewScore",
     "Signature",
+    "Vote",
     "WorkKind",
 ]
