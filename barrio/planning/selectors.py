@@ -31,6 +31,7 @@ __all__ = [
     "apportionment_get_for_user",
     "apportionment_list_for_user",
     "apportionment_share_rows",
+    "approved_run_list",
     "approved_run_units",
     "may_approve",
     "may_plan",
@@ -194,18 +195,34 @@ def targeting_comparison(a: TargetingRun, b: TargetingRun) -> Comparison:
     return Comparison(a, b, named(result.in_both), named(result.only_a), named(result.only_b))
 
 
-def approved_run_units(*, programme: Programme, run_id: int) -> list[Any]:
+def approved_run_units(*, programme: Programme, run_id: int, stratum: str = "") -> list[Any]:
     """Return the units an approved run of ``programme`` selected, in rank order.
 
-    This is what a call takes its eligible units from. Raises :class:`NotFound` when the run
-    does not exist in the programme or is not approved.
+    This is what a call takes its eligible units from. With ``stratum``, the units the run
+    put in that stratum of its index instead, chosen or not. Raises :class:`NotFound` when
+    the run does not exist in the programme or is not approved.
     """
     run = TargetingRun.objects.filter(
         programme=programme, pk=run_id, status=TargetingRun.Status.APPROVED
     ).first()
     if run is None:
         raise NotFound()
-    return [d.unit for d in run.decisions.filter(selected=True).select_related("unit")]
+    decisions = (
+        run.decisions.filter(stratum=stratum) if stratum else run.decisions.filter(selected=True)
+    )
+    return [d.unit for d in decisions.select_related("unit")]
+
+
+def approved_run_list(*, programme: Programme) -> list[tuple[int, str, list[str]]]:
+    """Return the approved runs of ``programme`` as (id, name, strata it has), newest first."""
+    runs = TargetingRun.objects.filter(programme=programme, status=TargetingRun.Status.APPROVED)
+    strata: dict[int, set[str]] = {}
+    for run_id, stratum in TargetingDecision.objects.filter(run__in=runs).values_list(
+        "run_id", "stratum"
+    ):
+        if stratum:
+            strata.setdefault(run_id, set()).add(stratum)
+    return [(run.pk, run.name, sorted(strata.get(run.pk, ()))) for run in runs]
 
 
 def apportionment_list_for_user(

@@ -59,6 +59,7 @@ __all__ = [
     "name_choice_get",
     "name_choice_list",
     "name_choice_rows",
+    "unit_geometry",
     "unit_get",
     "unit_indicator_rows",
     "unit_levels",
@@ -96,6 +97,12 @@ def unit_list(
 def unit_get(*, unit_id: int) -> TerritorialUnit | None:
     """Return the unit ``unit_id``, or ``None``."""
     return TerritorialUnit.objects.filter(pk=unit_id).first()
+
+
+def unit_geometry(*, unit_id: int) -> str:
+    """Return the boundary of unit ``unit_id`` as GeoJSON text (empty when it has none)."""
+    found = TerritorialUnit.objects.filter(pk=unit_id).values_list("geometry", flat=True).first()
+    return found or ""
 
 
 def indicator_get(*, code: str) -> Indicator | None:

@@ -1,6 +1,24 @@
 """Services of participation (the functions that change state), one module per subject."""
 
+# Calls, community groups and proposals (the calls half of issue 7).
+from barrio.participation.services.attachments import (
+    attachment_add,
+    attachment_remove,
+    signature_add,
+    signature_remove,
+)
+from barrio.participation.services.calls import call_create, call_publish, call_update
+from barrio.participation.services.groups import (
+    group_member_add,
+    group_member_remove,
+    group_register,
+)
 from barrio.participation.services.lifecycle import proposal_transition, record_transition
+from barrio.participation.services.proposals import (
+    proposal_create,
+    proposal_submit,
+    proposal_update,
+)
 
 # Committee review, assemblies and minutes (the review half).
 from barrio.participation.services.reviews import (
@@ -14,11 +32,24 @@ from barrio.participation.services.reviews import (
 
 __all__ = [
     "ScoreEntry",
+    "attachment_add",
+    "attachment_remove",
+    "call_create",
+    "call_publish",
+    "call_update",
     "committee_member_add",
+    "group_member_add",
+    "group_member_remove",
+    "group_register",
+    "proposal_create",
+    "proposal_submit",
     "proposal_transition",
+    "proposal_update",
     "record_transition",
     "review_assign",
     "review_decide",
     "review_declare",
     "review_score",
+    "signature_add",
+    "signature_remove",
 ]
