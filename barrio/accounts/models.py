@@ -150,6 +150,8 @@ class Role(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     PAYMENTS_OFFICER = "payments_officer", _("Payments officer")
     AUDITOR = "auditor", _("Auditor or evaluator")
+    # Grievances (issue 10 part B): handles sensitive cases (protection, fraud, personal data).
+    PROTECTION_FOCAL = "protection_focal", _("Protection focal point")
 
 
 class RoleGrant(models.Model):

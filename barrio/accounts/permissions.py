@@ -51,6 +51,16 @@ class Action(StrEnum):
     ASSEMBLY_RECORD = "assembly.record"
     # Participation, review half: a call's technical committee and its assignments.
     COMMITTEE_MANAGE = "committee.manage"
+    # Grievances, data-change requests, referrals and messages (issue 10 part B).
+    GRIEVANCE_VIEW = "grievance.view"
+    GRIEVANCE_RECORD = "grievance.record"
+    GRIEVANCE_HANDLE = "grievance.handle"
+    GRIEVANCE_SENSITIVE = "grievance.sensitive"
+    GRIEVANCE_CONTACT_VIEW = "grievance.contact_view"
+    DATA_CHANGE_REQUEST = "data_change.request"
+    DATA_CHANGE_DECIDE = "data_change.decide"
+    REFERRAL_MANAGE = "referral.manage"
+    MESSAGE_MANAGE = "message.manage"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -109,10 +119,42 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.ASSEMBLY_RECORD: frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM}),
     # Participation, review half: the programme names the committee and gives it proposals.
     Action.COMMITTEE_MANAGE: frozenset({Role.PROGRAMME_MANAGER}),
+    # Grievances (issue 10 part B). The orientation centre's staff record cases; caseworkers
+    # and protection focal points handle them. A case of a sensitive category (protection,
+    # fraud, personal data) is seen — in lists, counts and pages — only by the roles of
+    # GRIEVANCE_SENSITIVE, on top of GRIEVANCE_VIEW: whoever records one at the desk no
+    # longer sees it unless they hold one of them. Contact details are personal data.
+    Action.GRIEVANCE_VIEW: frozenset(
+        {
+            Role.PROGRAMME_MANAGER,
+            Role.MUNICIPAL_TEAM,
+            Role.CASEWORKER,
+            Role.PROTECTION_FOCAL,
+            Role.AUDITOR,
+        }
+    ),
+    Action.GRIEVANCE_RECORD: frozenset(
+        {Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PROTECTION_FOCAL}
+    ),
+    Action.GRIEVANCE_HANDLE: frozenset({Role.CASEWORKER, Role.PROTECTION_FOCAL}),
+    Action.GRIEVANCE_SENSITIVE: frozenset({Role.PROGRAMME_MANAGER, Role.PROTECTION_FOCAL}),
+    Action.GRIEVANCE_CONTACT_VIEW: frozenset(
+        {Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PROTECTION_FOCAL, Role.AUDITOR}
+    ),
+    # A household's correction is asked by whoever may change its data and decided by a
+    # second caseworker (never the person who asked), who sees the old and new values.
+    Action.DATA_CHANGE_REQUEST: frozenset({Role.MUNICIPAL_TEAM, Role.CASEWORKER}),
+    Action.DATA_CHANGE_DECIDE: frozenset({Role.CASEWORKER}),
+    Action.REFERRAL_MANAGE: frozenset({Role.CASEWORKER, Role.PROTECTION_FOCAL}),
+    Action.MESSAGE_MANAGE: frozenset({Role.PROGRAMME_MANAGER, Role.CASEWORKER}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.
-SECOND_FACTOR_ROLES = RULES[Action.PERSONAL_DATA_VIEW] | RULES[Action.ROLE_MANAGE]
+SECOND_FACTOR_ROLES = (
+    RULES[Action.PERSONAL_DATA_VIEW]
+    | RULES[Action.ROLE_MANAGE]
+    | RULES[Action.GRIEVANCE_CONTACT_VIEW]  # grievances (issue 10 part B)
+)
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from auditlog.registry import auditlog
 
-from barrio.registry.models import (
+from barrio.registry.models import (  # grievances (issue 10 part B)
     AdjudicationTask,
     ColumnMapping,
     Consent,
+    DataChangeRequest,
     Document,
+    Grievance,
+    GrievanceEvent,
     Household,
     ImportBatch,
     Member,
+    Referral,
 )
 
 
@@ -32,3 +36,17 @@ def register_models() -> None:
     auditlog.register(ColumnMapping)
     auditlog.register(AdjudicationTask)
     auditlog.register(ImportBatch, exclude_fields=["payload", "errors", "summary", "fingerprint"])
+    # Grievances, data changes, referrals (issue 10 part B): encrypted values masked whole.
+    auditlog.register(
+        Grievance,
+        mask_fields=[
+            "contact_name",
+            "contact_phone",
+            "contact_email",
+            "description",
+            "resolution",
+        ],
+    )
+    auditlog.register(GrievanceEvent, mask_fields=["note"])
+    auditlog.register(DataChangeRequest, mask_fields=["old_value", "new_value"])
+    auditlog.register(Referral, mask_fields=["note"])

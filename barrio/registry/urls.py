@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barrio.registry.views import adjudication, households, imports
+from barrio.registry.views import adjudication, grievances, households, imports
 
 app_name = "registry"
 urlpatterns = [
@@ -20,4 +20,8 @@ urlpatterns = [
     path("imports/<int:batch_id>/", imports.import_batch, name="import_batch"),
     path("programmes/<slug:slug>/duplicates/", adjudication.queue, name="adjudication"),
     path("duplicates/<int:task_id>/", adjudication.task_detail, name="adjudication_task"),
+    # Grievances, data changes, referrals, messages (issue 10 part B).
+    path("programmes/<slug:slug>/grievances/", grievances.queue, name="grievances"),
+    path("programmes/<slug:slug>/grievances/new/", grievances.intake, name="grievance_new"),
+    path("grievances/<int:grievance_id>/", grievances.detail, name="grievance"),
 ]

@@ -68,6 +68,22 @@ PERSONAL_READERS = Anywhere(
 )
 PERSONAL_WRITERS = Anywhere({Role.MUNICIPAL_TEAM, Role.CASEWORKER})
 ADJUDICATORS = Anywhere({Role.CASEWORKER})
+# Grievances (issue 10 part B).
+CASE_READERS = Anywhere(
+    {
+        Role.PROGRAMME_MANAGER,
+        Role.MUNICIPAL_TEAM,
+        Role.CASEWORKER,
+        Role.PROTECTION_FOCAL,
+        Role.AUDITOR,
+    }
+)
+CASE_RECORDERS = Anywhere({Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PROTECTION_FOCAL})
+CASE_HANDLERS = Anywhere({Role.CASEWORKER, Role.PROTECTION_FOCAL})
+SENSITIVE_READERS = Anywhere({Role.PROGRAMME_MANAGER, Role.PROTECTION_FOCAL})
+CONTACT_READERS = Anywhere(
+    {Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PROTECTION_FOCAL, Role.AUDITOR}
+)
 
 Who = str | frozenset[Role]
 
@@ -87,6 +103,11 @@ class Ctx:
     fresh_run: Callable[[], int] | None = None  # a new draft, for each approval tried
     batch_id: int = 0
     task_id: int = 0
+    # Grievances (issue 10 part B): a case, a sensitive case, a handler, a fresh case.
+    grievance_id: int = 0
+    sensitive_id: int = 0
+    handler_id: int = 0
+    fresh_case: Callable[[], int] | None = None
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -169,6 +190,29 @@ def new_household(ctx: Ctx) -> dict[str, Any]:
             }
         ],
         "consents": [{"purpose": "registration", "given_on": dt.date.today().isoformat()}],
+    }
+
+
+def on_fresh_case(method: str, path: str, body: Any) -> Callable[[Client, Ctx], Any]:
+    """Act on a new case each time (a status change cannot be tried twice on one case)."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        assert ctx.fresh_case is not None
+        url = path.format(case_id=ctx.fresh_case())
+        data = body(ctx) if callable(body) else body
+        return getattr(client, method)(url, data, content_type="application/json")
+
+    return call
+
+
+def new_case(ctx: Ctx) -> dict[str, Any]:
+    return {
+        "category": "payment",
+        "channel": "phone",
+        "description": "No recibió el pago.",
+        "unit_id": ctx.unit_id,
+        "contact_name": "Persona Sintética",
+        "contact_phone": "+51 900 000 000",
     }
 
 
@@ -292,6 +336,64 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:household_detail": [
         (REGISTRY_READERS, api_json("get", "/api/v1/households/{household_id}")),
         (PERSONAL_READERS, api_json("get", "/api/v1/households/{household_id}?unmask=true")),
+    ],
+    # Grievances (issue 10 part B).
+    "registry:grievances": [
+        (CASE_READERS, page("get", "/registry/programmes/{slug}/grievances/")),
+        (CASE_READERS, page("get", "/registry/programmes/{slug}/grievances/?overdue=on&mine=on")),
+    ],
+    "registry:grievance_new": [
+        (CASE_RECORDERS, page("get", "/registry/programmes/{slug}/grievances/new/")),
+        (
+            CASE_RECORDERS,
+            page(
+                "post",
+                "/registry/programmes/{slug}/grievances/new/",
+                lambda c: {**new_case(c), "unit": c.unit_id},
+            ),
+        ),
+    ],
+    "registry:grievance": [
+        (CASE_READERS, page("get", "/registry/grievances/{grievance_id}/")),
+        (SENSITIVE_READERS, page("get", "/registry/grievances/{sensitive_id}/")),
+        (CONTACT_READERS, page("post", "/registry/grievances/{grievance_id}/", {"action": "show"})),
+        (
+            CASE_HANDLERS,
+            page(
+                "post",
+                "/registry/grievances/{grievance_id}/",
+                lambda c: {"action": "assign", "assignee": c.handler_id},
+            ),
+        ),
+    ],
+    "api:grievance_list": [
+        (CASE_READERS, api_json("get", "/api/v1/programmes/{slug}/grievances?overdue=true"))
+    ],
+    "api:grievance_record": [
+        (CASE_RECORDERS, api_json("post", "/api/v1/programmes/{slug}/grievances", new_case))
+    ],
+    "api:grievance_detail": [
+        (CASE_READERS, api_json("get", "/api/v1/grievances/{grievance_id}")),
+        (SENSITIVE_READERS, api_json("get", "/api/v1/grievances/{sensitive_id}")),
+        (CONTACT_READERS, api_json("get", "/api/v1/grievances/{grievance_id}?unmask=true")),
+    ],
+    "api:grievance_assign": [
+        (
+            CASE_HANDLERS,
+            on_fresh_case(
+                "post",
+                "/api/v1/grievances/{case_id}/assign",
+                lambda c: {"assignee_id": c.handler_id},
+            ),
+        )
+    ],
+    "api:grievance_status": [
+        (
+            CASE_HANDLERS,
+            on_fresh_case(
+                "post", "/api/v1/grievances/{case_id}/status", {"status": "closed", "note": "x"}
+            ),
+        )
     ],
     "api:openapi-json": [(PUBLIC, None)],
     "api:openapi-view": [(PUBLIC, None)],
@@ -531,6 +633,25 @@ def test_permission_matrix():
     batch = apps.get_model("registry", "ImportBatch").objects.create(
         programme=world.lima, file_name="f.csv", format="csv"
     )
+    # Grievances (issue 10 part B): cases in Miraflores, recorded by a caseworker of Lima.
+    from barrio.registry.services.grievances import grievance_record
+
+    handler = make_user("handler@lima.pe")
+    grant(handler, Role.CASEWORKER, world.lima)
+
+    def fresh_case(category: str = "payment") -> int:
+        return grievance_record(
+            actor=handler,
+            programme=world.lima,
+            unit=world.miraflores,
+            category=category,
+            channel="desk",
+            description="Caso de prueba.",
+            contact_name="Persona Sintética",
+            contact_phone="+51 900 000 000",
+        ).pk
+
+    case_id, sensitive_id = fresh_case(), fresh_case("protection")
     failures = []
     checked = 0
     for name, rows in MATRIX.items():
@@ -565,6 +686,8 @@ def test_permission_matrix():
                     batch.pk,
                     task.pk,
                 )
+                ctx.grievance_id, ctx.sensitive_id = case_id, sensitive_id
+                ctx.handler_id, ctx.fresh_case = handler.pk, fresh_case
                 response = call(actor.client, ctx)
                 checked += 1
                 want = expected(who, actor)
