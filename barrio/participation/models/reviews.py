@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.participation.lifecycle import ProposalStatus
 from barrio.participation.models.calls import Call, ReviewCriterion
 from barrio.participation.models.proposals import Proposal
 
@@ -171,3 +172,8 @@ class ReviewDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.outcome}"
+
+    @property
+    def outcome_label(self) -> str:
+        """The decision in words (admitted, rejected, returned for correction)."""
+        return str(ProposalStatus(self.outcome).label)
