@@ -100,6 +100,64 @@ def label_codes(k: int) -> tuple[str, ...]:
     return LABEL_CODES.get(k, tuple(f"class_{i + 1}" for i in range(k)))
 
 
+def _fisher_jenks_bins(ys: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
+    """Upper bounds of the ``k`` natural-breaks classes of the sorted values ``ys``.
+
+    The same dynamic programme as ``mapclassify``'s ``_fisher_jenks_means`` with the same
+    float32 arithmetic and the same choice among equal costs (the smallest class start), so
+    the breaks are identical; only the inner loop over a class's possible starts is one
+    numpy operation instead of Python steps (without numba mapclassify's version takes
+    0.3 s for 500 values, this one 15 ms). Should a value overflow float32, mapclassify's
+    own function decides, as it would have.
+
+    Examples
+    --------
+    >>> _fisher_jenks_bins(np.array([1.0, 2.0, 3.0, 10.0, 11.0, 30.0]), 3).tolist()
+    [3.0, 11.0, 30.0]
+    """
+    n = ys.size
+    x32 = ys.astype(np.float32)
+    start = np.zeros((n + 1, k + 1), dtype=np.int64)  # mapclassify's mat1
+    cost = np.zeros((n + 1, k + 1), dtype=np.float32)  # mapclassify's mat2
+    start[1, 1:] = 1
+    cost[2:, 1:] = np.inf
+    weights = np.arange(1, n + 1, dtype=np.float32)
+    columns = np.arange(k - 1)
+    for end in range(2, n + 1):
+        # The variance of each class ys[end-m:end], m = 1..end, accumulated from the right
+        # in float32 as the reference does (cumsum adds sequentially).
+        backwards = x32[end - 1 :: -1]
+        s1 = np.cumsum(backwards, dtype=np.float32)
+        s2 = np.cumsum(backwards * backwards, dtype=np.float32)
+        variance = s2 - (s1 * s1) / weights[:end]
+        # Class j ends at ``end`` and starts after row end-m (m = 1..end-1) of class j-1.
+        candidates = variance[: end - 1, None] + cost[end - 1 : 0 : -1, 1:k]
+        # The reference keeps the last candidate not above the best so far (>=): the
+        # minimum with the largest m.
+        best = (end - 2) - np.argmin(candidates[::-1], axis=0)
+        cost[end, 2:] = candidates[best, columns]
+        start[end, 2:] = end - best
+        start[end, 1] = 1
+        cost[end, 1] = variance[end - 1]
+    if not np.isfinite(cost).all():
+        return np.asarray(_mapclassify_fisher_jenks(ys, k), dtype=np.float64)
+    bins = np.empty(k, dtype=np.float64)
+    bins[k - 1] = ys[n - 1]
+    row = n
+    for c in range(k, 1, -1):
+        pivot = int(start[row, c])
+        bins[c - 2] = ys[pivot - 2]
+        row = pivot - 1
+    return bins
+
+
+def _mapclassify_fisher_jenks(ys: npt.NDArray[np.float64], k: int) -> npt.NDArray[np.float64]:
+    """mapclassify's own natural breaks of the sorted ``ys`` (the reference)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "numba not installed"
+        return np.asarray(mapclassify.FisherJenks(ys, k=k).bins, dtype=np.float64)
+
+
 def _sample_for_breaks(y: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.float64]:
     """Evenly spaced order statistics of ``y`` (always with min and max).
 
@@ -124,7 +182,7 @@ def _sampled_breaks(y: npt.NDArray[np.float64], k: int, size: int) -> list[float
         # Heavy ties can leave the sample fewer distinct values than classes: sample the
         # distinct values instead (the caller checked there are at least k of them).
         sample = _sample_for_breaks(np.unique(y), size)
-    inner = np.asarray(mapclassify.FisherJenks(sample, k=k).bins, dtype=np.float64)[:-1]
+    inner = _fisher_jenks_bins(sample, k)[:-1]
     ys = np.sort(y)
     out = []
     for b in inner.tolist():
@@ -187,9 +245,9 @@ def classify(
     labels : sequence of str, optional
         Label codes per class; defaults to :func:`label_codes`.
     fisher_jenks_max_sample : int, default 500
-        Fisher-Jenks is O(k n^2) in pure Python; above this many values the breaks are
-        computed on that many evenly spaced order statistics, then polished on all values
-        by 1-D k-means steps (exact below it; 70,000 values take about 0.3 s).
+        Fisher-Jenks is O(k n^2); above this many values the breaks are computed on that
+        many evenly spaced order statistics, then polished on all values by 1-D k-means
+        steps (exact below it; 70,000 values take about 0.06 s).
 
     Returns
     -------
@@ -249,7 +307,7 @@ def classify(
                     breaks = _sampled_breaks(yp, k, fisher_jenks_max_sample)
                     clf = mapclassify.UserDefined(yp, [*breaks, float(yp.max())])
                 else:
-                    clf = mapclassify.FisherJenks(yp, k=k)
+                    clf = mapclassify.UserDefined(yp, _fisher_jenks_bins(np.sort(yp), k).tolist())
             else:
                 raise ValueError(f"unknown classification method {method!r}")
             uppers = np.asarray(clf.bins, dtype=np.float64)

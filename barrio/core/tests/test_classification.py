@@ -14,7 +14,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from barrio.core.classification import classify, label_codes
+from barrio.core.classification import _fisher_jenks_bins, classify, label_codes
 
 
 def test_fixed_national_cut_points_with_open_ends() -> None:
@@ -46,6 +46,28 @@ def test_fisher_jenks_finds_obvious_groups() -> None:
     vals = [1, 2, 3, 50, 51, 52, 100, 101, 102]
     c = classify(vals, "fisher_jenks", 3)
     assert c.class_of.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    y=hnp.arrays(
+        np.float64,
+        st.integers(2, 70),
+        elements=st.one_of(
+            st.integers(-20, 20).map(float),  # heavy ties: equal costs, the reference's pick
+            st.floats(-1e6, 1e6, allow_nan=False, allow_subnormal=False),
+        ),
+    ),
+    k=st.integers(2, 7),
+)
+def test_vectorised_natural_breaks_equal_mapclassify(y: np.ndarray, k: int) -> None:
+    """The numpy Fisher-Jenks gives mapclassify's breaks exactly, ties and float32 included."""
+    assume(np.unique(y).size >= k)
+    ys = np.sort(y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = mapclassify.FisherJenks(ys, k=k).bins
+    np.testing.assert_array_equal(_fisher_jenks_bins(ys, k), expected)
 
 
 def test_sampled_breaks_are_polished_on_all_values() -> None:
