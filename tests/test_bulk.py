@@ -74,3 +74,34 @@ def programme_with_run():
         total_cost_cents=0,
     )
     return run, plan.districts["N1"]
+
+
+def test_bulk_insert_splits_rows_into_statements_and_encodes_a_shared_value_once(
+    programme_with_run, monkeypatch
+):
+    """Several rows per INSERT, a partial last one; one JSON encoding per shared object."""
+    from barrio import bulk
+    from barrio.planning.models import TargetingDecision
+    from barrio.planning.services.targeting import DECISION_FIELDS
+
+    run, _unit = programme_with_run
+    units = list(TerritorialUnit.objects.order_by("code"))
+    assert len(units) >= 5
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", 2)
+    shared = {"limit": 3}
+    calls = []
+    adapt = bulk.connections["default"].ops.adapt_json_value
+    monkeypatch.setattr(
+        bulk.connections["default"].ops,
+        "adapt_json_value",
+        lambda value, encoder: calls.append(value) or adapt(value, encoder),
+    )
+    rows = [
+        (run.pk, unit.pk, float(i), "", "", None, 0, False, i + 1, "over_count_limit", shared)
+        for i, unit in enumerate(units)
+    ]
+    rows[0] = (*rows[0][:-1], {"rank": 1, "of": ["a"]})
+    assert bulk_insert(TargetingDecision, DECISION_FIELDS, rows, batch_size=3) == len(units)
+    stored = list(TargetingDecision.objects.order_by("rank").values_list("value", "params"))
+    assert stored == [(float(i), row[-1]) for i, row in enumerate(rows)]
+    assert calls == [{"rank": 1, "of": ["a"]}, shared]
