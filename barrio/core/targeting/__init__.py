@@ -25,6 +25,7 @@ Every constraint is checked before each addition in step 5 and guaranteed by ste
 step 4, so a run that returns respects every quota and limit.
 """
 
+from barrio.core.targeting.columns import TargetingColumns, TargetingTable, run_targeting_columns
 from barrio.core.targeting.compare import RunComparison, compare_runs
 from barrio.core.targeting.run import (
     Decision,
@@ -39,9 +40,12 @@ __all__ = [
     "Decision",
     "Quota",
     "RunComparison",
+    "TargetingColumns",
     "TargetingRule",
     "TargetingRun",
+    "TargetingTable",
     "TargetingUnit",
     "compare_runs",
     "run_targeting",
+    "run_targeting_columns",
 ]

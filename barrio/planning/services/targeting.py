@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.contrib.auth.models import AnonymousUser, User
@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from barrio.accounts.permissions import Action
 from barrio.bulk import bulk_insert
 from barrio.core.classification import classify, label_codes
-from barrio.core.targeting import Quota, TargetingRule, TargetingUnit, run_targeting
+from barrio.core.targeting import (
+    Quota,
+    TargetingColumns,
+    TargetingRule,
+    TargetingTable,
+    run_targeting_columns,
+)
 from barrio.errors import Conflict, FieldError, ValidationFailed
 from barrio.planning.explain import stratum_name
 from barrio.planning.models import TargetingDecision, TargetingRun
@@ -25,7 +31,6 @@ from barrio.territories.selectors import indicator_get, unit_values
 
 if TYPE_CHECKING:
     from barrio.accounts.models import Programme
-    from barrio.core.targeting import TargetingRun as CoreRun
     from barrio.territories.models import Indicator
 
 __all__ = ["targeting_prepare", "targeting_run_approve", "targeting_run_create"]
@@ -78,23 +83,15 @@ def _check_numbers(spec: TargetingSpec, errors: list[FieldError]) -> None:
         errors.append(FieldError(_loc("seed"), _("A draw by lot needs a seed.")))
 
 
-class Candidate(NamedTuple):
-    """What a run needs of a unit: a plain row, not a model instance (runs read 70,000)."""
-
-    pk: int
-    code: str
-    path: str
-
-
 def _groups(
-    programme: Programme, units: list[Candidate], spec: TargetingSpec
-) -> tuple[dict[int, str], list[FieldError]]:
-    """The code of the area of ``group_level`` each unit lies in."""
+    programme: Programme, paths: list[str], spec: TargetingSpec
+) -> tuple[list[str | None], list[FieldError]]:
+    """The code of the area of ``group_level`` each unit (given by its path) lies in."""
     if not spec.group_level:
-        return {}, []
+        return [None] * len(paths), []
     areas = dict(candidate_units(programme, spec.group_level).values_list("path", "code"))
     if not areas:
-        return {}, [no_units_error(_loc("group_level"), spec.group_level)]
+        return [None] * len(paths), [no_units_error(_loc("group_level"), spec.group_level)]
     errors = [
         FieldError(_loc("areas"), _("There is no area %(code)s at that level.") % {"code": code})
         for code in spec.areas
@@ -110,14 +107,12 @@ def _groups(
 
     # Units share their parents: look each parent's path up once.
     by_parent: dict[str, str | None] = {}
-    group_of = {}
-    for unit in units:
-        parent_path = unit.path[: unit.path.rfind("/", 0, -1) + 1]
+    group_of: list[str | None] = []
+    for path in paths:
+        parent_path = path[: path.rfind("/", 0, -1) + 1]
         if parent_path not in by_parent:
             by_parent[parent_path] = widest_area(parent_path) if parent_path else None
-        group = by_parent[parent_path] or areas.get(unit.path)
-        if group is not None:
-            group_of[unit.pk] = group
+        group_of.append(by_parent[parent_path] or areas.get(path))
     return group_of, errors
 
 
@@ -129,10 +124,11 @@ def _direction(spec: TargetingSpec, indicator: Indicator) -> str:
 
 def targeting_prepare(
     *, programme: Programme, spec: TargetingSpec
-) -> tuple[list[Candidate], list[TargetingUnit], TargetingRule, CoreRun]:
+) -> tuple[list[int], TargetingColumns, TargetingRule, TargetingTable]:
     """Read the candidates and their data, and run the rule; change nothing.
 
-    Returns the units, what the core was given, the rule and the core's run. Raises
+    Returns the units' ids, what the core was given (as columns: runs read 70,000 units,
+    never as model instances), the rule and the core's run. Raises
     :class:`ValidationFailed` naming each field that does not fit the data (an unknown
     indicator, a level without units, a period without values, an infeasible quota).
     """
@@ -144,15 +140,15 @@ def targeting_prepare(
         if spec.population_indicator
         else None
     )
-    units_qs = candidate_units(programme, spec.level)
-    units = [Candidate(*row) for row in units_qs.values_list("pk", "code", "path")]
-    if not units:
+    rows = list(candidate_units(programme, spec.level).values_list("pk", "code", "path"))
+    if not rows:
         errors.append(no_units_error(_loc("level"), spec.level))
-    group_of, group_errors = _groups(programme, units, spec)
+    ids: list[int] = [pk for pk, _code, _path in rows]
+    codes: list[str] = [code for _pk, code, _path in rows]
+    group_of, group_errors = _groups(programme, [path for _pk, _code, path in rows], spec)
     errors += group_errors
     if errors or indicator is None:
         raise ValidationFailed(errors=errors)
-    ids = {unit.pk for unit in units}
     values = unit_values(indicator=indicator, unit_ids=ids, period=spec.period)
     if not values:
         raise ValidationFailed(
@@ -163,24 +159,22 @@ def targeting_prepare(
         people = unit_values(
             indicator=population, unit_ids=ids, period=spec.population_period or spec.period
         )
-    array = np.array([values.get(u.pk, math.nan) for u in units], dtype=float)
+    nan, value_get, people_get = math.nan, values.get, people.get
+    array = np.array([value_get(pk, nan) for pk in ids], dtype=float)
     k = min(spec.classes, len(np.unique(array[~np.isnan(array)])))
-    strata = classify(array, spec.classification, k).label_of() if k >= 2 else (None,) * len(units)
-    cost, group_get, people_get = spec.cost_per_unit_cents, group_of.get, people.get
-    candidates = [
-        # Positional (code, value, stratum, population, parent, group, cost): 70,000 of them.
-        TargetingUnit(
-            unit.code,
-            value,
-            stratum,
-            None if (p := people_get(unit.pk)) is None else round(p),
-            (g := group_get(unit.pk)),
-            g,
-            cost,
-        )
-        for unit, value, stratum in zip(units, array.tolist(), strata, strict=True)
-    ]
-    groups = sorted(set(group_of.values()))
+    strata = classify(array, spec.classification, k).label_of() if k >= 2 else (None,) * len(ids)
+    counts = [None if (p := people_get(pk)) is None else round(p) for pk in ids]
+    columns = TargetingColumns(
+        codes=codes,
+        value=array,
+        stratum=strata,
+        population=np.array([p or 0 for p in counts], dtype=np.int64),
+        has_population=np.array([p is not None for p in counts], dtype=bool),
+        parent=group_of,
+        group=group_of,
+        cost_cents=np.full(len(ids), spec.cost_per_unit_cents, dtype=np.int64),
+    )
+    groups = sorted({g for g in group_of if g is not None})
     quotas = tuple(
         Quota(g, at_least=spec.at_least_per_group, at_most=spec.at_most_per_group)
         for g in groups
@@ -199,14 +193,14 @@ def targeting_prepare(
         seed=spec.seed,
     )
     try:
-        run = run_targeting(candidates, rule)
+        run = run_targeting_columns(columns, rule)
     except ValueError as error:
         raise ValidationFailed(
             _("The rule cannot be met with these units."),
             errors=[FieldError(("body",), str(error))],
             code="infeasible_targeting",
         ) from error
-    return units, candidates, rule, run
+    return ids, columns, rule, run
 
 
 @transaction.atomic
@@ -221,7 +215,7 @@ def targeting_run_create(
     when the parameters do not fit the data.
     """
     require(actor, Action.PLANNING_RUN, programme)
-    units, candidates, _rule, result = targeting_prepare(programme=programme, spec=spec)
+    ids, columns, _rule, result = targeting_prepare(programme=programme, spec=spec)
     indicator = indicator_get(code=spec.indicator)
     assert indicator is not None  # targeting_prepare refused an unknown one
     run = TargetingRun.objects.create(
@@ -232,30 +226,36 @@ def targeting_run_create(
         period=spec.period,
         parameters=asdict(spec),
         fingerprint=result.fingerprint,
-        unit_count=len(units),
+        unit_count=len(ids),
         eligible_count=result.eligible,
         selected_count=len(result.selected),
         total_cost_cents=result.total_cost_cents,
         created_by=actor if isinstance(actor, User) else None,
     )
+    population = [
+        p if known else None
+        for p, known in zip(
+            columns.population.tolist(), columns.has_population.tolist(), strict=True
+        )
+    ]
+    # One explained decision per unit, written from the columns without model instances;
+    # decisions sharing a reason share its parameters, encoded once.
     bulk_insert(
         TargetingDecision,
         DECISION_FIELDS,
-        (
-            (
-                run.pk,
-                unit.pk,
-                None if math.isnan(candidate.value) else candidate.value,
-                candidate.stratum or "",
-                candidate.group or "",
-                None if candidate.population is None else int(candidate.population),
-                int(candidate.cost_cents),
-                decision.selected,
-                decision.rank,
-                decision.reason,
-                _json_params(decision.params),
-            )
-            for unit, candidate, decision in zip(units, candidates, result.decisions, strict=True)
+        zip(
+            [run.pk] * len(ids),
+            ids,
+            [None if v != v else v for v in columns.value.tolist()],  # NaN: no value
+            [s or "" for s in columns.stratum],
+            [g or "" for g in columns.group],
+            population,
+            columns.cost_cents.tolist(),
+            result.selected_mask,
+            result.rank,
+            result.reason,
+            result.params,
+            strict=True,
         ),
     )
     return run
@@ -275,10 +275,6 @@ DECISION_FIELDS = (
     "reason",
     "params",
 )
-
-
-def _json_params(params: Any) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()}
 
 
 def spec_of(run: TargetingRun) -> TargetingSpec:
