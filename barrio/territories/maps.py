@@ -96,7 +96,9 @@ def _colours(k: int) -> list[str]:
 
 
 def indicator_periods(
-    indicator: Indicator, units: Sequence[TerritorialUnit], group: str = ""
+    indicator: Indicator,
+    units: Sequence[TerritorialUnit] | QuerySet[TerritorialUnit],
+    group: str = "",
 ) -> list[str]:
     """Return the periods with values of ``indicator`` in ``units`` (for one population
     group, the whole population by default), newest first."""

@@ -173,3 +173,36 @@ def test_a_queryset_of_units_gives_the_same_scores_and_replaces_only_its_units(u
             period="2020",
             input_periods=PERIODS,
         )
+
+
+def test_compute_index_command_scores_the_units_of_a_level(units, tmp_path):
+    """The command reads the configuration, scores every unit and stores the scores."""
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    config = tmp_path / "need.json"
+    config.write_text(json.dumps({"code": "need", "name": "Need", **SPEC}), "utf-8")
+    out = io.StringIO()
+    args = ("--country", "pe", "--level", "distrito", "--period", "2020")
+    call_command(
+        "compute_index",
+        str(config),
+        *args,
+        "--input",
+        "poverty=2018",
+        "--input",
+        "hdi=2019",
+        stdout=out,
+    )
+    assert out.getvalue().startswith("need: 3 of 3 units scored for 2020; fingerprint sha256:")
+    scores = IndicatorValue.objects.filter(indicator__code="need", period="2020")
+    assert dict(scores.values_list("unit__code", "value")) == pytest.approx(
+        {"a": 20.0, "b": 65.0, "c": 50.0}
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="not valid"):
+        call_command("compute_index", str(config), *args, "--input", "poverty=2018", stderr=err)
+    assert "input_periods hdi: Give the period of this indicator." in err.getvalue()
+    assert scores.count() == 3

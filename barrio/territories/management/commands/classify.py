@@ -34,7 +34,8 @@ class Command(BaseCommand):
         indicator = indicator_get(code=options["indicator"])
         if indicator is None:
             raise CommandError(f"No indicator has the code {options['indicator']}.")
-        units = list(unit_list().filter(country=options["country"].upper(), level=options["level"]))
+        # A queryset, read as plain rows: no model instance per unit (countries have 70,000).
+        units = unit_list().filter(country=options["country"].upper(), level=options["level"])
         periods = indicator_periods(indicator, units)
         period = options["period"] or (periods[0] if periods else "")
         if period not in periods:
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         for entry in mapped.legend:
             bounds = "" if entry.lower is None else f" {entry.lower:g} – {entry.upper:g}"
             self.stdout.write(f"  {entry.label}:{bounds} ({entry.count})")
-        for unit in units:
-            value = mapped.values.get(unit.pk)
+        for pk, code, name in units.values_list("pk", "code", "name"):
+            value = mapped.values.get(pk)
             shown = "—" if value is None else f"{value:g}"
-            self.stdout.write(f"{unit.code}\t{unit.name}\t{shown}\t{mapped.label_of(unit.pk)}")
+            self.stdout.write(f"{code}\t{name}\t{shown}\t{mapped.label_of(pk)}")

@@ -45,7 +45,8 @@ class Command(BaseCommand):
             if not period:
                 raise CommandError(f"--input {item}: write INDICATOR=PERIOD.")
             periods[code] = period
-        units = list(unit_list().filter(country=options["country"].upper(), level=options["level"]))
+        # A queryset: index_compute reads it as plain rows, without a model instance per unit.
+        units = unit_list().filter(country=options["country"].upper(), level=options["level"])
         try:
             index = index_define(
                 code=str(config.get("code", "")),
