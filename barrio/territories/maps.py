@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 from django.db.models import QuerySet
 from django.utils.functional import Promise
@@ -178,6 +179,31 @@ def unit_values(
     if len(wanted) <= UNITS_BY_ID:
         rows = rows.filter(unit_id__in=wanted)
     return {u: v for u, v in rows.values_list("unit_id", "value").iterator(5000) if u in wanted}
+
+
+def unit_value_column(
+    *, indicator: Indicator | int, unit_ids: Sequence[int], period: str, group: str = ""
+) -> npt.NDArray[np.float64]:
+    """Return the values of ``indicator`` aligned with ``unit_ids`` (NaN: no value).
+
+    The same rows as :func:`unit_values`, placed by a binary search over the sorted ids
+    instead of one dictionary step per value.
+    """
+    ids = np.asarray(unit_ids, dtype=np.int64)
+    out = np.full(ids.size, np.nan)
+    rows = IndicatorValue.objects.filter(indicator=indicator, period=period, group=group)
+    if ids.size <= UNITS_BY_ID:
+        rows = rows.filter(unit_id__in=ids.tolist())
+    found = np.array(list(rows.values_list("unit_id", "value")), dtype=np.float64).reshape(-1, 2)
+    if ids.size == 0 or found.size == 0:
+        return out
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    unit_id = found[:, 0].astype(np.int64)
+    at = np.minimum(np.searchsorted(sorted_ids, unit_id), ids.size - 1)
+    hit = sorted_ids[at] == unit_id
+    out[order[at[hit]]] = found[hit, 1]
+    return out
 
 
 def indicator_map(

@@ -24,6 +24,7 @@ from barrio.territories.maps import (
     map_method_note,
     map_table,
     unit_indicator_rows,
+    unit_value_column,
     unit_values,
 )
 from barrio.territories.models import (
@@ -64,6 +65,7 @@ __all__ = [
     "unit_indicator_rows",
     "unit_levels",
     "unit_list",
+    "unit_value_column",
     "unit_values",
     "unit_within_q",
 ]

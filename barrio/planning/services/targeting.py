@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
@@ -27,7 +26,7 @@ from barrio.planning.explain import stratum_name
 from barrio.planning.models import TargetingDecision, TargetingRun
 from barrio.planning.services.common import candidate_units, no_units_error, require
 from barrio.planning.specs import TargetingSpec
-from barrio.territories.selectors import indicator_get, unit_values
+from barrio.territories.selectors import indicator_get, unit_value_column
 
 if TYPE_CHECKING:
     from barrio.accounts.models import Programme
@@ -149,21 +148,19 @@ def targeting_prepare(
     errors += group_errors
     if errors or indicator is None:
         raise ValidationFailed(errors=errors)
-    values = unit_values(indicator=indicator, unit_ids=ids, period=spec.period)
-    if not values:
+    array = unit_value_column(indicator=indicator, unit_ids=ids, period=spec.period)
+    if np.isnan(array).all():
         raise ValidationFailed(
             errors=[FieldError(_loc("period"), _("The indicator has no value for this period."))]
         )
-    people: dict[int, float] = {}
+    counts: list[int | None] = [None] * len(ids)
     if population is not None:
-        people = unit_values(
+        people = unit_value_column(
             indicator=population, unit_ids=ids, period=spec.population_period or spec.period
         )
-    nan, value_get, people_get = math.nan, values.get, people.get
-    array = np.array([value_get(pk, nan) for pk in ids], dtype=float)
+        counts = [None if p != p else round(p) for p in people.tolist()]  # NaN: none
     k = min(spec.classes, len(np.unique(array[~np.isnan(array)])))
     strata = classify(array, spec.classification, k).label_of() if k >= 2 else (None,) * len(ids)
-    counts = [None if (p := people_get(pk)) is None else round(p) for pk in ids]
     columns = TargetingColumns(
         codes=codes,
         value=array,

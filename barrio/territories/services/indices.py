@@ -15,7 +15,7 @@ from barrio.bulk import bulk_insert
 from barrio.core.indices import compute_index
 from barrio.core.indices.spec_data import leaf_codes, spec_from_data, spec_to_data
 from barrio.errors import FieldError, ValidationFailed
-from barrio.territories.maps import unit_values
+from barrio.territories.maps import unit_value_column
 from barrio.territories.models import (
     CompositeIndex,
     IndexRun,
@@ -122,15 +122,13 @@ def index_compute(
     if not rows:
         raise ValidationFailed(errors=[FieldError(("units",), _("There is no unit to compute."))])
     ids = [pk for pk, _code in rows]
-    position = {unit_id: i for i, unit_id in enumerate(ids)}
     indicator_ids = dict(Indicator.objects.filter(code__in=leaves).values_list("code", "pk"))
-    columns = {code: np.full(len(rows), np.nan) for code in leaves}
-    for code in leaves:
-        found = unit_values(
-            indicator=indicator_ids.get(code, 0), unit_ids=position, period=input_periods[code]
+    columns = {
+        code: unit_value_column(
+            indicator=indicator_ids.get(code, 0), unit_ids=ids, period=input_periods[code]
         )
-        for unit_id, value in found.items():
-            columns[code][position[unit_id]] = value
+        for code in leaves
+    }
     try:
         result = compute_index(spec, [code for _pk, code in rows], columns)
     except ValueError as error:
@@ -140,12 +138,13 @@ def index_compute(
     scores = result.scores
     # Replace the scores of these units for the period (by id, in batches under the limit
     # of query parameters), then write the new ones as plain rows.
+    scored = set(ids)
     stale = [
         pk
         for pk, unit_id in IndicatorValue.objects.filter(
             indicator=index.indicator, period=period
         ).values_list("pk", "unit_id")
-        if unit_id in position
+        if unit_id in scored
     ]
     for start in range(0, len(stale), 900):
         IndicatorValue.objects.filter(pk__in=stale[start : start + 900]).delete()

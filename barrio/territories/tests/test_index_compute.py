@@ -206,3 +206,25 @@ def test_compute_index_command_scores_the_units_of_a_level(units, tmp_path):
         call_command("compute_index", str(config), *args, "--input", "poverty=2018", stderr=err)
     assert "input_periods hdi: Give the period of this indicator." in err.getvalue()
     assert scores.count() == 3
+
+
+@pytest.mark.parametrize("by_id", [True, False])
+def test_value_column_follows_the_given_ids(units, monkeypatch, by_id):
+    """Values land at their unit's position, whatever the order; NaN where a unit has none
+    (read by id for few units, by indicator and period for many)."""
+    import math
+
+    from barrio.territories import maps
+
+    if not by_id:
+        monkeypatch.setattr(maps, "UNITS_BY_ID", 1)
+    a, b, c = units
+    other = unit_create(country="PE", level="distrito", code="d", name="D")
+    column = maps.unit_value_column(
+        indicator=HDI(), unit_ids=[c.pk, other.pk, b.pk, a.pk], period="2019"
+    )
+    assert math.isnan(column[0])
+    assert math.isnan(column[1])
+    assert column[2:].tolist() == [0.5, 0.8]
+    assert maps.unit_value_column(indicator=HDI(), unit_ids=[], period="2019").size == 0
+    assert math.isnan(maps.unit_value_column(indicator=HDI(), unit_ids=[a.pk], period="1").item())
