@@ -120,6 +120,19 @@ def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
     return call
 
 
+def decide_pair(path: str) -> Callable[[Client, Ctx], Any]:
+    """Decide the probable duplicate, reopened first (a decided pair is never asked again)."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        apps.get_model("registry", "AdjudicationTask").objects.filter(pk=ctx.task_id).update(
+            status="open", decision="", reason=""
+        )
+        body = {"decision": "different", "reason": "Fechas de nacimiento distintas."}
+        return client.post(path.format(task_id=ctx.task_id), body, content_type="application/json")
+
+    return call
+
+
 def UNIT_FILE(ctx: Ctx) -> dict[str, Any]:  # noqa: N802 (a payload, like the others)
     upload = SimpleUploadedFile("u.geojson", b'{"type":"FeatureCollection","features":[]}')
     return {"country": "PE", "level": "x", "code_field": "c", "name_field": "n", "file": upload}
@@ -394,6 +407,17 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
                 "post", "/api/v1/grievances/{case_id}/status", {"status": "closed", "note": "x"}
             ),
         )
+    ],
+    # Registry: probable duplicates.
+    "api:adjudication_list": [
+        (ADJUDICATORS, api_json("get", "/api/v1/programmes/{slug}/duplicates"))
+    ],
+    "api:adjudication_detail": [
+        (ADJUDICATORS, api_json("get", "/api/v1/duplicates/{task_id}")),
+        (ADJUDICATORS, api_json("get", "/api/v1/duplicates/{task_id}?unmask=true")),
+    ],
+    "api:adjudication_decide": [
+        (ADJUDICATORS, decide_pair("/api/v1/duplicates/{task_id}/decision"))
     ],
     "api:openapi-json": [(PUBLIC, None)],
     "api:openapi-view": [(PUBLIC, None)],

@@ -136,32 +136,33 @@ def summary_out(household: Any) -> HouseholdSummaryOut:
     )
 
 
-def household_out(household: Any, *, unmasked: bool) -> HouseholdOut:
-    """A household for the API; personal values only when ``unmasked``."""
+def member_out(member: Any, *, unmasked: bool) -> MemberOut:
+    """A member for the API; personal values only when ``unmasked``."""
 
     def shown(value: Any) -> Any:
         return value if unmasked else None
 
-    members = [
-        MemberOut(
-            id=m.pk,
-            relationship=m.relationship,
-            sex=m.sex,
-            nationality=m.nationality,
-            disability=m.disability,
-            pregnancy=m.pregnancy,
-            given_names=shown(m.given_names),
-            family_name_1=shown(m.family_name_1),
-            family_name_2=shown(m.family_name_2),
-            birth_date=shown(m.birth_date),
-            phone=shown(m.phone),
-            documents=[
-                DocumentOut(type=d.type, issuing_country=d.issuing_country, number=shown(d.number))
-                for d in m.documents.all()
-            ],
-        )
-        for m in household.members.all()
-    ]
+    return MemberOut(
+        id=member.pk,
+        relationship=member.relationship,
+        sex=member.sex,
+        nationality=member.nationality,
+        disability=member.disability,
+        pregnancy=member.pregnancy,
+        given_names=shown(member.given_names),
+        family_name_1=shown(member.family_name_1),
+        family_name_2=shown(member.family_name_2),
+        birth_date=shown(member.birth_date),
+        phone=shown(member.phone),
+        documents=[
+            DocumentOut(type=d.type, issuing_country=d.issuing_country, number=shown(d.number))
+            for d in member.documents.all()
+        ],
+    )
+
+
+def household_out(household: Any, *, unmasked: bool) -> HouseholdOut:
+    """A household for the API; personal values only when ``unmasked``."""
     return HouseholdOut(
         id=household.pk,
         programme=household.programme.slug,
@@ -173,10 +174,10 @@ def household_out(household: Any, *, unmasked: bool) -> HouseholdOut:
         head_id=household.head_id,
         primary_collector_id=household.primary_collector_id,
         alternate_collector_id=household.alternate_collector_id,
-        address=shown(household.address),
+        address=household.address if unmasked else None,
         unmasked=unmasked,
         payable=selectors.household_payable(household),
-        members=members,
+        members=[member_out(m, unmasked=unmasked) for m in household.members.all()],
     )
 
 
