@@ -61,6 +61,12 @@ class Action(StrEnum):
     DATA_CHANGE_DECIDE = "data_change.decide"
     REFERRAL_MANAGE = "referral.manage"
     MESSAGE_MANAGE = "message.manage"
+    # Participation, voting (issue 8): votes, ballots, allocation runs.
+    VOTE_MANAGE = "vote.manage"
+    VOTE_STAFF_VIEW = "vote.staff_view"
+    BALLOT_CAST = "ballot.cast"
+    ALLOCATION_RUN = "allocation.run"
+    ALLOCATION_APPROVE = "allocation.approve"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -147,6 +153,14 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.DATA_CHANGE_DECIDE: frozenset({Role.CASEWORKER}),
     Action.REFERRAL_MANAGE: frozenset({Role.CASEWORKER, Role.PROTECTION_FOCAL}),
     Action.MESSAGE_MANAGE: frozenset({Role.PROGRAMME_MANAGER, Role.CASEWORKER}),
+    # Participation, voting: the programme sets votes up and decides; residents of a pot's
+    # unit vote there; a published result is open to all (selectors decide that). An
+    # allocation run is approved by a manager other than who ran it (services check that).
+    Action.VOTE_MANAGE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.VOTE_STAFF_VIEW: frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM, Role.AUDITOR}),
+    Action.BALLOT_CAST: frozenset({Role.RESIDENT}),
+    Action.ALLOCATION_RUN: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.ALLOCATION_APPROVE: frozenset({Role.PROGRAMME_MANAGER}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.

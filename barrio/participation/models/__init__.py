@@ -25,16 +25,39 @@ from barrio.participation.models.reviews import (
     ReviewScore,
 )
 
+# Residents' votes, ballots and allocation runs (issue 8).
+from barrio.participation.models.votes import (
+    AllocationResult,
+    AllocationRule,
+    AllocationRun,
+    Ballot,
+    BallotChoice,
+    BallotItem,
+    BallotKind,
+    Election,
+    Pot,
+    Voter,
+)
+
 __all__ = [
     "AgendaItem",
+    "AllocationResult",
+    "AllocationRule",
+    "AllocationRun",
     "Assembly",
     "Attachment",
     "Attendee",
+    "Ballot",
+    "BallotChoice",
+    "BallotItem",
+    "BallotKind",
     "BudgetLine",
     "Call",
     "CommitteeMember",
     "CommunityGroup",
+    "Election",
     "GroupMember",
+    "Pot",
     "Proposal",
     "ProposalTransition",
     "ProposalVersion",
@@ -46,5 +69,6 @@ __all__ = [
     "ReviewScore",
     "Signature",
     "Vote",
+    "Voter",
     "WorkKind",
 ]

@@ -2,6 +2,14 @@
 
 # Calls, groups, proposals (the calls half of issue 7); reviews, assemblies, minutes (the
 # review half).
+# Votes, ballots and allocation runs (issue 8).
+from barrio.participation.services.allocation import (
+    RunSpec,
+    allocation_run_approve,
+    allocation_run_create,
+    allocation_run_start,
+    vote_close_and_allocate,
+)
 from barrio.participation.services.assemblies import (
     assembly_close,
     assembly_create,
@@ -16,6 +24,7 @@ from barrio.participation.services.attachments import (
     signature_add,
     signature_remove,
 )
+from barrio.participation.services.ballots import CastBallot, Choice, ballot_cast
 from barrio.participation.services.calls import call_create, call_publish, call_update
 from barrio.participation.services.groups import (
     group_member_add,
@@ -37,15 +46,31 @@ from barrio.participation.services.reviews import (
     review_declare,
     review_score,
 )
+from barrio.participation.services.votes import (
+    PotSpec,
+    VoteSpec,
+    vote_close,
+    vote_create,
+    vote_open,
+)
 
 __all__ = [
+    "CastBallot",
+    "Choice",
+    "PotSpec",
+    "RunSpec",
     "ScoreEntry",
+    "VoteSpec",
+    "allocation_run_approve",
+    "allocation_run_create",
+    "allocation_run_start",
     "assembly_close",
     "assembly_create",
     "assembly_minutes_pdf",
     "attachment_add",
     "attachment_remove",
     "attendance_record",
+    "ballot_cast",
     "call_create",
     "call_publish",
     "call_update",
@@ -68,4 +93,8 @@ __all__ = [
     "signature_remove",
     "tally_record",
     "vote_cast",
+    "vote_close",
+    "vote_close_and_allocate",
+    "vote_create",
+    "vote_open",
 ]
