@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barrio.registry.views import adjudication, grievances, households, imports
+from barrio.registry.views import adjudication, data_changes, grievances, households, imports
 
 app_name = "registry"
 urlpatterns = [
@@ -24,4 +24,11 @@ urlpatterns = [
     path("programmes/<slug:slug>/grievances/", grievances.queue, name="grievances"),
     path("programmes/<slug:slug>/grievances/new/", grievances.intake, name="grievance_new"),
     path("grievances/<int:grievance_id>/", grievances.detail, name="grievance"),
+    path(
+        "households/<int:household_id>/corrections/new/",
+        data_changes.request_new,
+        name="data_change_new",
+    ),
+    path("programmes/<slug:slug>/corrections/", data_changes.queue, name="data_changes"),
+    path("corrections/<int:request_id>/", data_changes.detail, name="data_change"),
 ]

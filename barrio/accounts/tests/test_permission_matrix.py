@@ -84,6 +84,8 @@ SENSITIVE_READERS = Anywhere({Role.PROGRAMME_MANAGER, Role.PROTECTION_FOCAL})
 CONTACT_READERS = Anywhere(
     {Role.MUNICIPAL_TEAM, Role.CASEWORKER, Role.PROTECTION_FOCAL, Role.AUDITOR}
 )
+CORRECTION_ASKERS = Anywhere({Role.MUNICIPAL_TEAM, Role.CASEWORKER})
+CORRECTION_DECIDERS = Anywhere({Role.CASEWORKER})
 
 Who = str | frozenset[Role]
 
@@ -108,6 +110,8 @@ class Ctx:
     sensitive_id: int = 0
     handler_id: int = 0
     fresh_case: Callable[[], int] | None = None
+    change_id: int = 0
+    fresh_change: Callable[[], int] | None = None
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -206,12 +210,15 @@ def new_household(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def on_fresh_case(method: str, path: str, body: Any) -> Callable[[Client, Ctx], Any]:
-    """Act on a new case each time (a status change cannot be tried twice on one case)."""
+def on_fresh_case(
+    method: str, path: str, body: Any, fresh: str = "fresh_case"
+) -> Callable[[Client, Ctx], Any]:
+    """Act on a new case (or correction) each time: a decision cannot be tried twice."""
 
     def call(client: Client, ctx: Ctx) -> Any:
-        assert ctx.fresh_case is not None
-        url = path.format(case_id=ctx.fresh_case())
+        make = getattr(ctx, fresh)
+        assert make is not None
+        url = path.format(case_id=make())
         data = body(ctx) if callable(body) else body
         return getattr(client, method)(url, data, content_type="application/json")
 
@@ -418,6 +425,51 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     ],
     "api:adjudication_decide": [
         (ADJUDICATORS, decide_pair("/api/v1/duplicates/{task_id}/decision"))
+    ],
+    "registry:data_change_new": [
+        (CORRECTION_ASKERS, page("get", "/registry/households/{household_id}/corrections/new/")),
+        (
+            CORRECTION_ASKERS,
+            page(
+                "post",
+                "/registry/households/{household_id}/corrections/new/",
+                {"field": "address", "new_value": "Calle Nueva 1", "reason": "Se mudó."},
+            ),
+        ),
+    ],
+    "registry:data_changes": [
+        (CORRECTION_ASKERS, page("get", "/registry/programmes/{slug}/corrections/?status=all"))
+    ],
+    "registry:data_change": [
+        (CORRECTION_ASKERS, page("get", "/registry/corrections/{change_id}/")),
+        (CORRECTION_ASKERS, page("post", "/registry/corrections/{change_id}/", {"action": "show"})),
+    ],
+    "api:data_change_create": [
+        (
+            CORRECTION_ASKERS,
+            api_json(
+                "post",
+                "/api/v1/households/{household_id}/data-changes",
+                {"field": "address", "new_value": "Calle Nueva 1", "reason": "Se mudó."},
+            ),
+        )
+    ],
+    "api:data_change_list": [
+        (CORRECTION_ASKERS, api_json("get", "/api/v1/programmes/{slug}/data-changes"))
+    ],
+    "api:data_change_detail": [
+        (CORRECTION_ASKERS, api_json("get", "/api/v1/data-changes/{change_id}?unmask=true"))
+    ],
+    "api:data_change_decision": [
+        (
+            CORRECTION_DECIDERS,
+            on_fresh_case(
+                "post",
+                "/api/v1/data-changes/{case_id}/decision",
+                {"approve": False, "note": "No corresponde."},
+                fresh="fresh_change",
+            ),
+        )
     ],
     "api:openapi-json": [(PUBLIC, None)],
     "api:openapi-view": [(PUBLIC, None)],
@@ -676,6 +728,21 @@ def test_permission_matrix():
         ).pk
 
     case_id, sensitive_id = fresh_case(), fresh_case("protection")
+    from barrio.registry.services.data_changes import data_change_request
+
+    asker = make_user("asker@lima.pe")
+    grant(asker, Role.MUNICIPAL_TEAM, world.lima)
+
+    def fresh_change() -> int:
+        return data_change_request(
+            actor=asker,
+            household=household,
+            field="address",
+            new_value="Calle Nueva 1",
+            reason="Se mudó.",
+        ).pk
+
+    change_id = fresh_change()
     failures = []
     checked = 0
     for name, rows in MATRIX.items():
@@ -712,6 +779,7 @@ def test_permission_matrix():
                 )
                 ctx.grievance_id, ctx.sensitive_id = case_id, sensitive_id
                 ctx.handler_id, ctx.fresh_case = handler.pk, fresh_case
+                ctx.change_id, ctx.fresh_change = change_id, fresh_change
                 response = call(actor.client, ctx)
                 checked += 1
                 want = expected(who, actor)

@@ -17,6 +17,7 @@ from barrio.errors import FieldError, NotFound, PermissionDenied, ValidationFail
 from barrio.registry import grievance_selectors as selectors
 from barrio.registry.models import Grievance
 from barrio.registry.selectors import household_get_for_user
+from barrio.registry.services import data_changes
 from barrio.registry.services import grievances as services
 
 router = Router()
@@ -249,3 +250,154 @@ def grievance_status(request: HttpRequest, grievance_id: int, body: StatusIn) ->
         satisfaction=body.satisfaction,
     )
     return case_out(_case(request, grievance_id), unmasked=False)
+
+
+# Data-change requests: a household's correction, decided by a second person.
+
+
+class DataChangeIn(Schema):
+    field: str = Field(..., max_length=30)
+    new_value: str = Field(..., max_length=500)
+    reason: str = Field(..., max_length=2000)
+    member_id: int | None = None
+    document_id: int | None = None
+    grievance_id: int | None = None
+
+
+class DataChangeOut(Schema):
+    id: int
+    household_id: int
+    member_id: int | None
+    document_id: int | None
+    grievance_id: int | None
+    field: str
+    status: str
+    reason: str
+    requested_by_id: int | None
+    decided_by_id: int | None
+    decided_at: dt.datetime | None
+    decision_note: str
+    created_at: dt.datetime
+    unmasked: bool
+    old_value: str | None = Field(..., description="Empty unless unmasked.")
+    new_value: str | None
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = Field("", max_length=2000)
+
+
+class DataChangeQuery(Schema):
+    status: str = Field("", max_length=20)
+    limit: int = Field(50, ge=1, le=500)
+    offset: int = Field(0, ge=0)
+
+
+def change_out(change: Any, *, unmasked: bool) -> DataChangeOut:
+    return DataChangeOut(
+        id=change.pk,
+        household_id=change.household_id,
+        member_id=change.member_id,
+        document_id=change.document_id,
+        grievance_id=change.grievance_id,
+        field=change.field,
+        status=change.status,
+        reason=change.reason,
+        requested_by_id=change.requested_by_id,
+        decided_by_id=change.decided_by_id,
+        decided_at=change.decided_at,
+        decision_note=change.decision_note,
+        created_at=change.created_at,
+        unmasked=unmasked,
+        old_value=change.old_value if unmasked else None,
+        new_value=change.new_value if unmasked else None,
+    )
+
+
+@router.post(
+    "/households/{household_id}/data-changes",
+    response={201: DataChangeOut},
+    summary="Ask for a correction",
+)
+def data_change_create(request: HttpRequest, household_id: int, body: DataChangeIn) -> Any:
+    """Ask to correct one value of a household: ``address``, a person's (``member_id``)
+    ``given_names``, ``family_name_1``, ``family_name_2``, ``birth_date`` (YYYY-MM-DD) or
+    ``phone``, or a document's (``document_id``) ``document_number``."""
+    household = household_get_for_user(user=request.user, household_id=household_id)
+    members = {m.pk: m for m in household.members.all()}
+    documents = {d.pk: d for m in members.values() for d in m.documents.all()}
+    errors = []
+    if body.member_id is not None and body.member_id not in members:
+        errors.append(FieldError(("body", "member_id"), _("Say which person of the household.")))
+    if body.document_id is not None and body.document_id not in documents:
+        errors.append(
+            FieldError(("body", "document_id"), _("Say which document of the household."))
+        )
+    case = None
+    if body.grievance_id is not None:
+        try:
+            case = selectors.grievance_get_for_user(
+                user=request.user, grievance_id=body.grievance_id
+            )
+        except NotFound:
+            errors.append(
+                FieldError(("body", "grievance_id"), _("No case you may see has this id."))
+            )
+    if errors:
+        raise ValidationFailed(errors=errors)
+    change = data_changes.data_change_request(
+        actor=request.user,
+        household=household,
+        field=body.field,
+        new_value=body.new_value,
+        reason=body.reason,
+        member=members.get(body.member_id) if body.member_id is not None else None,
+        document=documents.get(body.document_id) if body.document_id is not None else None,
+        grievance=case,
+    )
+    return Status(201, change_out(change, unmasked=False))
+
+
+@router.get(
+    "/programmes/{slug}/data-changes", response=list[DataChangeOut], summary="List corrections"
+)
+def data_change_list(
+    request: HttpRequest, slug: str, query: Query[DataChangeQuery]
+) -> list[DataChangeOut]:
+    """The corrections asked in the caller's units, newest first, values masked."""
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    changes = selectors.data_change_list_for_user(
+        user=request.user, programme=programme, status=query.status
+    )[query.offset : query.offset + query.limit]
+    return [change_out(c, unmasked=False) for c in changes]
+
+
+@router.get("/data-changes/{request_id}", response=DataChangeOut, summary="Get a correction")
+def data_change_detail(
+    request: HttpRequest, request_id: int, query: Query[DetailQuery]
+) -> DataChangeOut:
+    """One correction; ``?unmask=true`` shows the old and new values and records the read."""
+    change = selectors.data_change_get_for_user(user=request.user, request_id=request_id)
+    if query.unmask:
+        audit_personal_data_read(
+            actor=request.user,
+            objects=[change],
+            channel=Channel.API,
+            programme=change.programme,
+            reason="data_change",
+        )
+    return change_out(change, unmasked=query.unmask)
+
+
+@router.post(
+    "/data-changes/{request_id}/decision", response=DataChangeOut, summary="Decide a correction"
+)
+def data_change_decision(request: HttpRequest, request_id: int, body: DecisionIn) -> DataChangeOut:
+    """Approve (and apply) or reject a correction; the person who asked cannot decide it
+    (``403 second_person_required``); a value changed since it was asked answers ``409``."""
+    change = selectors.data_change_get_for_user(user=request.user, request_id=request_id)
+    decided = data_changes.data_change_decide(
+        actor=request.user, request=change, approve=body.approve, note=body.note
+    )
+    return change_out(decided, unmasked=False)

@@ -35,6 +35,7 @@ from barrio.registry.records import (
     Loc,
     MemberRecord,
     age_on,
+    check_document,
     check_household,
     check_member,
     document_index,
@@ -429,3 +430,89 @@ def draft_delete(*, actor: User | AnonymousUser, draft_id: int) -> None:
     if not actor.is_authenticated:
         raise NotAuthenticated()
     RegistrationDraft.objects.filter(pk=draft_id, created_by_id=actor.pk).delete()
+
+
+# Corrections of a person's values and of a document number, used when a data-change
+# request is approved (issue 10 part B).
+
+MEMBER_CORRECTABLE = ("given_names", "family_name_1", "family_name_2", "birth_date", "phone")
+
+
+@transaction.atomic
+def member_update(
+    *, actor: User | AnonymousUser, member: Member, changes: dict[str, Any]
+) -> Member:
+    """Correct some of a person's names, birth date and phone; keep the blind indexes true.
+
+    ``changes`` maps fields of :data:`MEMBER_CORRECTABLE` to their new values (a birth date
+    as a date). The person is checked again with the registry's rules. Raises
+    :class:`PermissionDenied` or :class:`ValidationFailed` (an unknown field, a value the
+    rules refuse); nothing is saved on failure.
+    """
+    household = member.household
+    require(actor, Action.PERSONAL_DATA_CHANGE, household.programme, household.unit)
+    unknown = sorted(set(changes) - set(MEMBER_CORRECTABLE))
+    if unknown:
+        raise ValidationFailed(
+            errors=[
+                FieldError(("body", name), _("This value cannot be corrected here."))
+                for name in unknown
+            ]
+        )
+    current = _member_record(member)
+    values = {
+        "given_names": current.given_names,
+        "family_name_1": current.family_name_1,
+        "family_name_2": current.family_name_2,
+        "birth_date": current.birth_date,
+        "phone": member.phone,
+        **changes,
+    }
+    record = MemberRecord(
+        given_names=str(values["given_names"]),
+        family_name_1=str(values["family_name_1"]),
+        family_name_2=str(values["family_name_2"]),
+        sex=member.sex,
+        nationality=member.nationality,
+        relationship=member.relationship,
+        birth_date=values["birth_date"],
+        phone=str(values["phone"]),
+    )
+    errors = check_member(record, ("body",), today=local_today(household.programme))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    member.given_names = record.given_names.strip()
+    member.family_name_1 = record.family_name_1.strip()
+    member.family_name_2 = record.family_name_2.strip()
+    member.birth_date = record.birth_date
+    member.phone = record.phone.strip()
+    member.phone_index = phone_index(record.phone)
+    member.name_index = name_index(record.given_names, record.family_name_1, record.family_name_2)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def document_renumber(*, actor: User | AnonymousUser, document: Document, number: str) -> Document:
+    """Correct a document's number (a typing error at the desk), keeping its blind index.
+
+    Raises :class:`PermissionDenied`, :class:`ValidationFailed` (a number the document's
+    type refuses) or :class:`Conflict` (another person of the programme holds it).
+    """
+    household = document.member.household
+    require(actor, Action.PERSONAL_DATA_CHANGE, household.programme, household.unit)
+    record = DocumentRecord(document.type, number, document.issuing_country)
+    errors = check_document(record, ("body",))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    found = registered_documents(household.programme, [record])
+    holder = found.get((record.type, record.country, document_index(number)))
+    if holder is not None:
+        raise Conflict(
+            _("A person with this document is already registered in the programme."),
+            code="already_registered",
+        )
+    document.number = number.strip()
+    document.number_index = document_index(number)
+    document.save(update_fields=["number", "number_index"])
+    return document

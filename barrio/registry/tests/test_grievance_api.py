@@ -126,3 +126,65 @@ def test_bad_status_moves_and_assignees(desk):
     assert post(client, path + "/assign", {"assignee_id": 999999}).status_code == 422
     assert post(client, path + "/assign", {"assignee_id": desk.manager.pk}).status_code == 422
     assert signed_in_client(desk.resident).get(path).status_code == 404
+
+
+def test_correction_asked_shown_and_decided_by_a_second_person(desk):
+    household = register(desk)
+    asker = signed_in_client(desk.caseworker)
+    head_id = household.head_id
+    created = post(
+        asker,
+        f"/api/v1/households/{household.pk}/data-changes",
+        {
+            "field": "phone",
+            "member_id": head_id,
+            "new_value": "+51 912 345 678",
+            "reason": "Cambió de número.",
+        },
+    )
+    assert created.status_code == 201, created.json()
+    change = created.json()
+    assert change["old_value"] is None
+    assert change["status"] == "pending"
+    shown = asker.get(f"/api/v1/data-changes/{change['id']}?unmask=true").json()
+    assert shown["old_value"] == "+51 987 654 321"
+    path = f"/api/v1/data-changes/{change['id']}/decision"
+    refused = post(asker, path, {"approve": True})
+    assert refused.status_code == 403
+    assert refused.json()["code"] == "second_person_required"
+    decider = signed_in_client(desk.province_caseworker)
+    assert (
+        decider.get("/api/v1/programmes/lima/data-changes?status=pending").json()[0]["id"]
+        == (change["id"])
+    )
+    assert post(decider, path, {"approve": True}).json()["status"] == "approved"
+    assert post(decider, path, {"approve": True}).status_code == 409
+    manager = signed_in_client(desk.manager)
+    assert manager.get(f"/api/v1/data-changes/{change['id']}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("overrides", "loc"),
+    [
+        ({"field": "x"}, "field"),
+        ({"member_id": 999999}, "member_id"),
+        ({"document_id": 999999}, "document_id"),
+        ({"grievance_id": 999999}, "grievance_id"),
+        ({"new_value": "1990-13-45", "field": "birth_date"}, "new_value"),
+        ({"reason": ""}, "reason"),
+        ({"reason": None}, "reason"),
+    ],
+)
+def test_bad_correction_is_a_readable_422(desk, overrides, loc):
+    household = register(desk)
+    client = signed_in_client(desk.caseworker)
+    data = {
+        "field": "phone",
+        "member_id": household.head_id,
+        "new_value": "+51 900 000 001",
+        "reason": "r",
+        **overrides,
+    }
+    response = post(client, f"/api/v1/households/{household.pk}/data-changes", data)
+    assert response.status_code == 422, response.json()
+    assert loc in {e["loc"][-1] for e in response.json()["errors"]}

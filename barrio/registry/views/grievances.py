@@ -117,12 +117,14 @@ class QueueForm(forms.Form):
     mine = forms.BooleanField(label=gettext_lazy("Assigned to me"), required=False)
 
 
-def _put_errors(form: forms.Form, error: BarrioError) -> None:
-    """Show each problem a service found next to its field (or above the form)."""
+def put_errors(form: forms.Form, error: BarrioError, aliases: dict[str, str] | None = None) -> None:
+    """Show each problem a service found next to its field (or above the form); ``aliases``
+    names the form's field for a service's field of another name."""
     if not error.errors:
         form.add_error(None, str(error.message))
     for problem in error.errors:
         field = str(problem.loc[-1]).removesuffix("_id")
+        field = (aliases or {}).get(field, field)
         form.add_error(field if field in form.fields else None, str(problem.msg))
 
 
@@ -207,7 +209,7 @@ def intake(request: HttpRequest, slug: str) -> HttpResponse:
         except PermissionDenied as error:
             raise DjangoPermissionDenied from error
         except BarrioError as error:
-            _put_errors(form, error)
+            put_errors(form, error)
         else:
             messages.success(
                 request,
@@ -279,7 +281,7 @@ def detail(request: HttpRequest, grievance_id: int) -> HttpResponse:
             except PermissionDenied as error:
                 raise DjangoPermissionDenied from error
             except BarrioError as error:
-                _put_errors(form, error)
+                put_errors(form, error)
             else:
                 messages.success(request, _("The case is updated."))
                 return redirect("registry:grievance", case.pk)
