@@ -16,7 +16,7 @@ decisions hold a few hundred distinct explanations).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from itertools import chain, islice
 from typing import Any
@@ -76,6 +76,49 @@ def _once_per_object(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return once
 
 
+class _Insert:
+    """The ``INSERT`` statements of ``fields`` of ``model``, and how to fill them."""
+
+    def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
+        self.connection = connection = connections[router.db_for_write(model)]
+        quote = connection.ops.quote_name
+        concrete: list[models.Field[Any, Any]] = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            if not isinstance(field, models.Field) or not field.column:
+                raise ValueError(f"{model.__name__}.{name} is not a column")
+            concrete.append(field)
+        columns = ", ".join(quote(field.column) for field in concrete)
+        # Table and column names come from the model, quoted; values are parameters.
+        self.head = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+        self.row_sql = "(" + ", ".join(["%s"] * len(concrete)) + ")"
+        limit = connection.features.max_query_params or ROWS_PER_STATEMENT * len(concrete)
+        self.per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(concrete)))
+        self.converters = [
+            (i, convert)
+            for i, field in enumerate(concrete)
+            if (convert := _converter(field, connection))
+        ]
+
+    def sql(self, rows: int) -> str:
+        return self.head + ", ".join([self.row_sql] * rows)
+
+    def write(self, cursor: Any, batch: Sequence[Sequence[Any]]) -> None:
+        """Insert the prepared rows of ``batch``, as many per statement as allowed."""
+        per_statement, flat = self.per_statement, chain.from_iterable
+        full = len(batch) - len(batch) % per_statement
+        if full:
+            cursor.executemany(
+                self.sql(per_statement),
+                [
+                    tuple(flat(batch[start : start + per_statement]))
+                    for start in range(0, full, per_statement)
+                ],
+            )
+        if full < len(batch):
+            cursor.execute(self.sql(len(batch) - full), tuple(flat(batch[full:])))
+
+
 def bulk_insert(
     model: type[models.Model],
     fields: Sequence[str],
@@ -91,29 +134,8 @@ def bulk_insert(
     value given for several rows is the same object each time: it must not change while
     the rows are read.
     """
-    connection = connections[router.db_for_write(model)]
-    quote = connection.ops.quote_name
-    concrete: list[models.Field[Any, Any]] = []
-    for name in fields:
-        field = model._meta.get_field(name)
-        if not isinstance(field, models.Field) or not field.column:
-            raise ValueError(f"{model.__name__}.{name} is not a column")
-        concrete.append(field)
-    columns = ", ".join(quote(field.column) for field in concrete)
-    row_sql = "(" + ", ".join(["%s"] * len(concrete)) + ")"
-    limit = connection.features.max_query_params or ROWS_PER_STATEMENT * len(concrete)
-    per_statement = max(1, min(ROWS_PER_STATEMENT, limit // len(concrete)))
-
-    def insert(rows: int) -> str:
-        # Table and column names come from the model, quoted; values are parameters.
-        values = ", ".join([row_sql] * rows)
-        return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES {values}"  # noqa: S608
-
-    converters = [
-        (i, convert)
-        for i, field in enumerate(concrete)
-        if (convert := _converter(field, connection))
-    ]
+    insert = _Insert(model, fields)
+    converters = insert.converters
     if not converters:
         prepare: Callable[[Sequence[Any]], Sequence[Any]] = tuple
     else:
@@ -126,19 +148,28 @@ def bulk_insert(
 
     written = 0
     iterator = iter(rows)
-    flat = chain.from_iterable
-    with connection.cursor() as cursor:
+    with insert.connection.cursor() as cursor:
         while batch := [prepare(row) for row in islice(iterator, batch_size)]:
-            full = len(batch) - len(batch) % per_statement
-            if full:
-                cursor.executemany(
-                    insert(per_statement),
-                    [
-                        tuple(flat(batch[start : start + per_statement]))
-                        for start in range(0, full, per_statement)
-                    ],
-                )
-            if full < len(batch):
-                cursor.execute(insert(len(batch) - full), tuple(flat(batch[full:])))
+            insert.write(cursor, batch)
             written += len(batch)
     return written
+
+
+def bulk_insert_columns(model: type[models.Model], columns: Mapping[str, Sequence[Any]]) -> int:
+    """Insert rows given as columns (``{field name: values}``, all of one length).
+
+    What :func:`bulk_insert` does, for data that is already columnar: each column that
+    needs converting is converted in one pass, with no per-row step. Returns the number
+    of rows written.
+    """
+    insert = _Insert(model, list(columns))
+    data = [list(values) for values in columns.values()]
+    lengths = {len(values) for values in data}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    for i, convert in insert.converters:
+        data[i] = list(map(convert, data[i]))
+    rows = list(zip(*data, strict=True))
+    with insert.connection.cursor() as cursor:
+        insert.write(cursor, rows)
+    return len(rows)

@@ -105,3 +105,40 @@ def test_bulk_insert_splits_rows_into_statements_and_encodes_a_shared_value_once
     stored = list(TargetingDecision.objects.order_by("rank").values_list("value", "params"))
     assert stored == [(float(i), row[-1]) for i, row in enumerate(rows)]
     assert calls == [{"rank": 1, "of": ["a"]}, shared]
+
+
+def test_bulk_insert_columns_writes_the_rows_the_columns_hold(programme_with_run):
+    """Columns become rows, JSON converted column-wise; unequal columns are refused."""
+    from barrio.bulk import bulk_insert_columns
+    from barrio.planning.models import TargetingDecision
+
+    run, _unit = programme_with_run
+    units = [unit.pk for unit in TerritorialUnit.objects.order_by("code")][:3]
+    shared = {"limit": 1}
+    written = bulk_insert_columns(
+        TargetingDecision,
+        {
+            "run": [run.pk] * 3,
+            "unit": units,
+            "value": [1.5, None, 3.0],
+            "selected": [True, False, False],
+            "rank": [1, None, 2],
+            "reason": ["selected", "not_eligible_no_value", "over_count_limit"],
+            "params": [{"rank": 1}, {}, shared],
+            "stratum": ["high", "", "low"],
+            "group": ["", "", ""],
+            "cost_cents": [0, 0, 0],
+        },
+    )
+    assert written == 3
+    rows = TargetingDecision.objects.order_by("unit__code").values_list(
+        "unit", "value", "selected", "rank", "reason", "params"
+    )
+    assert list(rows) == [
+        (units[0], 1.5, True, 1, "selected", {"rank": 1}),
+        (units[1], None, False, None, "not_eligible_no_value", {}),
+        (units[2], 3.0, False, 2, "over_count_limit", {"limit": 1}),
+    ]
+    with pytest.raises(ValueError, match="different lengths"):
+        bulk_insert_columns(TargetingDecision, {"run": [run.pk], "unit": []})
+    assert TargetingDecision.objects.count() == 3

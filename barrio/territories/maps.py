@@ -222,7 +222,7 @@ def indicator_map(
     (except for hot spots, which need the polygons).
     """
     ids = (
-        list(units.values_list("pk", flat=True))
+        list(units.order_by().values_list("pk", flat=True))  # in any order: no sorting
         if isinstance(units, QuerySet)
         else [u.pk for u in units]
     )

@@ -320,9 +320,11 @@ def run_targeting_columns(columns: TargetingColumns, rule: TargetingRule) -> Tar
             "phase": phase,
         }
     selected = tuple(columns.codes[i] for i in ranked if i in chosen)
+    mask = np.zeros(n, dtype=bool)
+    mask[list(chosen)] = True
     return TargetingTable(
         codes=columns.codes,
-        selected_mask=tuple(i in chosen for i in range(n)),
+        selected_mask=tuple(mask.tolist()),
         rank=tuple(rank),
         reason=tuple(reason),
         params=tuple(params),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from barrio.accounts.permissions import Action
-from barrio.bulk import bulk_insert
+from barrio.bulk import bulk_insert_columns
 from barrio.core.classification import classify, label_codes
 from barrio.core.targeting import (
     Quota,
@@ -237,24 +237,20 @@ def targeting_run_create(
     ]
     # One explained decision per unit, written from the columns without model instances;
     # decisions sharing a reason share its parameters, encoded once.
-    bulk_insert(
-        TargetingDecision,
-        DECISION_FIELDS,
-        zip(
-            [run.pk] * len(ids),
-            ids,
-            [None if v != v else v for v in columns.value.tolist()],  # NaN: no value
-            [s or "" for s in columns.stratum],
-            [g or "" for g in columns.group],
-            population,
-            columns.cost_cents.tolist(),
-            result.selected_mask,
-            result.rank,
-            result.reason,
-            result.params,
-            strict=True,
-        ),
-    )
+    values = [
+        [run.pk] * len(ids),
+        ids,
+        [None if v != v else v for v in columns.value.tolist()],  # NaN: no value
+        [s or "" for s in columns.stratum],
+        [g or "" for g in columns.group],
+        population,
+        columns.cost_cents.tolist(),
+        result.selected_mask,
+        result.rank,
+        result.reason,
+        result.params,
+    ]
+    bulk_insert_columns(TargetingDecision, dict(zip(DECISION_FIELDS, values, strict=True)))
     return run
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from barrio.bulk import bulk_insert
+from barrio.bulk import bulk_insert_columns
 from barrio.core.indices import compute_index
 from barrio.core.indices.spec_data import leaf_codes, spec_from_data, spec_to_data
 from barrio.errors import FieldError, ValidationFailed
@@ -136,26 +136,25 @@ def index_compute(
             errors=[FieldError(("spec",), str(error))], code="invalid_index"
         ) from error
     scores = result.scores
-    # Replace the scores of these units for the period (by id, in batches under the limit
-    # of query parameters), then write the new ones as plain rows.
-    scored = set(ids)
-    stale = [
-        pk
-        for pk, unit_id in IndicatorValue.objects.filter(
-            indicator=index.indicator, period=period
-        ).values_list("pk", "unit_id")
-        if unit_id in scored
-    ]
-    for start in range(0, len(stale), 900):
-        IndicatorValue.objects.filter(pk__in=stale[start : start + 900]).delete()
-    bulk_insert(
+    # Replace the scores of these units for the period (a queryset in one statement, a list
+    # by id in batches under the limit of query parameters), then write the new ones.
+    stale = IndicatorValue.objects.filter(indicator=index.indicator, period=period)
+    if isinstance(units, QuerySet):
+        stale.filter(unit__in=units.order_by().values("pk")).delete()  # one statement
+    else:
+        for start in range(0, len(ids), 900):
+            stale.filter(unit_id__in=ids[start : start + 900]).delete()
+    present = ~np.isnan(scores)  # NaN: no score for this unit
+    kept = int(np.count_nonzero(present))
+    bulk_insert_columns(
         IndicatorValue,
-        ("indicator", "unit", "period", "group", "value"),
-        (
-            (index.indicator_id, unit_id, period, "", score)
-            for unit_id, score in zip(ids, scores.tolist(), strict=True)
-            if score == score  # NaN: no score for this unit
-        ),
+        {
+            "indicator": [index.indicator_id] * kept,
+            "unit": np.asarray(ids, dtype=np.int64)[present].tolist(),
+            "period": [period] * kept,
+            "group": [""] * kept,
+            "value": scores[present].tolist(),
+        },
     )
     return IndexRun.objects.create(
         index=index,
@@ -164,6 +163,6 @@ def index_compute(
         spec=index.spec,
         fingerprint=result.fingerprint,
         unit_count=len(rows),
-        scored_count=int(np.count_nonzero(~np.isnan(scores))),
+        scored_count=kept,
         computed_by=actor if isinstance(actor, User) else None,
     )

@@ -181,6 +181,7 @@ def test_compute_index_command_scores_the_units_of_a_level(units, tmp_path):
     import json
 
     from django.core.management import CommandError, call_command
+    from django.utils import translation
 
     config = tmp_path / "need.json"
     config.write_text(json.dumps({"code": "need", "name": "Need", **SPEC}), "utf-8")
@@ -202,7 +203,7 @@ def test_compute_index_command_scores_the_units_of_a_level(units, tmp_path):
         {"a": 20.0, "b": 65.0, "c": 50.0}
     )
     err = io.StringIO()
-    with pytest.raises(CommandError, match="not valid"):
+    with translation.override("en"), pytest.raises(CommandError, match="not valid"):
         call_command("compute_index", str(config), *args, "--input", "poverty=2018", stderr=err)
     assert "input_periods hdi: Give the period of this indicator." in err.getvalue()
     assert scores.count() == 3
