@@ -148,7 +148,7 @@ class BallotChecker:
         if self.vote_type == "choose-1" and length > 1:
             reasons.append(f"a choose-1 vote names {length} projects")
         if limits.min_sum_cost is not None or limits.max_sum_cost is not None:
-            cost: Money = sum(self.costs[i] for i in indices)
+            cost: Money = sum(map(self.costs.__getitem__, indices))
             if limits.min_sum_cost is not None and cost < limits.min_sum_cost:
                 reasons.append(f"the vote costs {cost}, less than min_sum_cost")
             if limits.max_sum_cost is not None and cost > limits.max_sum_cost:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from barrio.core.pb import PbFileError, format_pb, instance_of, parse_pb, profile_of
+from barrio.core.pb.reader import _Lines, _Rows
 
 SLICES = Path(__file__).resolve().parent / "data" / "pb"
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "pabulib"
@@ -181,3 +185,42 @@ def test_round_trips_the_shared_files() -> None:
         vote_types.add(election.vote_type)
         assert parse_pb(lines_of(format_pb(election))) == election, path.name
     assert vote_types == {"approval", "choose-1", "cumulative", "ordinal"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lines=st.lists(
+        st.text(
+            alphabet=st.sampled_from(["a", "1", ";", ",", " ", '"', "\r", "é"]), max_size=12
+        ).map(lambda text: text + "\n"),
+        max_size=8,
+    )
+)
+def test_rows_are_what_the_csv_module_reads(lines: list[str]) -> None:
+    """Plain lines split on ';' and quoted ones read by csv give csv's rows and line numbers,
+    quoted fields over several lines and stray carriage returns included."""
+    expected = csv.reader(lines, delimiter=";")
+    try:
+        wanted = [(row, expected.line_num) for row in expected]
+    except csv.Error:
+        wanted = None
+    rows = _Rows(_Lines(lines, []))
+    try:
+        got = [(row, rows.line_num) for row in rows]
+    except csv.Error:
+        got = None
+    assert got == wanted
+
+
+def test_votes_with_quotes_and_a_bad_line_keep_their_line_numbers() -> None:
+    """A vote row read by csv (quotes, a field over two lines) and one split directly are
+    numbered alike; the reader still names the line of a problem after them."""
+    text = GOOD.replace("c;3;\n", 'c;"3";"x\ny"\nd;1;\ne;9;\n').replace(
+        "num_votes;3", "num_votes;5"
+    )
+    with pytest.raises(PbFileError) as caught:
+        parse_pb(text.encode("utf-8").splitlines(keepends=True))
+    assert caught.value.problems == (
+        (26, "the vote names unknown project '9'"),
+        (26, "the vote names 0 projects, fewer than min_length"),
+    )
