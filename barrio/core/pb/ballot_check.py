@@ -70,6 +70,13 @@ class BallotChecker:
         self.costs = costs
         self.vote_type = vote_type
         self.limits = limits
+        # The bounds a ballot without points must keep, as plain numbers for the fast path.
+        self._shortest = limits.min_length or 0
+        longest = limits.max_length
+        if vote_type == "choose-1":
+            longest = 1 if longest is None else min(longest, 1)
+        self._longest = longest
+        self._cost_limits = limits.min_sum_cost is not None or limits.max_sum_cost is not None
 
     def check(self, vote: str, points_text: str | None) -> tuple[tuple[int, ...], Ballot]:
         """Validate one distinct ballot text (the reader caches the result per text).
@@ -89,13 +96,21 @@ class BallotChecker:
             Its problems, tolerated irregularities, and points.
         """
         if points_text is None and vote:
-            # The common case first, in C: every id known as written, none repeated.
+            # The common case first, in C: every id known as written, none repeated, within
+            # the length limits (the general path below names what is wrong otherwise).
             try:
                 found = tuple(map(self.project_index.__getitem__, vote.split(",")))
             except KeyError:
                 pass
             else:
-                if len(set(found)) == len(found):
+                length = len(found)
+                if len(set(found)) == length:
+                    if (
+                        self._shortest <= length
+                        and (self._longest is None or length <= self._longest)
+                        and (not self._cost_limits or self._cost_fits(found))
+                    ):
+                        return found, _CLEAN
                     broken = self._limits(found, None)
                     return found, Ballot(tuple(broken), (), None) if broken else _CLEAN
         reasons: list[str] = []
@@ -135,6 +150,12 @@ class BallotChecker:
         if not reasons and not warnings and points is None:
             return tuple(indices), _CLEAN
         return tuple(indices), Ballot(tuple(reasons), tuple(warnings), points)
+
+    def _cost_fits(self, found: tuple[int, ...]) -> bool:
+        """Whether the projects ``found`` cost within ``min_sum_cost``/``max_sum_cost``."""
+        cost: Money = sum(map(self.costs.__getitem__, found))
+        low, high = self.limits.min_sum_cost, self.limits.max_sum_cost
+        return (low is None or cost >= low) and (high is None or cost <= high)
 
     def _limits(
         self, indices: list[int] | tuple[int, ...], points: tuple[int, ...] | None

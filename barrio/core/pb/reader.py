@@ -231,7 +231,7 @@ class _State:
         self.voter_column = self.vote_column = self.points_column = -1
         self.extra_columns: list[int] = []
         self._checker: BallotChecker | None = None
-        self.ballot_cache: dict[tuple[str, str | None], tuple[tuple[int, ...], Ballot]] = {}
+        self.ballot_cache: dict[str | tuple[str, str], tuple[tuple[int, ...], Ballot]] = {}
 
     def checker(self) -> BallotChecker:
         """The ballot checker, made once the projects and limits are known."""
@@ -425,10 +425,14 @@ class _State:
                     f"voter {voter_id!r} appears twice" if voter_id else "empty voter_id",
                 )
             voter_ids.add(voter_id)
-            key = (row[vote_column], None if points_column < 0 else row[points_column])
+            # The vote text is the key, with the points text when the ballots have points.
+            key = row[vote_column] if points_column < 0 else (row[vote_column], row[points_column])
             cached = cache.get(key)
             if cached is None:
-                cached = check(key[0].strip(), None if key[1] is None else key[1].strip())
+                if points_column < 0:
+                    cached = check(row[vote_column].strip(), None)
+                else:
+                    cached = check(row[vote_column].strip(), row[points_column].strip())
                 cache[key] = cached
             projects, ballot = cached
             if ballot.reasons or ballot.warnings:

@@ -224,3 +224,21 @@ def test_votes_with_quotes_and_a_bad_line_keep_their_line_numbers() -> None:
         (26, "the vote names unknown project '9'"),
         (26, "the vote names 0 projects, fewer than min_length"),
     )
+
+
+@pytest.mark.parametrize(
+    ("limit", "reason"),
+    [
+        ("min_sum_cost;50", "the vote costs 25/2, less than min_sum_cost"),  # c; b at 50 is in
+        ("max_sum_cost;100", "the vote costs 110, more than max_sum_cost"),  # a
+        ("vote_type;choose-1", "a choose-1 vote names 2 projects"),  # a
+    ],
+)
+def test_cost_and_choose_one_limits_name_the_ballot_that_breaks_them(
+    limit: str, reason: str
+) -> None:
+    """Ballots within a limit (at it included) pass; the one beyond is named."""
+    text = GOOD.replace("max_length;2", "max_length;2\n" + limit)
+    if limit.startswith("vote_type"):
+        text = text.replace("vote_type;approval\n", "", 1)
+    assert [found for _line, found in problems(text)] == [reason]
