@@ -26,6 +26,11 @@ from barrio.accounts.models import ApiToken, Role
 from barrio.accounts.services import api_token_create, organisation_create
 from barrio.accounts.tests.factories import build_world, grant, make_user
 from barrio.jobs.models import Job
+from barrio.participation.tests.review_matrix import (
+    ASSIGNED_LABEL,
+    build_review_data,
+    fresh_name,
+)
 from barrio.planning.models import TargetingRun
 from barrio.planning.services import (
     apportionment_create,
@@ -105,6 +110,19 @@ class Ctx:
     fresh_run: Callable[[], int] | None = None  # a new draft, for each approval tried
     batch_id: int = 0
     task_id: int = 0
+    # Committee review and assemblies (participation, review half).
+    review_call_id: int = 0
+    assignment_id: int = 0
+    decide_proposal_id: int = 0
+    decide_page_proposal_id: int = 0
+    assign_proposal_id: int = 0
+    admitted_id: int = 0
+    member_id: int = 0
+    candidate_id: int = 0
+    assembly_id: int = 0
+    vote_assembly_id: int = 0
+    fresh_attendee: Callable[[], int] | None = None
+    fresh_assembly: Callable[[], tuple[int, int]] | None = None
     # Grievances (issue 10 part B): a case, a sensitive case, a handler, a fresh case.
     grievance_id: int = 0
     sensitive_id: int = 0
@@ -164,9 +182,28 @@ SPLIT = {
 }
 
 
+# Committee review and assemblies (participation, review half).
+ASSIGNED = "assigned member"  # only the committee member the proposal is assigned to
+REVIEW_STAFF = Anywhere({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM, Role.AUDITOR})
+RECORDERS = Anywhere({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM})
+
+
+def on_fresh_assembly(path: str, method: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
+    """Act on a new assembly ready to close (electing and closing succeed once each)."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        assert ctx.fresh_assembly is not None
+        assembly_id, proposal_id = ctx.fresh_assembly()
+        url = path.format(assembly_id=assembly_id)
+        data = body(proposal_id) if callable(body) else body
+        return getattr(client, method)(url, data or {}, content_type="application/json")
+
+    return call
+
+
 def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx], Any]:
     def call(client: Client, ctx: Ctx) -> Any:
-        url = path.format(**{k: v for k, v in ctx.__dict__.items() if k != "fresh_run"})
+        url = path.format(**{k: v for k, v in ctx.__dict__.items() if not callable(v)})
         if body is None:
             return getattr(client, method)(url)
         data = body(ctx) if callable(body) else body
@@ -177,7 +214,7 @@ def api_json(method: str, path: str, body: Any = None) -> Callable[[Client, Ctx]
 
 def page(method: str, path: str, data: Any = None) -> Callable[[Client, Ctx], Any]:
     def call(client: Client, ctx: Ctx) -> Any:
-        url = path.format(**{k: v for k, v in ctx.__dict__.items() if k != "fresh_run"})
+        url = path.format(**{k: v for k, v in ctx.__dict__.items() if not callable(v)})
         payload = data(ctx) if callable(data) else data
         return getattr(client, method)(url, payload or {})
 
@@ -563,6 +600,185 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
             api_json("get", "/api/v1/programmes/{slug}/apportionments/{apportionment_id}"),
         )
     ],
+    # Committee review and assemblies (participation, review half).
+    "participation:review_queue": [
+        (EVERY_ROLE, page("get", "/participation/review/programmes/{slug}/"))
+    ],
+    "participation:review_assignment": [
+        (ASSIGNED, page("get", "/participation/review/assignments/{assignment_id}/"))
+    ],
+    "participation:review_overview": [
+        (REVIEW_STAFF, page("get", "/participation/review/calls/{review_call_id}/")),
+        (
+            MANAGER,
+            page(
+                "post",
+                "/participation/review/calls/{review_call_id}/",
+                lambda c: {
+                    "action": "decide",
+                    "proposal": c.decide_page_proposal_id,
+                    "outcome": "returned",
+                    "reason": "Falta el plano.",
+                },
+            ),
+        ),
+    ],
+    "participation:review_minutes": [
+        (REVIEW_STAFF, page("get", "/participation/review/calls/{review_call_id}/minutes.pdf"))
+    ],
+    "participation:assembly_list": [
+        (REVIEW_STAFF, page("get", "/participation/assemblies/calls/{review_call_id}/"))
+    ],
+    "participation:assembly_new": [
+        (RECORDERS, page("get", "/participation/assemblies/calls/{review_call_id}/new/"))
+    ],
+    "participation:assembly": [
+        (REVIEW_STAFF, page("get", "/participation/assemblies/{assembly_id}/")),
+        (
+            RECORDERS,
+            page(
+                "post",
+                "/participation/assemblies/{assembly_id}/",
+                lambda c: {"action": "attendance", "names": fresh_name()},
+            ),
+        ),
+    ],
+    "participation:assembly_minutes": [
+        (REVIEW_STAFF, page("get", "/participation/assemblies/{assembly_id}/minutes.pdf"))
+    ],
+    "participation:approved_proposals": [
+        (EVERY_ROLE, page("get", "/participation/programmes/{slug}/approved/"))
+    ],
+    "api:review_queue_api": [
+        (EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/review/assignments"))
+    ],
+    "api:review_declare_api": [
+        (
+            ASSIGNED,
+            api_json(
+                "post",
+                "/api/v1/review/assignments/{assignment_id}/declaration",
+                {"conflict": False},
+            ),
+        )
+    ],
+    "api:review_score_api": [
+        (
+            ASSIGNED,
+            api_json(
+                "put",
+                "/api/v1/review/assignments/{assignment_id}/scores",
+                {"scores": [{"criterion": "feasibility", "value": 4, "reason": "Viable."}]},
+            ),
+        )
+    ],
+    "api:review_overview_api": [
+        (REVIEW_STAFF, api_json("get", "/api/v1/calls/{review_call_id}/review"))
+    ],
+    "api:committee_member_add_api": [
+        (
+            MANAGER,
+            api_json(
+                "post",
+                "/api/v1/calls/{review_call_id}/committee",
+                lambda c: {"user_id": c.candidate_id, "affiliation": "civil_society"},
+            ),
+        )
+    ],
+    "api:review_assign_api": [
+        (
+            MANAGER,
+            api_json(
+                "post",
+                "/api/v1/proposals/{assign_proposal_id}/review-assignments",
+                lambda c: {"member_id": c.member_id},
+            ),
+        )
+    ],
+    "api:review_decide_api": [
+        (
+            MANAGER,
+            api_json(
+                "post",
+                "/api/v1/proposals/{decide_proposal_id}/review-decision",
+                {"outcome": "rejected", "reason": "No es viable."},
+            ),
+        )
+    ],
+    "api:assembly_create_api": [
+        (
+            RECORDERS,
+            api_json(
+                "post",
+                "/api/v1/calls/{review_call_id}/assemblies",
+                lambda c: {
+                    "unit_id": c.unit_id,
+                    "held_at": "2026-03-01T18:00:00-05:00",
+                    "place": "Parque central",
+                    "proposal_ids": [c.admitted_id],
+                    "quorum_min_attendees": 10,
+                },
+            ),
+        )
+    ],
+    "api:assembly_detail_api": [
+        (REVIEW_STAFF, api_json("get", "/api/v1/assemblies/{assembly_id}")),
+        (REVIEW_STAFF, api_json("get", "/api/v1/assemblies/{assembly_id}?unmask=true")),
+    ],
+    "api:assembly_attendance_api": [
+        (
+            RECORDERS,
+            api_json(
+                "post",
+                "/api/v1/assemblies/{assembly_id}/attendance",
+                lambda c: {"names": [fresh_name()]},
+            ),
+        )
+    ],
+    "api:assembly_vote_api": [
+        (
+            RECORDERS,
+            api_json(
+                "post",
+                "/api/v1/assemblies/{vote_assembly_id}/votes",
+                lambda c: {
+                    "proposal_id": c.admitted_id,
+                    "attendee_id": c.fresh_attendee(),
+                    "choice": "for",
+                },
+            ),
+        )
+    ],
+    "api:assembly_tally_api": [
+        (
+            RECORDERS,
+            api_json(
+                "put",
+                "/api/v1/assemblies/{assembly_id}/tallies/{admitted_id}",
+                {"votes_for": 0, "votes_against": 0, "abstentions": 0},
+            ),
+        )
+    ],
+    "api:assembly_committee_api": [
+        (
+            RECORDERS,
+            on_fresh_assembly(
+                "/api/v1/assemblies/{assembly_id}/committees",
+                "post",
+                lambda proposal_id: {
+                    "proposal_id": proposal_id,
+                    "kind": "supervision",
+                    "members": [{"name": fresh_name(), "role": "president"}],
+                },
+            ),
+        )
+    ],
+    "api:assembly_close_api": [
+        (RECORDERS, on_fresh_assembly("/api/v1/assemblies/{assembly_id}/close", "post"))
+    ],
+    "api:approved_proposals_api": [
+        (EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/approved-proposals"))
+    ],
 }
 
 
@@ -641,6 +857,8 @@ def expected(who: Who, actor: Actor) -> bool:
         return actor.owner
     if who == ADMINISTRATORS:
         return False
+    if who == ASSIGNED:
+        return actor.label == ASSIGNED_LABEL
     assert isinstance(who, frozenset)
     if actor.role is None or actor.role not in who:
         return False
@@ -709,6 +927,9 @@ def test_permission_matrix():
     batch = apps.get_model("registry", "ImportBatch").objects.create(
         programme=world.lima, file_name="f.csv", format="csv"
     )
+    # Committee review and assemblies (participation, review half).
+    assigned, review = build_review_data(world)
+    actors.append(Actor(ASSIGNED_LABEL, signed_in_client(assigned), Role.COMMITTEE_MEMBER, True))
     # Grievances (issue 10 part B): cases in Miraflores, recorded by a caseworker of Lima.
     from barrio.registry.services.grievances import grievance_record
 
@@ -776,6 +997,7 @@ def test_permission_matrix():
                     fresh_run,
                     batch.pk,
                     task.pk,
+                    **review,
                 )
                 ctx.grievance_id, ctx.sensitive_id = case_id, sensitive_id
                 ctx.handler_id, ctx.fresh_case = handler.pk, fresh_case

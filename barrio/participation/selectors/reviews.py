@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
 
-from barrio.accounts.permissions import Action, may, scope
+from barrio.accounts.permissions import RULES, Action, may, scope
+from barrio.accounts.selectors import grant_list_for_user
 from barrio.core.review import Criterion, Score, aggregate, member_totals
 from barrio.errors import NotFound
 from barrio.participation.lifecycle import ProposalStatus
@@ -36,6 +37,7 @@ __all__ = [
     "AggregateSummary",
     "ReviewRow",
     "assignment_get_for_user",
+    "committee_candidates",
     "committee_list",
     "may_manage_committee",
     "may_see_review",
@@ -159,6 +161,21 @@ def assignment_get_for_user(*, user: User | AnonymousUser, assignment_id: int) -
     ):
         raise NotFound()
     return assignment
+
+
+def committee_candidates(*, user: User | AnonymousUser, call: Call) -> list[User]:
+    """Return the users who hold a role that reviews in the call's programme and are not on
+    its committee yet (for the manager who names the committee; empty for anybody else)."""
+    if not may_manage_committee(user, call.programme):
+        return []
+    reviewing = RULES[Action.PROPOSAL_REVIEW]
+    seated = set(CommitteeMember.objects.filter(call=call).values_list("user_id", flat=True))
+    grants = grant_list_for_user(user=user, programme=call.programme)
+    found: dict[int, User] = {}
+    for grant in grants:
+        if grant.role in reviewing and grant.user_id not in seated:
+            found.setdefault(grant.user_id, grant.user)
+    return list(found.values())
 
 
 def committee_list(call: Call) -> QuerySet[CommitteeMember]:
