@@ -1,0 +1,116 @@
+"""A committee member scores an assigned proposal on a phone, the manager admits it, the
+municipal team records the assembly that approves it and elects its committees, and the
+programme's public list shows it approved with its committees."""
+
+from __future__ import annotations
+
+import pytest
+
+from barrio.accounts.permissions import needs_second_factor
+from barrio.accounts.tests.factories import PASSWORD
+from barrio.participation.lifecycle import ProposalStatus
+from barrio.participation.services import review_assign
+from barrio.participation.tests.factories import build_world, make_proposal
+from barrio.participation.tests.review_factories import add_member
+from tests.browser.conftest import serious_violations
+from tests.browser.test_planning_journey import sign_in as sign_in_with_second_factor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(browser, live_server, user, password):
+    """A phone-sized page signed in, in Spanish; with the second factor for the roles that
+    need one (manager, team), with the password alone for a committee member."""
+    if needs_second_factor(user):
+        return sign_in_with_second_factor(browser, live_server, user, password)
+    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Correo electrónico").fill(user.email)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+def test_committee_scores_and_assembly_approves(live_server, browser):
+    world = build_world()
+    world.programme.is_public = True
+    world.programme.save(update_fields=["is_public"])
+    proposal = make_proposal(world, status=ProposalStatus.SUBMITTED, title="Parque La Lagunilla")
+    review_assign(actor=world.manager, proposal=proposal, member=add_member(world))
+
+    # The committee member finds the proposal in their queue, declares and scores it.
+    context, page = sign_in(browser, live_server, world.reviewer, PASSWORD)
+    page.goto(live_server.url + "/participation/review/programmes/pcmb/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Propuestas por revisar"
+    page.get_by_role("link", name="Parque La Lagunilla").click()
+    assert serious_violations(page) == []
+    page.get_by_label("No, no tengo ninguno").check()
+    page.get_by_role("button", name="Registrar mi declaración").click()
+    assert page.get_by_text("Su declaración está registrada.").is_visible()
+    page.get_by_label("Calificación de «Factibilidad técnica» (0 a 5)").select_option("5")
+    page.get_by_label("Razón de «Factibilidad técnica»").fill("El predio es municipal.")
+    page.get_by_label("Calificación de «Impacto social» (0 a 5)").select_option("4")
+    page.get_by_label("Razón de «Impacto social»").fill("No hay áreas verdes cerca.")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Guardar mis calificaciones").click()
+    assert page.get_by_text("Sus calificaciones están guardadas.").is_visible()
+    assert page.get_by_text("Calificada").is_visible()
+    context.close()
+
+    # The manager reads the aggregate and admits the proposal.
+    context, page = sign_in(browser, live_server, world.manager, PASSWORD)
+    page.goto(live_server.url + f"/participation/review/calls/{world.call.pk}/")
+    assert page.get_by_text("92,00 / 100").is_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Decisión").select_option("admitted")
+    page.get_by_role("button", name="Registrar la decisión").click()
+    assert page.get_by_text("La decisión está registrada y el grupo, informado.").is_visible()
+    context.close()
+
+    # The municipal team records the assembly: quorum, attendance, votes, committees.
+    context, page = sign_in(browser, live_server, world.team, PASSWORD)
+    page.goto(live_server.url + f"/participation/assemblies/calls/{world.call.pk}/")
+    page.get_by_role("link", name="Registrar una asamblea").click()
+    page.get_by_label("Fecha y hora").fill("2026-03-01T18:00")
+    page.get_by_label("Lugar").fill("Explanada de la parroquia")
+    page.get_by_label("Parque La Lagunilla · Guerrero").check()
+    page.get_by_label("Quórum: mínimo de asistentes").fill("3")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Abrir el registro").click()
+    assert page.get_by_text("El registro de la asamblea está abierto.").is_visible()
+    page.get_by_label("Asistentes, un nombre completo por línea").fill(
+        "Rosa Pérez\nJuan López\nEva Ruiz\nAna Torres"
+    )
+    page.get_by_role("button", name="Añadir a la lista de asistencia").click()
+    page.get_by_label("A favor", exact=True).fill("3")
+    page.get_by_label("En contra", exact=True).fill("1")
+    page.get_by_label("Abstenciones", exact=True).fill("0")
+    page.get_by_role("button", name="Registrar los votos").click()
+    assert page.get_by_text("Los votos están registrados.").is_visible()
+    for kind, members in [
+        ("administration", "Rosa Pérez, presidencia\nJuan López, tesorería"),
+        ("supervision", "Eva Ruiz, presidencia"),
+    ]:
+        page.get_by_label("Comité", exact=True).select_option(kind)
+        page.get_by_label("Integrantes, uno por línea: nombre completo, cargo").fill(members)
+        page.get_by_role("button", name="Registrar el comité").click()
+        assert page.get_by_text("El comité está registrado.").is_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Cerrar y contar los resultados").click()
+    assert page.get_by_text("El registro de la asamblea está cerrado").is_visible()
+    context.close()
+
+    # The public sees the proposal approved with its committees' offices, not the names.
+    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(live_server.url + "/participation/programmes/pcmb/approved/")
+    assert page.get_by_role("heading", name="Parque La Lagunilla").is_visible()
+    assert page.get_by_text("Aprobada por la asamblea").is_visible()
+    assert page.get_by_role("heading", name="Comité de administración").is_visible()
+    assert page.get_by_role("heading", name="Comité de supervisión").is_visible()
+    assert page.get_by_text("Rosa Pérez").count() == 0
+    assert serious_violations(page) == []
+    context.close()
