@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from barrio.participation.views import assemblies, reviews
+from barrio.participation.views import assemblies, calls, groups, proposals, reviews, staff
 
 app_name = "participation"
 # Each subject's pages (calls, groups, proposals, reviews, assemblies) add their paths here.
@@ -28,5 +28,30 @@ urlpatterns += [
         "programmes/<slug:slug>/approved/",
         assemblies.approved_proposals,
         name="approved_proposals",
+    ),
+]
+
+# Calls, community groups and proposals (the calls half).
+urlpatterns += [
+    path("programmes/<slug:slug>/calls/", calls.call_list, name="call_list"),
+    path("programmes/<slug:slug>/calls/new/", calls.call_new, name="call_new"),
+    path("calls/<int:call_id>/", calls.call_detail, name="call_detail"),
+    path("calls/<int:call_id>/edit/", calls.call_edit, name="call_edit"),
+    path("calls/<int:call_id>/publish/", calls.call_publish, name="call_publish"),
+    path("programmes/<slug:slug>/groups/new/", groups.group_new, name="group_new"),
+    path("groups/<int:group_id>/", groups.group_detail, name="group_detail"),
+    path("calls/<int:call_id>/proposals/new/", proposals.proposal_new, name="proposal_new"),
+    path("proposals/<int:proposal_id>/", proposals.proposal_detail, name="proposal_detail"),
+    path(
+        "proposals/<int:proposal_id>/edit/<slug:step>/",
+        proposals.proposal_step,
+        name="proposal_step",
+    ),
+    path("proposals/<int:proposal_id>/submit/", proposals.proposal_submit, name="proposal_submit"),
+    path("calls/<int:call_id>/proposals/", staff.proposal_staff_list, name="proposal_staff_list"),
+    path(
+        "calls/<int:call_id>/proposals.<str:extension>",
+        staff.proposal_export,
+        name="proposal_export",
     ),
 ]

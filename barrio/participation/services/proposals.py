@@ -33,7 +33,7 @@ from barrio.territories.selectors import unit_geometry
 if TYPE_CHECKING:
     from barrio.territories.models import TerritorialUnit
 
-__all__ = ["proposal_create", "proposal_submit", "proposal_update"]
+__all__ = ["proposal_create", "proposal_submit", "proposal_update", "submission_problems"]
 
 S = ProposalStatus
 LOCATION_MESSAGES = {
@@ -242,7 +242,7 @@ def _submission_window_open(proposal: Proposal, now: dt.datetime) -> bool:
     return step == CallStep.SUBMISSION
 
 
-def _completeness(proposal: Proposal) -> list[FieldError]:
+def submission_problems(proposal: Proposal) -> list[FieldError]:
     """What a submission needs beyond a valid draft."""
     call, group = proposal.call, proposal.group
     errors: list[FieldError] = []
@@ -364,7 +364,7 @@ def proposal_submit(
     Call.objects.select_for_update().filter(pk=locked.call_id).first()
     if locked.call.status != Call.Status.PUBLISHED or not _submission_window_open(locked, now):
         raise Conflict(_("The call does not take submissions now."), code="submission_closed")
-    raise_if(_completeness(locked))
+    raise_if(submission_problems(locked))
     number = locked.version + 1
     ProposalVersion.objects.create(
         proposal=locked,
