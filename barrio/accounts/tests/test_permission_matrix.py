@@ -47,6 +47,7 @@ PUBLIC = "public"  # anybody, signed in or not
 SIGNED_IN = "signed in"  # any signed-in user, on their own things
 OWNER = "owner"  # only whoever started the job
 ADMINISTRATORS = "administrators"  # staff only: no role of a programme reaches it
+REPRESENTATIVE = "representative"  # only the representative of the group concerned
 EVERY_ROLE = frozenset(Role)
 MANAGER = frozenset({Role.PROGRAMME_MANAGER})
 ROLE_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR})
@@ -130,6 +131,12 @@ class Ctx:
     fresh_case: Callable[[], int] | None = None
     change_id: int = 0
     fresh_change: Callable[[], int] | None = None
+    # Participation, calls half (issue 7): a published call, a group, a submitted proposal
+    # and a draft of that group.
+    call_id: int = 0
+    group_id: int = 0
+    proposal_id: int = 0
+    draft_id: int = 0
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -782,6 +789,106 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
 }
 
 
+# Participation, calls half (issue 7): calls, community groups, proposals. Lima is not a
+# public programme, so what is public in a public programme is for every role here.
+PROPOSAL_STAFF = Anywhere({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM, Role.AUDITOR})
+REPRESENTATIVES = Anywhere({Role.COMMUNITY_REPRESENTATIVE})
+MATRIX.update(
+    {
+        "participation:call_list": [
+            (EVERY_ROLE, page("get", "/participation/programmes/{slug}/calls/"))
+        ],
+        "participation:call_new": [
+            (MANAGER, page("get", "/participation/programmes/{slug}/calls/new/"))
+        ],
+        "participation:call_detail": [(EVERY_ROLE, page("get", "/participation/calls/{call_id}/"))],
+        "participation:call_edit": [(MANAGER, page("get", "/participation/calls/{call_id}/edit/"))],
+        "participation:call_publish": [
+            (MANAGER, page("post", "/participation/calls/{call_id}/publish/"))
+        ],
+        "participation:group_new": [
+            (REPRESENTATIVES, page("get", "/participation/programmes/{slug}/groups/new/"))
+        ],
+        "participation:group_detail": [
+            (EVERY_ROLE, page("get", "/participation/groups/{group_id}/")),
+            (REPRESENTATIVE, page("post", "/participation/groups/{group_id}/", {"remove": "0"})),
+        ],
+        "participation:proposal_new": [
+            (REPRESENTATIVE, page("get", "/participation/calls/{call_id}/proposals/new/"))
+        ],
+        "participation:proposal_detail": [
+            (EVERY_ROLE, page("get", "/participation/proposals/{proposal_id}/"))
+        ],
+        "participation:proposal_step": [
+            (REPRESENTATIVE, page("get", "/participation/proposals/{draft_id}/edit/budget/"))
+        ],
+        "participation:proposal_submit": [
+            (REPRESENTATIVE, page("post", "/participation/proposals/{draft_id}/submit/"))
+        ],
+        "participation:proposal_staff_list": [
+            (PROPOSAL_STAFF, page("get", "/participation/calls/{call_id}/proposals/"))
+        ],
+        "participation:proposal_export": [
+            (PROPOSAL_STAFF, page("get", "/participation/calls/{call_id}/proposals.csv")),
+            (PROPOSAL_STAFF, page("get", "/participation/calls/{call_id}/proposals.xlsx")),
+        ],
+    }
+)
+
+
+def build_participation(world: Any) -> tuple[Actor, dict[str, int]]:
+    """A published call of Lima open for submissions in Miraflores, a group there with its
+    representative (an actor of its own), a submitted proposal and a draft. Participation
+    sits above accounts: its objects are made by name."""
+    now = dt.datetime.now(dt.UTC)
+    call = apps.get_model("participation", "Call").objects.create(
+        programme=world.lima,
+        slug="m",
+        title="m",
+        status="published",
+        submission_opens_at=now - dt.timedelta(days=1),
+        submission_closes_at=now + dt.timedelta(days=10),
+        review_closes_at=now + dt.timedelta(days=20),
+        assemblies_close_at=now + dt.timedelta(days=30),
+        results_at=now + dt.timedelta(days=40),
+        kinds=["park"],
+        max_project_cents=100,
+        total_cents=1000,
+    )
+    call.units.set([world.miraflores])
+    user = make_user("representative@miraflores.pe")
+    grant(user, Role.COMMUNITY_REPRESENTATIVE, world.lima, world.miraflores)
+    group = apps.get_model("participation", "CommunityGroup").objects.create(
+        programme=world.lima, name="m", unit=world.miraflores, representative=user
+    )
+    proposal_model = apps.get_model("participation", "Proposal")
+    made = {
+        name: proposal_model.objects.create(
+            call=call,
+            group=group,
+            unit=world.miraflores,
+            title=name,
+            kind="park",
+            status=status,
+            reference=reference,
+        ).pk
+        for name, status, reference in (("s", "submitted", "M-0001"), ("d", "draft", ""))
+    }
+    actor = Actor(
+        "the group's representative",
+        signed_in_client(user),
+        Role.COMMUNITY_REPRESENTATIVE,
+        False,
+        representative=True,
+    )
+    return actor, {
+        "call_id": call.pk,
+        "group_id": group.pk,
+        "proposal_id": made["s"],
+        "draft_id": made["d"],
+    }
+
+
 def url_names(patterns: list[Any] | None = None, namespace: str = "") -> set[str]:
     names: set[str] = set()
     for pattern in patterns if patterns is not None else get_resolver().url_patterns:
@@ -830,6 +937,7 @@ class Actor:
     role: Role | None  # the role held over Lima (None: no role there)
     whole_programme: bool
     owner: bool = False
+    representative: bool = False  # the representative of the participation group
 
 
 def build_actors(world: Any) -> list[Actor]:
@@ -855,6 +963,8 @@ def expected(who: Who, actor: Actor) -> bool:
         return signed_in
     if who == OWNER:
         return actor.owner
+    if who == REPRESENTATIVE:
+        return actor.representative
     if who == ADMINISTRATORS:
         return False
     if who == ASSIGNED:
@@ -874,6 +984,8 @@ def test_permission_matrix():
     owner_user = make_user("owner@lima.pe")
     owner = Actor("job owner", signed_in_client(owner_user), None, False, owner=True)
     actors.append(owner)
+    representative, participation_ids = build_participation(world)
+    actors.append(representative)
     job = Job.objects.create(kind="t", title="t", created_by=owner_user)
     organisation = organisation_create(
         name="Municipalidad de Lima", kind="municipality", country="PE", programmes=[world.lima]
@@ -1002,6 +1114,8 @@ def test_permission_matrix():
                 ctx.grievance_id, ctx.sensitive_id = case_id, sensitive_id
                 ctx.handler_id, ctx.fresh_case = handler.pk, fresh_case
                 ctx.change_id, ctx.fresh_change = change_id, fresh_change
+                for key, value in participation_ids.items():
+                    setattr(ctx, key, value)
                 response = call(actor.client, ctx)
                 checked += 1
                 want = expected(who, actor)

@@ -190,7 +190,8 @@ def test_staff_list_filters_counts_and_exports(django_assert_max_num_queries) ->
     with django_assert_max_num_queries(25):
         page = team.get(url)
     text = page.content.decode()
-    assert "P3" in text and "Rechazada" in text
+    assert "P3" in text
+    assert "Rechazada" in text
     assert "Rechazada" not in team.get(url + "?status=submitted").content.decode()
     csv_text = team.get(f"/participation/calls/{world.call.pk}/proposals.csv").content.decode()
     assert csv_text.splitlines()[0].startswith("reference,title")
