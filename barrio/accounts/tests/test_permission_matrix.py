@@ -9,6 +9,7 @@ by each role granted over the Lima programme, by the same role granted only over
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -25,6 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from barrio.accounts.models import ApiToken, Role
 from barrio.accounts.services import api_token_create, organisation_create
 from barrio.accounts.tests.factories import build_world, grant, make_user
+from barrio.crypto import blind_index
 from barrio.jobs.models import Job
 from barrio.participation.tests.review_matrix import (
     ASSIGNED_LABEL,
@@ -137,6 +139,8 @@ class Ctx:
     group_id: int = 0
     proposal_id: int = 0
     draft_id: int = 0
+    ready_id: int = 0  # a complete draft, for the one submission that succeeds
+    fresh_call: Callable[[], int] | None = None  # a new draft call, for each publication
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -834,9 +838,125 @@ MATRIX.update(
         ],
     }
 )
+FRESH = iter(range(1, 1_000_000))
 
 
-def build_participation(world: Any) -> tuple[Actor, dict[str, int]]:
+def call_body(ctx: Ctx) -> dict[str, Any]:
+    """A call of Lima open for submissions in Miraflores, under a new short name."""
+    now = dt.datetime.now(dt.UTC)
+    day = dt.timedelta(days=1)
+    return {
+        "slug": f"c{next(FRESH)}",
+        "title": "m",
+        "submission_opens_at": (now - day).isoformat(),
+        "submission_closes_at": (now + 10 * day).isoformat(),
+        "review_closes_at": (now + 20 * day).isoformat(),
+        "assemblies_close_at": (now + 30 * day).isoformat(),
+        "results_at": (now + 40 * day).isoformat(),
+        "max_project_cents": 100,
+        "total_cents": 1000,
+        "kinds": ["park"],
+        "unit_ids": [ctx.unit_id],
+        "criteria": [{"code": "c", "name": "c"}],
+    }
+
+
+def publish_fresh(client: Client, ctx: Ctx) -> Any:
+    """Publish a new draft call (a published call cannot be published again)."""
+    assert ctx.fresh_call is not None
+    return client.post(f"/api/v1/calls/{ctx.fresh_call()}/publish")
+
+
+def proposal_body(ctx: Ctx) -> dict[str, Any]:
+    return {"group_id": ctx.group_id, "title": "m", "kind": "park", "unit_id": ctx.unit_id}
+
+
+MATRIX.update(
+    {
+        "api:call_list": [(EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/calls"))],
+        "api:call_create": [
+            (MANAGER, api_json("post", "/api/v1/programmes/{slug}/calls", call_body))
+        ],
+        "api:call_read": [(EVERY_ROLE, api_json("get", "/api/v1/calls/{call_id}"))],
+        "api:call_update": [
+            (
+                MANAGER,
+                api_json("put", "/api/v1/calls/{call_id}", lambda c: {**call_body(c), "slug": "m"}),
+            )
+        ],
+        "api:call_publish": [(MANAGER, publish_fresh)],
+        "api:group_register": [
+            (
+                REPRESENTATIVES,
+                api_json(
+                    "post",
+                    "/api/v1/programmes/{slug}/groups",
+                    lambda c: {"name": f"g{next(FRESH)}", "unit_id": c.unit_id},
+                ),
+            )
+        ],
+        "api:group_read": [(EVERY_ROLE, api_json("get", "/api/v1/groups/{group_id}"))],
+        "api:group_member_add": [
+            (
+                REPRESENTATIVE,
+                api_json(
+                    "post",
+                    "/api/v1/groups/{group_id}/members",
+                    lambda c: {"full_name": f"p{next(FRESH)}", "unit_id": c.unit_id},
+                ),
+            )
+        ],
+        "api:proposal_list": [
+            (PROPOSAL_STAFF, api_json("get", "/api/v1/calls/{call_id}/proposals"))
+        ],
+        "api:proposal_create": [
+            (REPRESENTATIVE, api_json("post", "/api/v1/calls/{call_id}/proposals", proposal_body))
+        ],
+        "api:proposal_read": [(EVERY_ROLE, api_json("get", "/api/v1/proposals/{proposal_id}"))],
+        "api:proposal_update": [
+            (REPRESENTATIVE, api_json("put", "/api/v1/proposals/{draft_id}", proposal_body))
+        ],
+        "api:proposal_submit": [
+            (REPRESENTATIVE, api_json("post", "/api/v1/proposals/{ready_id}/submit"))
+        ],
+        "api:attachment_add": [
+            (
+                REPRESENTATIVE,
+                page(
+                    "post",
+                    "/api/v1/proposals/{draft_id}/attachments",
+                    lambda c: {
+                        "file": SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"),
+                        "title": "a",
+                    },
+                ),
+            )
+        ],
+        "api:signature_add": [
+            (
+                REPRESENTATIVE,
+                api_json(
+                    "post",
+                    "/api/v1/proposals/{draft_id}/signatures",
+                    lambda c: {
+                        "full_name": "p",
+                        "document_number": f"d{next(FRESH)}",
+                        "unit_id": c.unit_id,
+                    },
+                ),
+            )
+        ],
+    }
+)
+
+
+@pytest.fixture(autouse=True)
+def _uploads_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Files attached to proposals go to a temporary folder."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+def build_participation(world: Any) -> tuple[Actor, dict[str, Any]]:
     """A published call of Lima open for submissions in Miraflores, a group there with its
     representative (an actor of its own), a submitted proposal and a draft. Participation
     sits above accounts: its objects are made by name."""
@@ -861,7 +981,47 @@ def build_participation(world: Any) -> tuple[Actor, dict[str, int]]:
     group = apps.get_model("participation", "CommunityGroup").objects.create(
         programme=world.lima, name="m", unit=world.miraflores, representative=user
     )
+    # Enough residents and a boundary, for the one complete draft to be submitted.
+    for number in range(5):
+        apps.get_model("participation", "GroupMember").objects.create(
+            group=group,
+            full_name=f"r{number}",
+            name_index=blind_index(f"r{number}", purpose="group-member"),
+            unit=world.miraflores,
+        )
+    if not world.miraflores.geometry:
+        world.miraflores.geometry = json.dumps(
+            {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+        )
+        world.miraflores.save(update_fields=["geometry"])
     proposal_model = apps.get_model("participation", "Proposal")
+    ready = proposal_model.objects.create(
+        call=call,
+        group=group,
+        unit=world.miraflores,
+        title="r",
+        kind="park",
+        diagnosis="d",
+        objectives="o",
+        location={"type": "Point", "coordinates": [0.5, 0.5]},
+        total_cents=10,
+    )
+    apps.get_model("participation", "BudgetLine").objects.create(
+        proposal=ready, concept="c", quantity=1, unit="u", unit_cost_cents=10, total_cents=10
+    )
+    call_model = apps.get_model("participation", "Call")
+
+    def fresh_call() -> int:
+        values = {
+            f.name: getattr(call, f.name)
+            for f in call_model._meta.concrete_fields
+            if f.name not in {"id", "slug", "status", "created_at", "updated_at"}
+        }
+        made = call_model.objects.create(**values, slug=f"f{next(FRESH)}", status="draft")
+        made.units.set([world.miraflores])
+        made.criteria.create(code="c", name="c")
+        return made.pk
+
     made = {
         name: proposal_model.objects.create(
             call=call,
@@ -886,6 +1046,8 @@ def build_participation(world: Any) -> tuple[Actor, dict[str, int]]:
         "group_id": group.pk,
         "proposal_id": made["s"],
         "draft_id": made["d"],
+        "ready_id": ready.pk,
+        "fresh_call": fresh_call,
     }
 
 

@@ -3,9 +3,16 @@
 from ninja import Router
 
 from barrio.participation.api.assemblies import router as assemblies_router
+from barrio.participation.api.calls import router as calls_router
+from barrio.participation.api.groups import router as groups_router
+from barrio.participation.api.proposals import router as proposals_router
 from barrio.participation.api.reviews import router as reviews_router
 
 router = Router(tags=["participation"])
+# Calls, community groups and proposals (the calls half of issue 7).
+router.add_router("", calls_router)
+router.add_router("", groups_router)
+router.add_router("", proposals_router)
 # Committee review and assemblies (the review half of issue 7).
 router.add_router("", reviews_router)
 router.add_router("", assemblies_router)
