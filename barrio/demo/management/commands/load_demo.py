@@ -22,6 +22,7 @@ from barrio.accounts.services import (
     user_create,
 )
 from barrio.demo.households import load_households
+from barrio.demo.participation import load_participation
 from barrio.planning.services import targeting_run_approve, targeting_run_create
 from barrio.planning.specs import TargetingSpec
 from barrio.territories.files import UnitFileOptions
@@ -299,6 +300,7 @@ class Command(BaseCommand):
                                 expires_on=expires_on,
                             )
                 load_targeting(programme, admin, users)
+                load_participation(programme, admin, users)
                 if programme.slug == "demo-lima":
                     districts = sorted(
                         code
