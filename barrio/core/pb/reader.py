@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import csv
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, islice, repeat
+from operator import attrgetter, itemgetter
 
 from barrio.core.pb.ballot_check import (
     POINTS_TYPES,
@@ -31,6 +31,7 @@ from barrio.core.pb.ballot_check import (
 )
 from barrio.core.pb.errors import PbFileError
 from barrio.core.pb.model import VOTE_TYPES, Money, PbElection, PbProject, PbVote, parse_money
+from barrio.core.pb.vote_block import BLOCK_LINES, block_columns
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 REQUIRED_META: tuple[str, ...] = ("description", "country", "unit", "instance")
@@ -232,6 +233,7 @@ class _State:
         self.extra_columns: list[int] = []
         self._checker: BallotChecker | None = None
         self.ballot_cache: dict[str | tuple[str, str], tuple[tuple[int, ...], Ballot]] = {}
+        self.flawed_ballots: set[str | tuple[str, str]] = set()  # keys with reasons/warnings
 
     def checker(self) -> BallotChecker:
         """The ballot checker, made once the projects and limits are known."""
@@ -390,6 +392,14 @@ class _State:
         # The other columns (age, sex, district...) are kept as written, picked in C.
         pick_extra = _picker(extra_columns)
         lines = reader.lines
+        while chunk := list(islice(lines.raw, BLOCK_LINES)):
+            columns = block_columns(chunk, width)
+            if columns is None:
+                # Not a plain block: line by line from its first line to the end.
+                lines.raw = chain(chunk, lines.raw)
+                break
+            self._take_block(columns, lines.number + 1)
+            lines.number += len(chunk)
         new_vote = tuple.__new__
         number = lines.number
         for raw in lines.raw:
@@ -443,6 +453,55 @@ class _State:
             votes.append(new_vote(PbVote, (voter_id, projects, ballot.points, pick_extra(row))))
         lines.number = number
         return None
+
+    def _take_block(self, columns: list[tuple[str, ...]], first_line: int) -> None:
+        """Read a plain block of vote rows (as columns) whose first row is ``first_line``.
+
+        The same checks and votes as the line-by-line loop of :meth:`read_votes`, a column
+        at a time: a per-row step only where a voter id repeats or a ballot has a problem.
+        """
+        ids = list(map(str.strip, columns[self.voter_column]))
+        fresh = set(ids)
+        if len(fresh) == len(ids) and "" not in fresh and self.voter_ids.isdisjoint(fresh):
+            self.voter_ids |= fresh
+        else:
+            for line, voter_id in enumerate(ids, first_line):
+                if not voter_id or voter_id in self.voter_ids:
+                    self.problem(
+                        line, f"voter {voter_id!r} appears twice" if voter_id else "empty voter_id"
+                    )
+                self.voter_ids.add(voter_id)
+        texts = columns[self.vote_column]
+        points_column = self.points_column
+        keys: Sequence[str | tuple[str, str]] = (
+            texts if points_column < 0 else list(zip(texts, columns[points_column], strict=True))
+        )
+        cache = self.ballot_cache
+        new_keys = set(keys).difference(cache)
+        if new_keys:
+            check = self.checker().check
+            for key in new_keys:
+                vote, points = (key, None) if isinstance(key, str) else key
+                cached = check(vote.strip(), None if points is None else points.strip())
+                cache[key] = cached
+                if cached[1].reasons or cached[1].warnings:
+                    self.flawed_ballots.add(key)
+        found = list(map(cache.__getitem__, keys))
+        if self.flawed_ballots:
+            for line, key in enumerate(keys, first_line):
+                if key in self.flawed_ballots:
+                    ballot = cache[key][1]
+                    self.problems.extend((line, reason) for reason in ballot.reasons)
+                    self.warnings.extend((line, reason) for reason in ballot.warnings)
+        extras = (
+            zip(*(columns[c] for c in self.extra_columns), strict=True)
+            if self.extra_columns
+            else repeat(())
+        )
+        given = map(attrgetter("points"), map(itemgetter(1), found))
+        # extras may be an endless repeat of (): the other three have one item per row.
+        rows = zip(ids, map(itemgetter(0), found), given, extras, strict=False)
+        self.votes.extend(map(tuple.__new__, repeat(PbVote), rows))
 
     def finish(self, last_line: int) -> None:
         """Close the file: missing sections and META counts that do not match the rows."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -242,3 +243,66 @@ def test_cost_and_choose_one_limits_name_the_ballot_that_breaks_them(
     if limit.startswith("vote_type"):
         text = text.replace("vote_type;approval\n", "", 1)
     assert [found for _line, found in problems(text)] == [reason]
+
+
+def _both_ways(read: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """What ``read()`` gives with vote blocks, and line by line (no block is plain)."""
+    from barrio.core.pb import reader
+
+    by_block = read()
+    with monkeypatch.context() as patch:
+        patch.setattr(reader, "block_columns", lambda chunk, width: None)
+        by_line = read()
+    return by_block, by_line
+
+
+def _election_or_problems(lines: list[bytes] | list[str]) -> Any:
+    """The election with its warnings (elections compare without them), or the problems."""
+    try:
+        election = parse_pb(lines)
+    except PbFileError as error:
+        return error.problems
+    return election, election.warnings
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("b;2;41", "a;2;41"),  # a voter twice
+        ("b;2;41", "b;7;41"),  # an unknown project
+        ("b;2;41", "b;2,2;41"),  # a project twice: a warning
+        ("b;2;41", ";2;41"),  # no voter id
+        ("b;2;41", "b;2;41;x"),  # a row of the wrong width
+        ("b;2;41", 'b;"2";41'),  # quotes
+        ("b;2;41", "\nb;2;41"),  # a blank line
+        ("a;1,2;30", "a;1,2;30\r"),  # a carriage return inside a line
+    ],
+)
+def test_vote_blocks_read_as_the_lines_do(
+    old: str, new: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading votes a block at a time gives the line-by-line election, or its problems."""
+    assert old in GOOD
+    text = GOOD.replace(old, new, 1).replace("num_votes;3", "num_votes;4") + "d;1,3;50\n"
+    lines = text.replace("\n", "\r\n").encode("utf-8").splitlines(keepends=True)
+    by_block, by_line = _both_ways(lambda: _election_or_problems(lines), monkeypatch)
+    assert by_block == by_line
+    assert _election_or_problems(text.splitlines()) == by_line  # text lines too
+
+
+def test_shared_files_read_by_blocks_as_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pabulib file of ../shared reads to the same election both ways."""
+    if not SHARED.is_dir():
+        pytest.skip(f"shared pabulib data not found at {SHARED}")
+    paths = sorted(SHARED.glob("*.pb"))
+    assert len(paths) > 200
+
+    def read_all() -> list[Any]:
+        found = []
+        for path in paths:
+            with path.open("rb") as handle:
+                found.append(_election_or_problems(list(handle)))
+        return found
+
+    by_block, by_line = _both_ways(read_all, monkeypatch)
+    assert by_block == by_line
