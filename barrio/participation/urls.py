@@ -1,6 +1,15 @@
 from django.urls import URLPattern, URLResolver, path
 
-from barrio.participation.views import assemblies, calls, groups, proposals, reviews, staff
+from barrio.participation.views import (
+    assemblies,
+    calls,
+    groups,
+    proposals,
+    reviews,
+    staff,
+    vote_results,
+    votes,
+)
 
 app_name = "participation"
 # Each subject's pages (calls, groups, proposals, reviews, assemblies) add their paths here.
@@ -54,4 +63,30 @@ urlpatterns += [
         staff.proposal_export,
         name="proposal_export",
     ),
+]
+
+# Votes, ballots, allocation runs and results (issue 8).
+urlpatterns += [
+    path("calls/<int:call_id>/votes/", votes.vote_list, name="vote_list"),
+    path("calls/<int:call_id>/votes/new/", votes.vote_new, name="vote_new"),
+    path("votes/<int:election_id>/", votes.vote_detail, name="vote"),
+    path("votes/<int:election_id>/open/", votes.vote_open_view, name="vote_open"),
+    path("votes/<int:election_id>/close/", votes.vote_close_view, name="vote_close"),
+    path("votes/<int:election_id>/pots/<int:pot_id>/ballot/", votes.ballot, name="ballot"),
+    path("votes/<int:election_id>/runs/", votes.run_new, name="run_new"),
+    path("votes/<int:election_id>/runs/compare/", votes.run_compare, name="run_compare"),
+    path("votes/<int:election_id>/runs/<int:run_id>/", votes.run_detail, name="run"),
+    path(
+        "votes/<int:election_id>/runs/<int:run_id>/approve/",
+        votes.run_approve,
+        name="run_approve",
+    ),
+    path("votes/<int:election_id>/results/", vote_results.results, name="results"),
+    path("votes/<int:election_id>/results.csv", vote_results.results_csv, name="results_csv"),
+    path(
+        "votes/<int:election_id>/results/<int:proposal_id>/",
+        vote_results.result_project,
+        name="result_project",
+    ),
+    path("votes/<int:election_id>/pots/<int:pot_id>.pb", vote_results.pot_pb, name="pot_pb"),
 ]

@@ -33,6 +33,7 @@ from barrio.participation.tests.review_matrix import (
     build_review_data,
     fresh_name,
 )
+from barrio.participation.tests.vote_factories import programme_votes
 from barrio.planning.models import TargetingRun
 from barrio.planning.services import (
     apportionment_create,
@@ -141,6 +142,8 @@ class Ctx:
     draft_id: int = 0
     ready_id: int = 0  # a complete draft, for the one submission that succeeds
     fresh_call: Callable[[], int] | None = None  # a new draft call, for each publication
+    # Votes (issue 8): a programme's votes in every state, and fresh ones to act on.
+    votes: Any = None
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -164,6 +167,278 @@ def decide_pair(path: str) -> Callable[[Client, Ctx], Any]:
         return client.post(path.format(task_id=ctx.task_id), body, content_type="application/json")
 
     return call
+
+
+def on_votes(
+    method: str, path: str, ids: Callable[[Any], dict[str, Any]], body: Any = None, *, api: bool
+) -> Callable[[Client, Ctx], Any]:
+    """Call ``path`` filled with ids of the programme's votes (``ids`` may make fresh ones:
+    a vote opens, closes or is approved once)."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        url = path.format(**ids(ctx.votes))
+        data = body(ctx.votes) if callable(body) else body
+        if api:
+            return getattr(client, method)(url, data, content_type="application/json")
+        return getattr(client, method)(url, data or {})
+
+    return call
+
+
+def _fresh_run(v: Any) -> dict[str, Any]:
+    vote, run = v.new_run()
+    return {"vote": vote, "run": run}
+
+
+VOTE_STAFF = frozenset({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM, Role.AUDITOR})
+RESIDENTS = Anywhere({Role.RESIDENT})
+
+
+def _vote_in(v: Any) -> dict[str, Any]:
+    now = dt.datetime.now(dt.UTC)
+    return {
+        "title": "m",
+        "opens_at": (now + dt.timedelta(days=1)).isoformat(),
+        "closes_at": (now + dt.timedelta(days=2)).isoformat(),
+        "ballot_kind": "approval",
+        "rule": "greedy",
+        "max_choices": 2,
+        "pots": [{"name": "m", "budget_cents": 1000}],
+    }
+
+
+def _vote_form(v: Any) -> dict[str, Any]:
+    data = _vote_in(v)
+    return {
+        **{k: data[k] for k in ("title", "ballot_kind", "rule", "max_choices")},
+        "opens_at": data["opens_at"][:16],
+        "closes_at": data["closes_at"][:16],
+        "tie_breaking": "id",
+        "seed": 0,
+        "whole_budget": "10.00",
+    }
+
+
+def _open(v: Any) -> dict[str, Any]:
+    return {"vote": v.open_id, "pot": v.open_pot_id}
+
+
+def _published(v: Any) -> dict[str, Any]:
+    return {
+        "vote": v.published_id,
+        "pot": v.published_pot_id,
+        "proposal": v.published_proposal_id,
+        "run": v.approved_run_id,
+    }
+
+
+def _closed(v: Any) -> dict[str, Any]:
+    return {"vote": v.closed_id, "a": v.run_id, "b": v.run_b_id}
+
+
+VOTE_ROWS: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
+    "participation:vote_list": [
+        (
+            EVERY_ROLE,
+            on_votes(
+                "get",
+                "/participation/calls/{call}/votes/",
+                lambda v: {"call": v.call_id},
+                api=False,
+            ),
+        )
+    ],
+    "participation:vote_new": [
+        (
+            MANAGER,
+            on_votes(
+                "get",
+                "/participation/calls/{call}/votes/new/",
+                lambda v: {"call": v.call_id},
+                api=False,
+            ),
+        ),
+        (
+            MANAGER,
+            on_votes(
+                "post",
+                "/participation/calls/{call}/votes/new/",
+                lambda v: {"call": v.call_id},
+                _vote_form,
+                api=False,
+            ),
+        ),
+    ],
+    "participation:vote": [
+        (
+            VOTE_STAFF,
+            on_votes(
+                "get", "/participation/votes/{vote}/", lambda v: {"vote": v.draft_id}, api=False
+            ),
+        ),
+        (EVERY_ROLE, on_votes("get", "/participation/votes/{vote}/", _open, api=False)),
+    ],
+    "participation:vote_open": [
+        (
+            MANAGER,
+            on_votes(
+                "post",
+                "/participation/votes/{vote}/open/",
+                lambda v: {"vote": v.new_draft()},
+                api=False,
+            ),
+        )
+    ],
+    "participation:vote_close": [
+        (
+            MANAGER,
+            on_votes(
+                "post",
+                "/participation/votes/{vote}/close/",
+                lambda v: {"vote": v.new_expired()},
+                api=False,
+            ),
+        )
+    ],
+    "participation:ballot": [
+        (
+            RESIDENTS,
+            on_votes("get", "/participation/votes/{vote}/pots/{pot}/ballot/", _open, api=False),
+        ),
+        (
+            RESIDENTS,
+            on_votes(
+                "post",
+                "/participation/votes/{vote}/pots/{pot}/ballot/",
+                _open,
+                lambda v: {"choice": [v.open_proposal_id]},
+                api=False,
+            ),
+        ),
+    ],
+    "participation:run_new": [
+        (
+            MANAGER,
+            on_votes(
+                "post", "/participation/votes/{vote}/runs/", _closed, {"rule": "mes"}, api=False
+            ),
+        )
+    ],
+    "participation:run_compare": [
+        (
+            VOTE_STAFF,
+            on_votes(
+                "get", "/participation/votes/{vote}/runs/compare/?a={a}&b={b}", _closed, api=False
+            ),
+        )
+    ],
+    "participation:run": [
+        (VOTE_STAFF, on_votes("get", "/participation/votes/{vote}/runs/{a}/", _closed, api=False))
+    ],
+    "participation:run_approve": [
+        (
+            MANAGER,
+            on_votes(
+                "post", "/participation/votes/{vote}/runs/{run}/approve/", _fresh_run, api=False
+            ),
+        )
+    ],
+    "participation:results": [
+        (EVERY_ROLE, on_votes("get", "/participation/votes/{vote}/results/", _published, api=False))
+    ],
+    "participation:results_csv": [
+        (
+            EVERY_ROLE,
+            on_votes("get", "/participation/votes/{vote}/results.csv", _published, api=False),
+        )
+    ],
+    "participation:result_project": [
+        (
+            EVERY_ROLE,
+            on_votes(
+                "get", "/participation/votes/{vote}/results/{proposal}/", _published, api=False
+            ),
+        )
+    ],
+    "participation:pot_pb": [
+        (
+            EVERY_ROLE,
+            on_votes("get", "/participation/votes/{vote}/pots/{pot}.pb", _published, api=False),
+        )
+    ],
+    "api:vote_list": [
+        (
+            EVERY_ROLE,
+            on_votes("get", "/api/v1/calls/{call}/votes", lambda v: {"call": v.call_id}, api=True),
+        )
+    ],
+    "api:vote_create": [
+        (
+            MANAGER,
+            on_votes(
+                "post",
+                "/api/v1/calls/{call}/votes",
+                lambda v: {"call": v.call_id},
+                _vote_in,
+                api=True,
+            ),
+        )
+    ],
+    "api:vote_detail": [
+        (
+            VOTE_STAFF,
+            on_votes("get", "/api/v1/votes/{vote}", lambda v: {"vote": v.draft_id}, api=True),
+        ),
+        (EVERY_ROLE, on_votes("get", "/api/v1/votes/{vote}", _open, api=True)),
+    ],
+    "api:vote_open": [
+        (
+            MANAGER,
+            on_votes(
+                "post", "/api/v1/votes/{vote}/open", lambda v: {"vote": v.new_draft()}, api=True
+            ),
+        )
+    ],
+    "api:vote_close": [
+        (
+            MANAGER,
+            on_votes(
+                "post", "/api/v1/votes/{vote}/close", lambda v: {"vote": v.new_expired()}, api=True
+            ),
+        )
+    ],
+    "api:ballot_cast": [
+        (
+            RESIDENTS,
+            on_votes(
+                "post",
+                "/api/v1/votes/{vote}/pots/{pot}/ballots",
+                _open,
+                lambda v: {"choices": [{"proposal": v.open_proposal_id}]},
+                api=True,
+            ),
+        )
+    ],
+    "api:allocation_run_list": [
+        (EVERY_ROLE, on_votes("get", "/api/v1/votes/{vote}/runs", _published, api=True))
+    ],
+    "api:allocation_run_start": [
+        (MANAGER, on_votes("post", "/api/v1/votes/{vote}/runs", _closed, {"rule": "mes"}, api=True))
+    ],
+    "api:allocation_run_compare": [
+        (
+            VOTE_STAFF,
+            on_votes("get", "/api/v1/votes/{vote}/runs/compare?a={a}&b={b}", _closed, api=True),
+        )
+    ],
+    "api:allocation_run_detail": [
+        (VOTE_STAFF, on_votes("get", "/api/v1/votes/{vote}/runs/{a}", _closed, api=True)),
+        (EVERY_ROLE, on_votes("get", "/api/v1/votes/{vote}/runs/{run}", _published, api=True)),
+    ],
+    "api:allocation_run_approve": [
+        (MANAGER, on_votes("post", "/api/v1/votes/{vote}/runs/{run}/approve", _fresh_run, api=True))
+    ],
+}
 
 
 def UNIT_FILE(ctx: Ctx) -> dict[str, Any]:  # noqa: N802 (a payload, like the others)
@@ -792,6 +1067,8 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     ],
 }
 
+MATRIX.update(VOTE_ROWS)  # votes (issue 8)
+
 
 # Participation, calls half (issue 7): calls, community groups, proposals. Lima is not a
 # public programme, so what is public in a public programme is for every role here.
@@ -1161,6 +1438,7 @@ def test_permission_matrix():
     planner, approver = make_user("planner@lima.pe"), make_user("approver@lima.pe")
     grant(planner, Role.PROGRAMME_MANAGER, world.lima)
     grant(approver, Role.PROGRAMME_MANAGER, world.lima)
+    votes = programme_votes(world.lima, world.miraflores, planner, approver)  # issue 8
 
     def fresh_run() -> int:
         spec = TargetingSpec(name="m", level="distrito", indicator="need", period="2020")
@@ -1278,6 +1556,7 @@ def test_permission_matrix():
                 ctx.change_id, ctx.fresh_change = change_id, fresh_change
                 for key, value in participation_ids.items():
                     setattr(ctx, key, value)
+                ctx.votes = votes
                 response = call(actor.client, ctx)
                 checked += 1
                 want = expected(who, actor)

@@ -7,6 +7,7 @@ from barrio.participation.api.calls import router as calls_router
 from barrio.participation.api.groups import router as groups_router
 from barrio.participation.api.proposals import router as proposals_router
 from barrio.participation.api.reviews import router as reviews_router
+from barrio.participation.api.votes import router as votes_router
 
 router = Router(tags=["participation"])
 # Calls, community groups and proposals (the calls half of issue 7).
@@ -16,3 +17,4 @@ router.add_router("", proposals_router)
 # Committee review and assemblies (the review half of issue 7).
 router.add_router("", reviews_router)
 router.add_router("", assemblies_router)
+router.add_router("", votes_router)  # votes, ballots, allocation runs (issue 8)

@@ -23,6 +23,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from barrio.crypto import EncryptedTextField
 from barrio.participation.models.calls import Call
@@ -75,7 +76,7 @@ class Election(models.Model):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
-        PUBLISHED = "published", _("Results published")
+        PUBLISHED = "published", pgettext_lazy("status of a vote", "Results published")
 
     class Validation(models.TextChoices):
         SIGNED_IN_RESIDENT = "signed_in_resident", _("Signed-in residents of the unit")

@@ -8,8 +8,7 @@ with a role in it). The engine's input is read here as arrays (:func:`pot_electi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db.models import QuerySet
@@ -46,6 +45,12 @@ def may_manage_votes(user: User | AnonymousUser, programme: Programme) -> bool:
 def may_see_vote_drafts(user: User | AnonymousUser, programme: Programme) -> bool:
     """Tell whether ``user`` reads draft votes and draft runs of the programme."""
     return may(user, Action.VOTE_STAFF_VIEW, programme=programme)
+
+
+def may_approve_runs(user: User | AnonymousUser, programme: Programme) -> bool:
+    """Tell whether ``user`` may approve allocation runs (the four-eyes check is the
+    service's)."""
+    return may(user, Action.ALLOCATION_APPROVE, programme=programme)
 
 
 def _may_see_programme(user: User | AnonymousUser, programme: Programme) -> bool:
@@ -256,116 +261,12 @@ def result_rows(run: AllocationRun) -> QuerySet[AllocationResult]:
     )
 
 
-def _money(value: Any, currency: str) -> str:
-    """Format an amount in cents (an int or an exact fraction written ``"p/q"``)."""
-    cents = Fraction(str(value))
-    return format_cents(round(cents), currency)
-
-
-def explain(result: AllocationResult, currency: str, threshold: int | None = None) -> str:
-    """Say in plain words, in the active language, why a project is funded or not.
-
-    Worded from the engine's explanation stored with the result (its reason and figures).
-    """
-    data = result.explanation
-    votes = result.votes
-    cost = format_cents(result.cost_cents, currency)
-    reason = result.reason
-    if reason == "funded":
-        text = _(
-            "Funded in round %(round)s: %(votes)s residents voted for it and it costs %(cost)s."
-        ) % {"round": result.round, "votes": votes, "cost": cost}
-        shares = data.get("shares") or []
-        if len(shares) == 1:
-            text += " " + _("Each of its %(voters)s supporters paid %(amount)s of it.") % {
-                "voters": shares[0]["voters"],
-                "amount": _money(shares[0]["amount"], currency),
-            }
-        elif shares:
-            text += " " + _(
-                "Its supporters shared its cost: each paid according to the points they gave."
-            )
-        return text
-    if reason == "did-not-fit":
-        remaining = data.get("remaining_budget")
-        if remaining is not None:
-            return _(
-                "Not funded: %(votes)s residents voted for it, but when its turn came only "
-                "%(left)s were left, less than its cost of %(cost)s."
-            ) % {"votes": votes, "left": _money(remaining, currency), "cost": cost}
-        return _(
-            "Not funded: %(votes)s residents voted for it, but its cost of %(cost)s did not "
-            "fit in the money left."
-        ) % {"votes": votes, "cost": cost}
-    if reason == "mes-unaffordable":
-        return _(
-            "Not funded: its %(votes)s supporters had %(money)s left among them; to pay its "
-            "cost of %(cost)s each would have had to give %(needed)s, more than their equal "
-            "share."
-        ) % {
-            "votes": votes,
-            "money": _money(data.get("supporters_money") or 0, currency),
-            "cost": cost,
-            "needed": _money(data.get("needed_per_supporter") or 0, currency),
-        }
-    if reason == "below-threshold":
-        return _("Not funded: it got %(votes)s votes, fewer than the minimum of %(threshold)s.") % {
-            "votes": votes,
-            "threshold": threshold,
-        }
-    if reason == "stopped":
-        return _(
-            "Not funded: this rule stops at the first project that does not fit the money left, "
-            "and a project with more votes did not fit."
-        )
-    if reason == "not-chosen":
-        return _(
-            "Not funded: the comparison with the most-votes outcome chose an outcome without it."
-        )
-    return _("Not funded: nobody voted for it.")
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """What a manager compares between two runs."""
-
-    run: AllocationRun
-    funded: int
-    total_cents: int
-    per_pot: list[tuple[Pot, int, int]]  # pot, projects funded, money funded (cents)
-    voters_with_a_winner: int
-    voters: int
-
-    @property
-    def share_with_a_winner(self) -> float:
-        """The share of voters with at least one funded project among their choices."""
-        return self.voters_with_a_winner / self.voters if self.voters else 0.0
-
-
-def run_summary(run: AllocationRun) -> RunSummary:
-    """Count a run's funded projects and money per pot, and the voters it satisfies."""
-    pots = list(run.election.pots.select_related("unit"))
-    rows = list(run.results.values_list("item__pot_id", "item_id", "funded", "cost_cents"))
-    funded_items = np.array([item for _p, item, funded, _c in rows if funded], dtype=np.int64)
-    per_pot = []
-    for pot in pots:
-        mine = [(funded, cost) for pot_id, _i, funded, cost in rows if pot_id == pot.pk]
-        per_pot.append((pot, sum(1 for f, _c in mine if f), sum(c for f, c in mine if f)))
-    choices = np.array(
-        list(
-            BallotChoice.objects.filter(ballot__pot__election=run.election).values_list(
-                "ballot_id", "item_id"
-            )
-        ),
-        dtype=np.int64,
-    ).reshape(-1, 2)
-    happy = np.unique(choices[np.isin(choices[:, 1], funded_items), 0]).size
-    voters = Ballot.objects.filter(pot__election=run.election).count()
-    return RunSummary(
-        run=run,
-        funded=len(funded_items),
-        total_cents=sum(money for _p, _n, money in per_pot),
-        per_pot=per_pot,
-        voters_with_a_winner=int(happy),
-        voters=voters,
-    )
+def call_for_votes(*, user: User | AnonymousUser, call_id: int) -> Call:
+    """A call whose votes ``user`` may see: a published call of a programme they may see, or
+    any call for the programme's vote staff. Raises :class:`NotFound` else."""
+    call = Call.objects.select_related("programme").filter(pk=call_id).first()
+    if call is None or not _may_see_programme(user, call.programme):
+        raise NotFound()
+    if call.status != Call.Status.PUBLISHED and not may_see_vote_drafts(user, call.programme):
+        raise NotFound()
+    return call

@@ -29,7 +29,6 @@ from barrio.participation.models import (
     AllocationResult,
     AllocationRule,
     AllocationRun,
-    BallotKind,
     Election,
     Pot,
     Proposal,
@@ -295,12 +294,3 @@ def allocation_run_approve(*, actor: User | AnonymousUser, run: AllocationRun) -
     election.status = Election.Status.PUBLISHED
     election.save(update_fields=["status", "updated_at"])
     return run
-
-
-#: Ballot kinds whose pabulib vote type is approval.
-PB_VOTE_TYPE = {
-    BallotKind.APPROVAL: "approval",
-    BallotKind.KNAPSACK: "approval",
-    BallotKind.CUMULATIVE: "cumulative",
-    BallotKind.RANKED: "ordinal",
-}

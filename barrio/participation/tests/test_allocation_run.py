@@ -15,7 +15,7 @@ from barrio.errors import Conflict, PermissionDenied, ValidationFailed
 from barrio.jobs.models import Job
 from barrio.participation.lifecycle import ProposalStatus
 from barrio.participation.models import AllocationRun, Election, Proposal
-from barrio.participation.selectors.votes import explain, run_summary
+from barrio.participation.selectors.allocation import explain, run_summary
 from barrio.participation.services import (
     Choice,
     RunSpec,
