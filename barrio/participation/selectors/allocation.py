@@ -54,6 +54,9 @@ def explain(result: AllocationResult, currency: str, threshold: int | None = Non
                 "Its supporters shared its cost: each paid according to the points they gave."
             )
         return text
+    if votes == 0:
+        # Whatever step left it out, the reason a resident needs is this one.
+        return _("Not funded: nobody voted for it.")
     if reason == "did-not-fit":
         remaining = data.get("remaining_budget")
         if remaining is not None:

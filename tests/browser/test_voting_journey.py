@@ -1,0 +1,92 @@
+"""A resident votes on a phone, with the keyboard, and later reads why each project is in or
+out; the ballot's running total comes from our own script."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from barrio.accounts.tests.factories import PASSWORD
+from barrio.participation.services import (
+    RunSpec,
+    allocation_run_approve,
+    allocation_run_create,
+    vote_close,
+)
+from barrio.participation.tests.factories import build_world
+from barrio.participation.tests.test_allocation_run import second_manager
+from barrio.participation.tests.vote_factories import open_vote, residents
+from tests.browser.conftest import serious_violations
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in_resident(browser, live_server, user):
+    """A phone-sized page signed in with a password (a resident needs no second factor)."""
+    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Correo electrónico").fill(user.email)
+    page.get_by_label("Contraseña").fill(PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    page.wait_for_load_state()
+    return context, page
+
+
+def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
+    world = build_world()
+    # Costs 100, 80 and 50 million cents (1, 0.8 and 0.5 million pesos); the pot has 2 million.
+    election = open_vote(world, ballot_kind="knapsack", max_choices=None, rule="greedy")
+    (ana,) = residents(world, 1)
+    context, page = sign_in_resident(browser, live_server, ana)
+    page.goto(f"{live_server.url}/participation/votes/{election.pk}/")
+    page.get_by_role("link", name="Votar en esta bolsa").click()
+    assert page.get_by_role("heading", name="Cómo votar").is_visible()
+    assert page.get_by_text("Elija proyectos cuyos costos sumen como máximo").is_visible()
+    assert serious_violations(page) == []
+    total = page.locator("#running-total")
+    # With the keyboard: tab to a box and tick it with the space bar.
+    first = page.get_by_label("Proyecto 015-001 1")
+    first.focus()
+    page.keyboard.press("Space")
+    assert first.is_checked()
+    assert "1.000.000,00 MXN de 2.000.000,00 MXN" in total.inner_text()
+    page.get_by_label("Proyecto 015-001 2").check()
+    page.get_by_label("Proyecto 015-001 3").check()
+    assert "2.300.000,00 MXN" in total.inner_text()
+    assert "supera el límite" in total.inner_text()
+    # Over the budget: the server refuses, says why, and keeps the choices.
+    page.get_by_role("button", name="Enviar mi boleta").click()
+    assert page.get_by_role("alert").is_visible()
+    assert "más que el presupuesto" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Proyecto 015-001 2").uncheck()
+    assert "1.500.000,00 MXN de 2.000.000,00 MXN" in total.inner_text()
+    page.get_by_role("button", name="Enviar mi boleta").click()
+    assert page.get_by_role("heading", name="Su boleta está guardada").is_visible()
+    receipt = page.locator(".receipt").inner_text()
+    assert len(receipt) == 9
+    assert serious_violations(page) == []
+    context.close()
+
+    # The vote closes; a manager decides it and a second manager publishes the result.
+    closed = vote_close(
+        actor=world.manager, election=election, now=election.closes_at + dt.timedelta(seconds=1)
+    )
+    run = allocation_run_create(actor=world.manager, election=closed, spec=RunSpec(rule="greedy"))
+    allocation_run_approve(actor=second_manager(world), run=run)
+
+    # The resident reads the results on her phone and why a project is out.
+    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/participation/votes/{election.pk}/results/")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Resultados de")
+    assert page.get_by_text("Financiado en la ronda 1").is_visible()
+    assert page.get_by_role("img", name="Votos y costos").is_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Proyecto 015-001 2").click()
+    assert page.get_by_text("No financiado: nadie votó por él.").is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390
+    context.close()
