@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import json
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
+from PIL import Image, UnidentifiedImageError
 from shapely.errors import GEOSException, ShapelyError
 from shapely.geometry import shape
 
 #: Largest file accepted per kind, in bytes.
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PDF_BYTES = 10 * 1024 * 1024
+#: Largest photo accepted, in pixels (a small file may unpack into a huge image).
+MAX_PHOTO_PIXELS = 40_000_000
 
 PHOTO = "photo"
 PDF = "pdf"
@@ -114,3 +117,22 @@ def content_type(head: bytes, kind: str) -> str:
     if head[:4] == b"RIFF":
         return "image/webp"
     return "image/jpeg"
+
+
+def photo_readable(file: IO[bytes]) -> bool:
+    """Tell whether Pillow reads ``file`` as a whole image of at most 40 megapixels.
+
+    A file may begin and end like a JPEG and hold anything in between: this opens and
+    verifies it. The file is rewound afterwards.
+    """
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            if image.width * image.height > MAX_PHOTO_PIXELS:
+                return False
+            image.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        return False
+    finally:
+        file.seek(0)
+    return True

@@ -15,7 +15,9 @@ from barrio.participation.content import (
     MAX_PDF_BYTES,
     MAX_PHOTO_BYTES,
     PDF,
+    PHOTO,
     content_type,
+    photo_readable,
     sniff_file,
 )
 from barrio.participation.models import Attachment, Proposal, Signature
@@ -89,6 +91,10 @@ def attachment_add(
                 loc("file"),
                 _("The file is too large: photos up to 5 MB, PDF documents up to 10 MB."),
             )
+        )
+    elif kind == PHOTO and not photo_readable(upload):
+        errors.append(
+            FieldError(loc("file"), _("The file is not a photo (JPEG, PNG, WebP) or a PDF."))
         )
     if document and document not in locked.call.required_documents:
         errors.append(FieldError(loc("document"), _("The call does not ask for this document.")))

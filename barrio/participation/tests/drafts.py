@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
 
 from barrio.participation.models import Proposal, WorkKind
 from barrio.participation.services import attachment_add, proposal_create
 from barrio.participation.specs import BudgetLineSpec, ProposalSpec, TimelineSpec
 from barrio.participation.tests.factories import World
 
+
+def jpeg_bytes() -> bytes:
+    """A real 8 × 8 JPEG, made with Pillow."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
 #: A small but real PDF and JPEG (their first and last bytes are what readers check).
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-JPEG_BYTES = (
-    b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    + b"\x00" * 64
-    + (b"\xff\xd9")
-)
+JPEG_BYTES = jpeg_bytes()
 #: Inside the first colonia of the factories' world (a square from -99.15, 19.43).
 INSIDE = {"type": "Point", "coordinates": [-99.145, 19.435]}
 OUTSIDE = {"type": "Point", "coordinates": [-99.0, 19.0]}

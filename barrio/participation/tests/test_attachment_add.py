@@ -47,6 +47,7 @@ def test_a_pdf_and_a_photo_are_attached_with_their_checked_type() -> None:
     ("name", "content"),
     [
         ("foto.jpg", b"MZ\x90\x00 a program, not a photo"),
+        ("foto.jpg", b"\xff\xd8\xff" + b"\x00" * 100 + b"\xff\xd9"),  # a JPEG's ends only
         ("acta.pdf", b"%PDF-1.4 cut short"),  # no end of file
         ("vacio.pdf", b""),
         ("grande.jpg", b"\xff\xd8\xff" + b"\x00" * MAX_PHOTO_BYTES + b"\xff\xd9"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -188,36 +189,54 @@ def _budget(request: HttpRequest, proposal: Proposal, context: dict[str, Any]) -
     return False
 
 
+def _add_or_remove(
+    request: HttpRequest,
+    form: Any,
+    add: Callable[[dict[str, Any]], object],
+    remove: Callable[[int], None],
+    done: str,
+) -> Any:
+    """A step that lists things the group adds (files, signatures): add one from the form,
+    or remove the one whose id the button names."""
+    if request.method != "POST":
+        return False
+    if request.POST.get("remove"):
+        try:
+            remove(int(request.POST["remove"]))
+        except (BarrioError, ValueError):
+            raise Http404 from None
+        return "stay"
+    if not form.is_valid():
+        return False
+    try:
+        add(form.cleaned_data)
+    except BarrioError as error:
+        show_errors(form, error, {"unit_id": "unit"})
+        return False
+    messages.success(request, done)
+    return "stay"
+
+
 def _documents(request: HttpRequest, proposal: Proposal, context: dict[str, Any]) -> Any:
     form = AttachmentForm(
         request.POST or None, request.FILES or None, documents=proposal.call.required_documents
     )
     context.update(form=form, attachments=list(proposal.attachments.all()))
-    if request.method != "POST":
-        return False
-    if request.POST.get("remove"):
-        try:
-            services.attachment_remove(
-                actor=request.user, proposal=proposal, attachment_id=int(request.POST["remove"])
-            )
-        except (BarrioError, ValueError):
-            raise Http404 from None
-        return "stay"
-    if form.is_valid():
-        try:
-            services.attachment_add(
-                actor=request.user,
-                proposal=proposal,
-                upload=form.cleaned_data["file"],
-                title=form.cleaned_data["title"],
-                document=form.cleaned_data["document"],
-            )
-        except BarrioError as error:
-            show_errors(form, error)
-            return False
-        messages.success(request, _("The file is attached."))
-        return "stay"
-    return False
+    return _add_or_remove(
+        request,
+        form,
+        lambda data: services.attachment_add(
+            actor=request.user,
+            proposal=proposal,
+            upload=data["file"],
+            title=data["title"],
+            document=data["document"],
+        ),
+        lambda pk: services.attachment_remove(
+            actor=request.user, proposal=proposal, attachment_id=pk
+        ),
+        _("The file is attached."),
+    )
 
 
 def _support(request: HttpRequest, proposal: Proposal, context: dict[str, Any]) -> Any:
@@ -228,31 +247,21 @@ def _support(request: HttpRequest, proposal: Proposal, context: dict[str, Any]) 
         signature_count=proposal.signatures.count(),
         minimum=proposal.call.min_signatures,
     )
-    if request.method != "POST":
-        return False
-    if request.POST.get("remove"):
-        try:
-            services.signature_remove(
-                actor=request.user, proposal=proposal, signature_id=int(request.POST["remove"])
-            )
-        except (BarrioError, ValueError):
-            raise Http404 from None
-        return "stay"
-    if form.is_valid():
-        try:
-            services.signature_add(
-                actor=request.user,
-                proposal=proposal,
-                full_name=form.cleaned_data["full_name"],
-                document_number=form.cleaned_data["document_number"],
-                unit_id=int(form.cleaned_data["unit"]),
-            )
-        except BarrioError as error:
-            show_errors(form, error, {"unit_id": "unit"})
-            return False
-        messages.success(request, _("The signature is recorded."))
-        return "stay"
-    return False
+    return _add_or_remove(
+        request,
+        form,
+        lambda data: services.signature_add(
+            actor=request.user,
+            proposal=proposal,
+            full_name=data["full_name"],
+            document_number=data["document_number"],
+            unit_id=int(data["unit"]),
+        ),
+        lambda pk: services.signature_remove(
+            actor=request.user, proposal=proposal, signature_id=pk
+        ),
+        _("The signature is recorded."),
+    )
 
 
 def _send(request: HttpRequest, proposal: Proposal, context: dict[str, Any]) -> Any:
