@@ -229,3 +229,10 @@ LOGGING = {
 BARRIO_MAP_TILE_URL = env("BARRIO_MAP_TILE_URL")
 #: Whether the demo programmes may be loaded (never in production).
 BARRIO_DEMO_ALLOWED = not PRODUCTION
+
+# Messages to beneficiaries (registry, issue 10 part B): the class that sends an SMS. The
+# embedded default logs one line per message (household reference, last two digits of the
+# phone, segments) and sends nothing; a provider's adapter is named here in production.
+BARRIO_MESSAGE_SENDER = env(
+    "BARRIO_MESSAGE_SENDER", "barrio.registry.services.messages.ConsoleSender"
+)

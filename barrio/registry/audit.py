@@ -15,6 +15,8 @@ from barrio.registry.models import (  # grievances (issue 10 part B)
     Household,
     ImportBatch,
     Member,
+    MessageCampaign,
+    MessageTemplate,
     Referral,
 )
 
@@ -50,3 +52,5 @@ def register_models() -> None:
     auditlog.register(GrievanceEvent, mask_fields=["note"])
     auditlog.register(DataChangeRequest, mask_fields=["old_value", "new_value"])
     auditlog.register(Referral, mask_fields=["note"])
+    auditlog.register(MessageTemplate)
+    auditlog.register(MessageCampaign)

@@ -18,11 +18,19 @@ from django.utils import timezone
 from barrio.accounts.permissions import RULES, Action, may, scope
 from barrio.core.grievances import OPEN_STATUSES
 from barrio.errors import NotFound, PermissionDenied
-from barrio.registry.models import DataChangeRequest, Grievance, Household, Referral
+from barrio.registry.models import (
+    DataChangeRequest,
+    Grievance,
+    Household,
+    MessageCampaign,
+    MessageTemplate,
+    Referral,
+)
 from barrio.registry.services.grievances import may_handle
 
 if TYPE_CHECKING:
     from barrio.accounts.models import Programme
+    from barrio.territories.models import TerritorialUnit
 
 
 def _visible_q(user: User | AnonymousUser, programme: Programme) -> Q:
@@ -210,12 +218,16 @@ def referral_list_for_user(
     programme: Programme,
     household: Household | None = None,
     grievance: Grievance | None = None,
+    strict: bool = False,
 ) -> QuerySet[Referral]:
     """Return the referrals the user may see: those in the units where they see households
-    or cases; a referral of a sensitive case only with the right to see it."""
+    or cases; a referral of a sensitive case only with the right to see it. With
+    ``strict``, a user who may see neither raises :class:`PermissionDenied` (else: none)."""
     households = scope(user, Action.HOUSEHOLD_VIEW, programme)
     cases = scope(user, Action.GRIEVANCE_VIEW, programme)
     if households.is_empty and cases.is_empty:
+        if strict:
+            raise PermissionDenied()
         return Referral.objects.none()
     condition = Q(pk__in=[])
     if not households.is_empty:
@@ -232,3 +244,85 @@ def referral_list_for_user(
     if grievance is not None:
         referrals = referrals.filter(grievance=grievance)
     return referrals.select_related("organisation", "created_by")
+
+
+def referral_get_for_user(*, user: User | AnonymousUser, referral_id: int) -> Referral:
+    """Return one referral the user may see; NotFound otherwise."""
+    referral = Referral.objects.select_related("programme").filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound()
+    found = (
+        referral_list_for_user(user=user, programme=referral.programme)
+        .select_related("household", "grievance", "unit")
+        .filter(pk=referral.pk)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def may_manage_referral(user: User | AnonymousUser, referral: Referral) -> bool:
+    """Tell whether ``user`` may record what came of ``referral``."""
+    if not may(user, Action.REFERRAL_MANAGE, programme=referral.programme, unit=referral.unit):
+        return False
+    return referral.grievance is None or may_see(user, referral.grievance)
+
+
+def may_refer(user: User | AnonymousUser, programme: Programme, unit: TerritorialUnit) -> bool:
+    """Tell whether ``user`` may refer households or cases of ``unit`` to a service."""
+    return may(user, Action.REFERRAL_MANAGE, programme=programme, unit=unit)
+
+
+# Messages to beneficiaries.
+
+
+def message_templates_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[MessageTemplate]:
+    """The programme's message templates, for those who may send messages in it."""
+    if scope(user, Action.MESSAGE_MANAGE, programme).is_empty:
+        raise PermissionDenied()
+    return MessageTemplate.objects.filter(programme=programme).order_by("name")
+
+
+def message_template_get_for_user(
+    *, user: User | AnonymousUser, template_id: int
+) -> MessageTemplate:
+    """One template, if the user may send messages in its programme; NotFound otherwise."""
+    template = MessageTemplate.objects.select_related("programme").filter(pk=template_id).first()
+    if template is None or scope(user, Action.MESSAGE_MANAGE, template.programme).is_empty:
+        raise NotFound()
+    return template
+
+
+def message_campaigns_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[MessageCampaign]:
+    """The programme's campaigns, newest first, with their counts per status."""
+    if scope(user, Action.MESSAGE_MANAGE, programme).is_empty:
+        raise PermissionDenied()
+    return (
+        MessageCampaign.objects.filter(programme=programme)
+        .select_related("template", "created_by")
+        .annotate(
+            total=Count("recipients"),
+            sent=Count("recipients", filter=Q(recipients__status="sent")),
+            failed=Count("recipients", filter=Q(recipients__status="failed")),
+        )
+    )
+
+
+def message_campaign_get_for_user(
+    *, user: User | AnonymousUser, campaign_id: int
+) -> MessageCampaign:
+    """One campaign with its counts, if the user may send messages in its programme."""
+    campaign = MessageCampaign.objects.select_related("programme").filter(pk=campaign_id).first()
+    if campaign is None or scope(user, Action.MESSAGE_MANAGE, campaign.programme).is_empty:
+        raise NotFound()
+    found = message_campaigns_for_user(user=user, programme=campaign.programme).filter(
+        pk=campaign_id
+    )
+    if not found:
+        raise NotFound()
+    return found.get()

@@ -11,7 +11,9 @@ from django_tasks import task
 
 from barrio.jobs.services import JobReporter, job_run
 from barrio.registry.models import ImportBatch
+from barrio.registry.models.messages import MessageCampaign
 from barrio.registry.services import import_batch_run
+from barrio.registry.services.messages import message_campaign_send
 
 
 @task()
@@ -36,5 +38,22 @@ def run_import(job_id: str, batch_id: int, user_id: int, apply: bool) -> Any:
             )
         url = reverse("registry:import_batch", args=[batch_id])
         return {"summary": summary % counts, "batch": batch_id, "url": url, **counts}
+
+    return job_run(job_id, work)
+
+
+# Messages to beneficiaries (issue 10 part B).
+
+
+@task()
+def send_campaign(job_id: str, campaign_id: int) -> Any:
+    """Send the queued messages of campaign ``campaign_id`` as job ``job_id``."""
+
+    def work(reporter: JobReporter) -> dict[str, Any]:
+        campaign = MessageCampaign.objects.get(pk=campaign_id)
+        counts = message_campaign_send(campaign=campaign, reporter=reporter)
+        summary = _("%(sent)s messages sent, %(failed)s failed.") % counts
+        url = reverse("registry:campaign", args=[campaign_id])
+        return {"summary": summary, "url": url, **counts}
 
     return job_run(job_id, work)

@@ -1,6 +1,14 @@
 from django.urls import path
 
-from barrio.registry.views import adjudication, data_changes, grievances, households, imports
+from barrio.registry.views import (
+    adjudication,
+    data_changes,
+    grievances,
+    households,
+    imports,
+    messages,
+    referrals,
+)
 
 app_name = "registry"
 urlpatterns = [
@@ -31,4 +39,13 @@ urlpatterns = [
     ),
     path("programmes/<slug:slug>/corrections/", data_changes.queue, name="data_changes"),
     path("corrections/<int:request_id>/", data_changes.detail, name="data_change"),
+    path("programmes/<slug:slug>/referrals/new/", referrals.referral_new, name="referral_new"),
+    path("referrals/<int:referral_id>/", referrals.referral_detail, name="referral"),
+    path("programmes/<slug:slug>/messages/", messages.message_list, name="messages"),
+    path(
+        "messages/templates/<int:template_id>/",
+        messages.template_detail,
+        name="message_template",
+    ),
+    path("messages/sendings/<int:campaign_id>/", messages.campaign_detail, name="campaign"),
 ]

@@ -95,6 +95,11 @@ CONTACT_READERS = Anywhere(
 )
 CORRECTION_ASKERS = Anywhere({Role.MUNICIPAL_TEAM, Role.CASEWORKER})
 CORRECTION_DECIDERS = Anywhere({Role.CASEWORKER})
+REFERRERS = Anywhere({Role.CASEWORKER, Role.PROTECTION_FOCAL})
+HOUSEHOLD_REFERRERS = Anywhere({Role.CASEWORKER})  # a household needs household.view too
+REFERRAL_READERS = REGISTRY_READERS | CASE_READERS
+MESSENGERS = Anywhere({Role.PROGRAMME_MANAGER, Role.CASEWORKER})
+TEMPLATE_NAMES = iter(range(10**6))
 
 Who = str | frozenset[Role]
 
@@ -144,6 +149,10 @@ class Ctx:
     fresh_call: Callable[[], int] | None = None  # a new draft call, for each publication
     # Votes (issue 8): a programme's votes in every state, and fresh ones to act on.
     votes: Any = None
+    referral_id: int = 0
+    fresh_referral: Callable[[], int] | None = None
+    template_id: int = 0
+    campaign_id: int = 0
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -793,6 +802,73 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
                 fresh="fresh_change",
             ),
         )
+    ],
+    "registry:referral_new": [
+        (
+            HOUSEHOLD_REFERRERS,
+            page("get", "/registry/programmes/{slug}/referrals/new/?household={household_id}"),
+        ),
+        (REFERRERS, page("get", "/registry/programmes/{slug}/referrals/new/?case={grievance_id}")),
+    ],
+    "registry:referral": [(REGISTRY_READERS, page("get", "/registry/referrals/{referral_id}/"))],
+    "api:referral_create": [
+        (
+            HOUSEHOLD_REFERRERS,
+            api_json(
+                "post",
+                "/api/v1/programmes/{slug}/referrals",
+                lambda c: {
+                    "organisation_id": c.organisation_id,
+                    "service": "health",
+                    "household_id": c.household_id,
+                },
+            ),
+        )
+    ],
+    "api:referral_list": [
+        (Anywhere(REFERRAL_READERS), api_json("get", "/api/v1/programmes/{slug}/referrals"))
+    ],
+    "api:referral_status": [
+        (
+            HOUSEHOLD_REFERRERS,
+            on_fresh_case(
+                "post",
+                "/api/v1/referrals/{case_id}/status",
+                {"status": "accepted"},
+                fresh="fresh_referral",
+            ),
+        )
+    ],
+    "registry:messages": [(MESSENGERS, page("get", "/registry/programmes/{slug}/messages/"))],
+    "registry:message_template": [
+        (MESSENGERS, page("get", "/registry/messages/templates/{template_id}/"))
+    ],
+    "registry:campaign": [(MESSENGERS, page("get", "/registry/messages/sendings/{campaign_id}/"))],
+    "api:message_template_list": [
+        (MESSENGERS, api_json("get", "/api/v1/programmes/{slug}/message-templates"))
+    ],
+    "api:message_template_create": [
+        (
+            MESSENGERS,
+            api_json(
+                "post",
+                "/api/v1/programmes/{slug}/message-templates",
+                lambda c: {"name": f"t{next(TEMPLATE_NAMES)}", "body_es": "Hola {given_name}."},
+            ),
+        )
+    ],
+    "api:message_campaign_create": [
+        (
+            MESSENGERS,
+            api_json(
+                "post",
+                "/api/v1/programmes/{slug}/message-sendings",
+                lambda c: {"template_id": c.template_id},
+            ),
+        )
+    ],
+    "api:message_campaign_detail": [
+        (MESSENGERS, api_json("get", "/api/v1/message-sendings/{campaign_id}"))
     ],
     "api:openapi-json": [(PUBLIC, None)],
     "api:openapi-view": [(PUBLIC, None)],
@@ -1516,6 +1592,23 @@ def test_permission_matrix():
         ).pk
 
     change_id = fresh_change()
+    from barrio.registry.services.messages import message_campaign_start, message_template_save
+    from barrio.registry.services.referrals import referral_make
+
+    def fresh_referral() -> int:
+        return referral_make(
+            actor=handler,
+            programme=world.lima,
+            organisation=organisation,
+            service="health",
+            household=household,
+        ).pk
+
+    referral_id = fresh_referral()
+    message = message_template_save(
+        actor=planner, programme=world.lima, name="m", bodies={"es": "Hola {given_name}."}
+    )
+    campaign_id = message_campaign_start(actor=planner, template=message, filters={}, values={}).pk
     failures = []
     checked = 0
     for name, rows in MATRIX.items():
@@ -1557,6 +1650,8 @@ def test_permission_matrix():
                 for key, value in participation_ids.items():
                     setattr(ctx, key, value)
                 ctx.votes = votes
+                ctx.referral_id, ctx.fresh_referral = referral_id, fresh_referral
+                ctx.template_id, ctx.campaign_id = message.pk, campaign_id
                 response = call(actor.client, ctx)
                 checked += 1
                 want = expected(who, actor)

@@ -12,12 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Query, Router, Schema, Status
 
 from barrio.accounts.audit import Channel, audit_personal_data_read
-from barrio.accounts.selectors import programme_get_for_user, unit_in_programme
+from barrio.accounts.selectors import (
+    organisation_list_for_programme,
+    programme_get_for_user,
+    unit_in_programme,
+)
 from barrio.errors import FieldError, NotFound, PermissionDenied, ValidationFailed
 from barrio.registry import grievance_selectors as selectors
 from barrio.registry.models import Grievance
 from barrio.registry.selectors import household_get_for_user
-from barrio.registry.services import data_changes
+from barrio.registry.services import data_changes, referrals
 from barrio.registry.services import grievances as services
 
 router = Router()
@@ -401,3 +405,122 @@ def data_change_decision(request: HttpRequest, request_id: int, body: DecisionIn
         actor=request.user, request=change, approve=body.approve, note=body.note
     )
     return change_out(decided, unmasked=False)
+
+
+# Referrals to partner organisations.
+
+
+class ReferralIn(Schema):
+    organisation_id: int
+    service: str = Field(..., max_length=20)
+    household_id: int | None = None
+    grievance_id: int | None = None
+    note: str = Field("", max_length=2000)
+
+
+class ReferralStatusIn(Schema):
+    status: str = Field(..., max_length=20)
+    on: dt.date | None = None
+    note: str = Field("", max_length=2000)
+
+
+class ReferralOut(Schema):
+    id: int
+    household_id: int | None
+    grievance_id: int | None
+    organisation_id: int
+    organisation: str
+    service: str
+    status: str
+    made_on: dt.date
+    accepted_on: dt.date | None
+    attended_on: dt.date | None
+    closed_on: dt.date | None
+
+
+class ReferralQuery(Schema):
+    household_id: int | None = None
+    grievance_id: int | None = None
+
+
+def referral_out(referral: Any) -> ReferralOut:
+    return ReferralOut(
+        id=referral.pk,
+        household_id=referral.household_id,
+        grievance_id=referral.grievance_id,
+        organisation_id=referral.organisation_id,
+        organisation=referral.organisation.name,
+        service=referral.service,
+        status=referral.status,
+        made_on=referral.made_on,
+        accepted_on=referral.accepted_on,
+        attended_on=referral.attended_on,
+        closed_on=referral.closed_on,
+    )
+
+
+@router.post("/programmes/{slug}/referrals", response={201: ReferralOut}, summary="Make a referral")
+def referral_create(request: HttpRequest, slug: str, body: ReferralIn) -> Any:
+    """Refer a household (``household_id``) or a case (``grievance_id``) to a service of an
+    organisation taking part in the programme."""
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    errors = []
+    household = case = None
+    organisation = organisation_list_for_programme(programme).filter(pk=body.organisation_id)
+    if not organisation.exists():
+        errors.append(
+            FieldError(
+                ("body", "organisation_id"),
+                _("This organisation does not take part in the programme."),
+            )
+        )
+    try:
+        if body.household_id is not None:
+            household = household_get_for_user(user=request.user, household_id=body.household_id)
+    except NotFound:
+        errors.append(
+            FieldError(("body", "household_id"), _("No household you may see has this id."))
+        )
+    try:
+        if body.grievance_id is not None:
+            case = selectors.grievance_get_for_user(
+                user=request.user, grievance_id=body.grievance_id
+            )
+    except NotFound:
+        errors.append(FieldError(("body", "grievance_id"), _("No case you may see has this id.")))
+    if errors:
+        raise ValidationFailed(errors=errors)
+    referral = referrals.referral_make(
+        actor=request.user,
+        programme=programme,
+        organisation=organisation.get(),
+        service=body.service,
+        household=household,
+        grievance=case,
+        note=body.note,
+    )
+    return Status(201, referral_out(referral))
+
+
+@router.get("/programmes/{slug}/referrals", response=list[ReferralOut], summary="List referrals")
+def referral_list(
+    request: HttpRequest, slug: str, query: Query[ReferralQuery]
+) -> list[ReferralOut]:
+    """The referrals the caller may see (of a household or a case when asked)."""
+    programme = programme_get_for_user(user=request.user, slug=slug)
+    found = selectors.referral_list_for_user(user=request.user, programme=programme, strict=True)
+    if query.household_id is not None:
+        found = found.filter(household_id=query.household_id)
+    if query.grievance_id is not None:
+        found = found.filter(grievance_id=query.grievance_id)
+    return [referral_out(r) for r in found[:500]]
+
+
+@router.post("/referrals/{referral_id}/status", response=ReferralOut, summary="Update a referral")
+def referral_status(request: HttpRequest, referral_id: int, body: ReferralStatusIn) -> ReferralOut:
+    """Record that the referral was accepted, attended, closed or refused (on a date)."""
+    referral = selectors.referral_get_for_user(user=request.user, referral_id=referral_id)
+    updated = referrals.referral_update(
+        actor=request.user, referral=referral, status=body.status, on=body.on, note=body.note
+    )
+    return referral_out(updated)

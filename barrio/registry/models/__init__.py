@@ -17,11 +17,18 @@ from barrio.registry.models.households import (
     RegistrationDraft,
 )
 from barrio.registry.models.imports import ColumnMapping, ImportBatch
+from barrio.registry.models.messages import (  # messages (issue 10 part B)
+    ContactPreference,
+    MessageCampaign,
+    MessageRecipient,
+    MessageTemplate,
+)
 
 __all__ = [
     "AdjudicationTask",
     "ColumnMapping",
     "Consent",
+    "ContactPreference",
     "DataChangeRequest",
     "Document",
     "Grievance",
@@ -29,6 +36,9 @@ __all__ = [
     "Household",
     "ImportBatch",
     "Member",
+    "MessageCampaign",
+    "MessageRecipient",
+    "MessageTemplate",
     "Referral",
     "RegistrationDraft",
 ]

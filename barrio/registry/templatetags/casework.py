@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from barrio.accounts.permissions import Action, may
 from barrio.registry import grievance_selectors as selectors
@@ -33,6 +34,11 @@ def household_casework(context: dict[str, Any], household: Household) -> dict[st
             else None
         ),
         "may_ask": may_ask,
+        "refer_url": (
+            reverse("registry:referral_new", args=[programme.slug]) + f"?household={household.pk}"
+            if selectors.may_refer(user, programme, unit)
+            else ""
+        ),
         "referrals": selectors.referral_list_for_user(
             user=user, programme=programme, household=household
         ),

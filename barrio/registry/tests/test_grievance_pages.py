@@ -108,3 +108,43 @@ def test_correction_asked_on_the_household_page_and_approved_by_another():
     assert Member.objects.get(pk=household.head_id).phone == "+51 912 345 678"
     change.refresh_from_db()
     assert change.status == "approved"
+
+
+def test_referral_and_message_pages():
+    from barrio.accounts.services import organisation_create
+
+    desk = build_desk()
+    household = register(desk)
+    organisation_create(
+        name="Clínica Sintética", kind="ngo", country="PE", programmes=[desk.world.lima]
+    )
+    client = signed_in_client(desk.caseworker)
+    url = f"/registry/programmes/lima/referrals/new/?household={household.pk}"
+    form = client.get(url)
+    assert form.status_code == 200
+    organisation = form.context["form"].fields["organisation"].choices[0][0]
+    made = client.post(url, {"service": "health", "organisation": organisation})
+    assert made.status_code == 302
+    referral_page = client.get(made["Location"]).content.decode()
+    assert "Clínica Sintética" in referral_page
+    household_page = client.get(f"/registry/households/{household.pk}/").content.decode()
+    assert "Clínica Sintética" in household_page
+    assert signed_in_client(desk.manager).get(url).status_code == 403
+
+    manager = signed_in_client(desk.manager)
+    saved = manager.post(
+        "/registry/programmes/lima/messages/",
+        {"name": "Aviso", "body_es": "Hola {given_name}, su cita es el {date}."},
+    )
+    assert saved.status_code == 302
+    template_page = manager.get(saved["Location"])
+    assert "GSM-7" in template_page.content.decode()
+    sent = manager.post(saved["Location"], {"date": "02/12/2026"})
+    assert sent.status_code == 302
+    campaign_page = manager.get(sent["Location"]).content.decode()
+    assert "En cola" in campaign_page or "Queued" in campaign_page
+    refused = manager.post(
+        "/registry/programmes/lima/messages/", {"name": "Malo", "body_es": "Hola {nombre}"}
+    )
+    assert refused.status_code == 200
+    assert "body_es" in refused.context["form"].errors

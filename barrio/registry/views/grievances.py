@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,7 +21,7 @@ from barrio.accounts.permissions import Action, scope
 from barrio.accounts.selectors import unit_list_for_user
 from barrio.errors import BarrioError, NotFound, PermissionDenied
 from barrio.registry import grievance_selectors as selectors
-from barrio.registry.models import Grievance, Referral
+from barrio.registry.models import Grievance
 from barrio.registry.models.grievances import GrievanceCategory
 from barrio.registry.selectors import household_get_for_user
 from barrio.registry.services import grievances as services
@@ -301,6 +302,10 @@ def detail(request: HttpRequest, grievance_id: int) -> HttpResponse:
             "assign_form": assign_form,
             "status_form": status_form,
             "referrals": referrals,
-            "referral_statuses": Referral.Status,
+            "refer_url": (
+                reverse("registry:referral_new", args=[case.programme.slug]) + f"?case={case.pk}"
+                if selectors.may_refer(request.user, case.programme, case.unit)
+                else ""
+            ),
         },
     )
