@@ -21,6 +21,7 @@ from barrio.accounts.services import (
     role_grant,
     user_create,
 )
+from barrio.demo.casework import load_casework
 from barrio.demo.households import load_households
 from barrio.demo.participation import load_participation
 from barrio.planning.services import targeting_run_approve, targeting_run_create
@@ -308,6 +309,7 @@ class Command(BaseCommand):
                         if unit.country == "PE" and unit.level == "distrito"
                     )
                     load_households(programme, districts)
+                    load_casework(programme, users)  # grievances (issue 10 part B)
                 created.append(programme.slug)
         kept = len(data["programmes"]) - len(created)
         self.stdout.write(f"Demo programmes: {len(created)} created, {kept} kept.")
