@@ -101,6 +101,9 @@ def assembly_create(
         not admitted, an impossible quorum rule, an unknown way of voting.
     """
     user = _recorder(actor, call, unit)
+    # Read the proposals afresh: their status may have moved since the caller loaded them.
+    current = Proposal.objects.select_related("unit").in_bulk([p.pk for p in proposals])
+    proposals = [current.get(p.pk, p) for p in proposals]
     errors = []
     if not place.strip():
         errors.append(FieldError(("place",), _("Say where the assembly is held.")))

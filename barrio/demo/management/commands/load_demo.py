@@ -24,6 +24,7 @@ from barrio.accounts.services import (
 from barrio.demo.casework import load_casework
 from barrio.demo.households import load_households
 from barrio.demo.participation import load_participation
+from barrio.demo.reviews import load_review_demo
 from barrio.planning.services import targeting_run_approve, targeting_run_create
 from barrio.planning.specs import TargetingSpec
 from barrio.territories.files import UnitFileOptions
@@ -310,6 +311,9 @@ class Command(BaseCommand):
                     )
                     load_households(programme, districts)
                     load_casework(programme, users)  # grievances (issue 10 part B)
+                # After the demo call and its proposals: the committee's review and an
+                # assembly (participation, review half).
+                load_review_demo(programme, users)
                 created.append(programme.slug)
         kept = len(data["programmes"]) - len(created)
         self.stdout.write(f"Demo programmes: {len(created)} created, {kept} kept.")
