@@ -16,7 +16,12 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_representative_submits_a_proposal_on_a_phone(live_server, browser, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    world = build_world()
+    representative_submits_on_a_phone(live_server, browser, build_world())
+
+
+def representative_submits_on_a_phone(live_server, browser, world) -> Proposal:
+    """The representative of the world's group writes, places, budgets, documents and submits
+    a proposal on a phone-sized page; return it (also the start of the review journey)."""
     context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -75,3 +80,4 @@ def test_representative_submits_a_proposal_on_a_phone(live_server, browser, sett
     )
     assert proposal.location["type"] == "Point"
     context.close()
+    return proposal

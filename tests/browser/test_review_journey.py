@@ -1,6 +1,7 @@
-"""A committee member scores an assigned proposal on a phone, the manager admits it, the
-municipal team records the assembly that approves it and elects its committees, and the
-programme's public list shows it approved with its committees."""
+"""From a submitted proposal to an approved one with its committees, in Debian's Chromium on
+a phone-sized page: a committee member scores it, the manager admits it, the municipal team
+records the assembly that approves it and elects its committees, the public reads the result.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from barrio.participation.tests.factories import build_world, make_proposal
 from barrio.participation.tests.review_factories import add_member
 from tests.browser.conftest import serious_violations
 from tests.browser.test_planning_journey import sign_in as sign_in_with_second_factor
+from tests.browser.test_proposal_journey import representative_submits_on_a_phone
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(browser, live_server, user, password):
+def sign_in(browser, live_server, user, password=PASSWORD):
     """A phone-sized page signed in, in Spanish; with the second factor for the roles that
     need one (manager, team), with the password alone for a committee member."""
     if needs_second_factor(user):
@@ -34,18 +36,13 @@ def sign_in(browser, live_server, user, password):
     return context, page
 
 
-def test_committee_scores_and_assembly_approves(live_server, browser):
-    world = build_world()
-    world.programme.is_public = True
-    world.programme.save(update_fields=["is_public"])
-    proposal = make_proposal(world, status=ProposalStatus.SUBMITTED, title="Parque La Lagunilla")
-    review_assign(actor=world.manager, proposal=proposal, member=add_member(world))
-
-    # The committee member finds the proposal in their queue, declares and scores it.
-    context, page = sign_in(browser, live_server, world.reviewer, PASSWORD)
-    page.goto(live_server.url + "/participation/review/programmes/pcmb/")
+def member_scores(browser, live_server, world, title):
+    """The committee member finds the proposal in their queue, declares and scores it."""
+    context, page = sign_in(browser, live_server, world.reviewer)
+    page.goto(f"{live_server.url}/participation/calls/{world.call.pk}/")
+    page.get_by_role("link", name="Propuestas por revisar").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Propuestas por revisar"
-    page.get_by_role("link", name="Parque La Lagunilla").click()
+    page.get_by_role("link", name=title).click()
     assert serious_violations(page) == []
     page.get_by_label("No, no tengo ninguno").check()
     page.get_by_role("button", name="Registrar mi declaración").click()
@@ -60,23 +57,25 @@ def test_committee_scores_and_assembly_approves(live_server, browser):
     assert page.get_by_text("Calificada").is_visible()
     context.close()
 
-    # The manager reads the aggregate and admits the proposal.
-    context, page = sign_in(browser, live_server, world.manager, PASSWORD)
-    page.goto(live_server.url + f"/participation/review/calls/{world.call.pk}/")
+
+def manager_admits(page):
+    """On the review overview, the manager reads the aggregate and admits the proposal."""
     assert page.get_by_text("92,00 / 100").is_visible()
     assert serious_violations(page) == []
     page.get_by_label("Decisión").select_option("admitted")
     page.get_by_role("button", name="Registrar la decisión").click()
     assert page.get_by_text("La decisión está registrada y el grupo, informado.").is_visible()
-    context.close()
 
-    # The municipal team records the assembly: quorum, attendance, votes, committees.
-    context, page = sign_in(browser, live_server, world.team, PASSWORD)
-    page.goto(live_server.url + f"/participation/assemblies/calls/{world.call.pk}/")
+
+def team_records_the_assembly(browser, live_server, world, title):
+    """The municipal team records the assembly: quorum, attendance, votes, committees."""
+    context, page = sign_in(browser, live_server, world.team)
+    page.goto(f"{live_server.url}/participation/calls/{world.call.pk}/")
+    page.get_by_role("link", name="Asambleas").click()
     page.get_by_role("link", name="Registrar una asamblea").click()
     page.get_by_label("Fecha y hora").fill("2026-03-01T18:00")
     page.get_by_label("Lugar").fill("Explanada de la parroquia")
-    page.get_by_label("Parque La Lagunilla · Guerrero").check()
+    page.get_by_label(f"{title} · Guerrero").check()
     page.get_by_label("Quórum: mínimo de asistentes").fill("3")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Abrir el registro").click()
@@ -103,14 +102,82 @@ def test_committee_scores_and_assembly_approves(live_server, browser):
     assert page.get_by_text("El registro de la asamblea está cerrado").is_visible()
     context.close()
 
-    # The public sees the proposal approved with its committees' offices, not the names.
+
+def public_reads_it_approved(browser, live_server, proposal):
+    """The public sees the proposal approved with its committees' offices, not the names."""
     context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live_server.url + "/participation/programmes/pcmb/approved/")
-    assert page.get_by_role("heading", name="Parque La Lagunilla").is_visible()
-    assert page.get_by_text("Aprobada por la asamblea").is_visible()
+    assert page.get_by_role("heading", name=proposal.title).is_visible()
     assert page.get_by_role("heading", name="Comité de administración").is_visible()
-    assert page.get_by_role("heading", name="Comité de supervisión").is_visible()
     assert page.get_by_text("Rosa Pérez").count() == 0
     assert serious_violations(page) == []
+    page.goto(f"{live_server.url}/participation/proposals/{proposal.pk}/")
+    assert page.locator("[data-status]").inner_text() == "Aprobada por la asamblea"
+    assert page.get_by_role("heading", name="Comité de administración").is_visible()
+    assert page.get_by_role("heading", name="Comité de supervisión").is_visible()
+    assert page.get_by_text("Presidencia").first.is_visible()
+    assert page.get_by_text("Eva Ruiz").count() == 0
+    assert serious_violations(page) == []
     context.close()
+
+
+def _public(world):
+    world.programme.is_public = True
+    world.programme.save(update_fields=["is_public"])
+
+
+def test_committee_scores_and_assembly_approves(live_server, browser):
+    world = build_world()
+    _public(world)
+    proposal = make_proposal(
+        world,
+        status=ProposalStatus.SUBMITTED,
+        title="Parque La Lagunilla",
+        reference="PCMB-2026-0009",
+    )
+    review_assign(actor=world.manager, proposal=proposal, member=add_member(world))
+    member_scores(browser, live_server, world, "Parque La Lagunilla")
+    context, page = sign_in(browser, live_server, world.manager)
+    page.goto(f"{live_server.url}/participation/review/calls/{world.call.pk}/")
+    manager_admits(page)
+    context.close()
+    team_records_the_assembly(browser, live_server, world, "Parque La Lagunilla")
+    public_reads_it_approved(browser, live_server, proposal)
+
+
+def test_group_proposal_goes_from_a_phone_to_approved_with_committees(
+    live_server, browser, settings, tmp_path
+):
+    """The whole journey of issue 7: a representative submits on a phone with a map location
+    and a budget, the manager names the committee and assigns it, a member scores it, the
+    manager admits it, the team records the assembly, and it shows approved with its
+    committees."""
+    settings.MEDIA_ROOT = tmp_path
+    world = build_world()
+    _public(world)
+    proposal = representative_submits_on_a_phone(live_server, browser, world)
+
+    context, page = sign_in(browser, live_server, world.manager)
+    page.goto(f"{live_server.url}/participation/calls/{world.call.pk}/")
+    page.get_by_role("link", name="Revisión del comité").click()
+    page.get_by_label("Persona").select_option(str(world.reviewer.pk))
+    page.get_by_label("Afiliación").select_option("academic")
+    page.get_by_label("Organización").fill("UNAM")
+    page.get_by_role("button", name="Añadir al comité").click()
+    assert page.get_by_text("El miembro forma parte del comité.").is_visible()
+    page.get_by_label("Asignarla a").select_option(label=world.reviewer.email)
+    page.get_by_role("button", name="Asignar").click()
+    assert page.get_by_text("La propuesta está asignada al miembro.").is_visible()
+    assert serious_violations(page) == []
+    context.close()
+
+    member_scores(browser, live_server, world, proposal.title)
+    context, page = sign_in(browser, live_server, world.manager)
+    page.goto(f"{live_server.url}/participation/review/calls/{world.call.pk}/")
+    manager_admits(page)
+    context.close()
+    team_records_the_assembly(browser, live_server, world, proposal.title)
+    proposal.refresh_from_db()
+    assert proposal.status == ProposalStatus.APPROVED
+    public_reads_it_approved(browser, live_server, proposal)

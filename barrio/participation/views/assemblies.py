@@ -18,8 +18,9 @@ from barrio.accounts.permissions import Action, scope
 from barrio.accounts.selectors import programme_get_for_user
 from barrio.errors import BarrioError, NotFound
 from barrio.participation import services
-from barrio.participation.models import Assembly, Call
+from barrio.participation.models import Assembly, Call, Proposal
 from barrio.participation.selectors import assemblies as selectors
+from barrio.participation.selectors import reviews as review_selectors
 from barrio.participation.views.review_forms import (
     AssemblyForm,
     AttendanceForm,
@@ -253,3 +254,27 @@ def approved_proposals(request: HttpRequest, slug: str) -> HttpResponse:
             "named": {p.pk for p in named},
         },
     )
+
+
+def review_links(request: HttpRequest, call: Call) -> dict[str, bool]:
+    """Which review and assembly pages of ``call`` the call's page offers the visitor."""
+    programme = call.programme
+    return {
+        "may_review": not scope(request.user, Action.PROPOSAL_REVIEW, programme).is_empty,
+        "may_see_review": review_selectors.may_see_review(request.user, programme),
+    }
+
+
+def committees_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+    """The residents' committees elected for ``proposal``, for its page: offices for all,
+    names for the programme's staff in scope (each showing audited)."""
+    committees = selectors.proposal_committees(proposal)
+    show_names = bool(committees) and selectors.may_read_committee_names(request.user, proposal)
+    if show_names:
+        audit_personal_data_read(
+            actor=request.user,
+            objects=[m for c in committees for m in c.members.all()],
+            channel=Channel.PAGE,
+            programme=proposal.call.programme,
+        )
+    return {"committees": committees, "show_committee_names": show_names}

@@ -27,6 +27,7 @@ from barrio.participation.selectors.calls import (
 )
 from barrio.participation.selectors.groups import group_list_for_representative
 from barrio.participation.selectors.proposals import may_see_staff_list
+from barrio.participation.views.assemblies import review_links
 from barrio.participation.views.common import found, show_errors
 from barrio.planning.selectors import approved_run_list
 from barrio.territories.selectors import unit_list
@@ -78,6 +79,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
             "may_manage": may_manage_calls(request.user, programme),
             "may_propose": bool(groups) and call.status == Call.Status.PUBLISHED,
             "may_list": may_see_staff_list(request.user, call),
+            **review_links(request, call),
             "zone": programme.time_zone,
         },
     )

@@ -42,6 +42,7 @@ from barrio.participation.selectors.groups import group_list_for_representative
 from barrio.participation.selectors.proposals import proposal_get_for_user, proposal_may_edit
 from barrio.participation.services.proposals import submission_problems
 from barrio.participation.specs import ProposalSpec
+from barrio.participation.views.assemblies import committees_context
 from barrio.participation.views.common import found, show_errors
 from barrio.territories.selectors import unit_geometry, unit_list
 
@@ -362,5 +363,6 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "location": json.dumps(proposal.location) if proposal.location else "",
             "may_edit": proposal_may_edit(request.user, proposal),
             "tile_url": settings.BARRIO_MAP_TILE_URL,
+            **committees_context(request, proposal),
         },
     )
