@@ -170,10 +170,9 @@ def test_group_proposal_goes_from_a_phone_to_approved_with_committees(
     page.get_by_role("button", name="Asignar").click()
     assert page.get_by_text("La propuesta está asignada al miembro.").is_visible()
     assert serious_violations(page) == []
-    context.close()
 
+    # The manager stays signed in (one second-factor device) while the member scores.
     member_scores(browser, live_server, world, proposal.title)
-    context, page = sign_in(browser, live_server, world.manager)
     page.goto(f"{live_server.url}/participation/review/calls/{world.call.pk}/")
     manager_admits(page)
     context.close()
