@@ -175,8 +175,10 @@ def data_change_decide(
     """
     if not actor.is_authenticated:
         raise NotAuthenticated()
+    # Lock the request's own row only: PostgreSQL refuses to lock the nullable side of the
+    # outer joins that bring its member and document along.
     request = (
-        DataChangeRequest.objects.select_for_update()
+        DataChangeRequest.objects.select_for_update(of=("self",))
         .select_related("household__programme", "household__unit", "member", "document__member")
         .get(pk=request.pk)
     )
