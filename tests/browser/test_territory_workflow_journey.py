@@ -85,7 +85,8 @@ def test_administrator_imports_builds_an_index_and_targets(
     page.get_by_label("Campo con el código de la unidad que la contiene").fill("prov")
     page.get_by_label("Nivel de las unidades que las contienen").fill("provincia")
     page.get_by_role("button", name="Importar").click()
-    page.wait_for_load_state()
+    # The form answers with the job's page; the job exists only once we are there.
+    page.wait_for_url("**/jobs/**")
     run_worker()
     page.reload()
     assert page.get_by_text("5 creadas").first.is_visible()
@@ -97,7 +98,8 @@ def test_administrator_imports_builds_an_index_and_targets(
     page.get_by_label("País", exact=True).fill("PE")
     page.get_by_label("Nivel (opcional)").fill("distrito")
     page.get_by_role("button", name="Importar").click()
-    page.wait_for_load_state()
+    # The form answers with the job's page; the job exists only once we are there.
+    page.wait_for_url("**/jobs/**")
     run_worker()
     page.reload()
     assert page.get_by_text("5 valores creados").is_visible()
