@@ -257,7 +257,7 @@ def allocation_run_approve(*, actor: User | AnonymousUser, run: AllocationRun) -
         inputs changed since it was run (``inputs_changed``: run it again first).
     """
     run = (
-        AllocationRun.objects.select_for_update()
+        AllocationRun.objects.select_for_update(of=("self",))
         .select_related("election__call__programme")
         .get(pk=run.pk)
     )
@@ -282,7 +282,7 @@ def allocation_run_approve(*, actor: User | AnonymousUser, run: AllocationRun) -
     run.save(update_fields=["status", "approved_by", "approved_at"])
     funded = set(run.results.filter(funded=True).values_list("item__proposal_id", flat=True))
     proposals = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(ballot_items__pot__election=election, status=ProposalStatus.ON_BALLOT)
         .select_related("call__programme", "group")
     )

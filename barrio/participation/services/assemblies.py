@@ -57,7 +57,7 @@ def _recorder(actor: User | AnonymousUser, call: Call, unit: TerritorialUnit) ->
 def _open(actor: User | AnonymousUser, assembly_id: int) -> tuple[Assembly, User]:
     """Lock an assembly that ``actor`` may record and that is still open."""
     assembly = (
-        Assembly.objects.select_for_update()
+        Assembly.objects.select_for_update(of=("self",))
         .select_related("call__programme", "unit")
         .get(pk=assembly_id)
     )
@@ -205,7 +205,9 @@ def _attendance(assembly: Assembly) -> int:
 
 
 def _item(assembly: Assembly, proposal: Proposal) -> AgendaItem:
-    item = AgendaItem.objects.select_for_update().filter(assembly=assembly, proposal=proposal)
+    item = AgendaItem.objects.select_for_update(of=("self",)).filter(
+        assembly=assembly, proposal=proposal
+    )
     found = item.first()
     if found is None:
         raise ValidationFailed(
@@ -411,7 +413,9 @@ def assembly_close(*, actor: User | AnonymousUser, assembly: Assembly) -> Assemb
             code="no_quorum",
         )
     items = list(
-        AgendaItem.objects.select_for_update().filter(assembly=assembly).select_related("proposal")
+        AgendaItem.objects.select_for_update(of=("self",))
+        .filter(assembly=assembly)
+        .select_related("proposal")
     )
     missing = [
         FieldError(

@@ -222,7 +222,7 @@ def ballot_cast(
         with transaction.atomic():
             voter = Voter.objects.create(pot=pot, user=actor)
     except IntegrityError:
-        voter = Voter.objects.select_for_update().get(pot=pot, user=actor)
+        voter = Voter.objects.select_for_update(of=("self",)).get(pot=pot, user=actor)
         if not election.allow_change or not voter.ballot_ref:
             raise Conflict(_("You have already voted in this pot."), code="already_voted") from None
         Ballot.objects.filter(pk=int(voter.ballot_ref), pot=pot).delete()

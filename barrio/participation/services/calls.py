@@ -208,7 +208,9 @@ def call_update(*, actor: User | AnonymousUser, call: Call, spec: CallSpec) -> C
         When the call is cancelled.
     """
     require_manager(actor, call.programme)
-    locked = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
+    locked = (
+        Call.objects.select_for_update(of=("self",)).select_related("programme").get(pk=call.pk)
+    )
     if locked.status == Call.Status.CANCELLED:
         raise Conflict(_("A cancelled call cannot be changed."), code="call_cancelled")
     units, errors = _check(locked.programme, spec, locked)
@@ -235,7 +237,9 @@ def call_publish(*, actor: User | AnonymousUser, call: Call) -> Call:
         are out of order.
     """
     require_manager(actor, call.programme)
-    locked = Call.objects.select_for_update().select_related("programme").get(pk=call.pk)
+    locked = (
+        Call.objects.select_for_update(of=("self",)).select_related("programme").get(pk=call.pk)
+    )
     if locked.status != Call.Status.DRAFT:
         raise Conflict(_("Only a draft call can be published."), code="call_not_draft")
     errors = _publishable(locked)

@@ -149,7 +149,7 @@ def group_member_add(
     """
     require_signed_in(actor)
     locked = (
-        CommunityGroup.objects.select_for_update()
+        CommunityGroup.objects.select_for_update(of=("self",))
         .select_related("programme", "unit")
         .get(pk=group.pk)
     )

@@ -90,7 +90,7 @@ def proposal_transition(
             errors=[FieldError(("to_status",), _("Choose one of the decisions offered."))]
         )
     locked = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("call__programme", "group__programme", "group__unit", "unit")
         .get(pk=proposal.pk)
     )

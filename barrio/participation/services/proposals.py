@@ -189,7 +189,7 @@ def proposal_create(
 
 def _locked(proposal: Proposal) -> Proposal:
     return (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("call__programme", "group__programme", "group__unit", "unit")
         .get(pk=proposal.pk)
     )
@@ -361,7 +361,7 @@ def proposal_submit(
     now = now or timezone.now()
     locked = _locked(proposal)
     user = require_editable(actor, locked)
-    Call.objects.select_for_update().filter(pk=locked.call_id).first()
+    Call.objects.select_for_update(of=("self",)).filter(pk=locked.call_id).first()
     if locked.call.status != Call.Status.PUBLISHED or not _submission_window_open(locked, now):
         raise Conflict(_("The call does not take submissions now."), code="submission_closed")
     raise_if(submission_problems(locked))

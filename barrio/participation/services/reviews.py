@@ -122,7 +122,9 @@ def review_assign(
     Conflict
         When the proposal is neither submitted nor under review, or already assigned to them.
     """
-    locked = Proposal.objects.select_for_update().select_related("call__programme", "unit")
+    locked = Proposal.objects.select_for_update(of=("self",)).select_related(
+        "call__programme", "unit"
+    )
     proposal = locked.get(pk=proposal.pk)
     manager = _may_manage(actor, proposal.call)
     if member.call_id != proposal.call_id:
@@ -156,7 +158,7 @@ def _own_assignment(actor: User | AnonymousUser, assignment_id: int) -> ReviewAs
     """Lock the assignment; refuse anyone but its member, in scope, on the committee."""
     user = _authenticated(actor)
     assignment = (
-        ReviewAssignment.objects.select_for_update()
+        ReviewAssignment.objects.select_for_update(of=("self",))
         .select_related("proposal__call__programme", "proposal__unit", "member__user")
         .get(pk=assignment_id)
     )

@@ -260,7 +260,9 @@ def vote_open(*, actor: User | AnonymousUser, election: Election) -> Election:
         When a pot would have no project on its ballot.
     """
     locked = (
-        Election.objects.select_for_update().select_related("call__programme").get(pk=election.pk)
+        Election.objects.select_for_update(of=("self",))
+        .select_related("call__programme")
+        .get(pk=election.pk)
     )
     manager = require_manager(actor, locked.call, Action.VOTE_MANAGE)
     if locked.status != Election.Status.DRAFT:
@@ -270,7 +272,7 @@ def vote_open(*, actor: User | AnonymousUser, election: Election) -> Election:
         raise Conflict(_("The period of this vote is already over."), code="period_over")
     pots = list(locked.pots.select_related("unit"))
     proposals = list(
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .filter(call=locked.call, status=ProposalStatus.APPROVED)
         .select_related("unit", "group", "call__programme")
         .order_by("reference", "pk")
@@ -331,7 +333,9 @@ def vote_close(
         When the vote is not open, or its period is not over yet.
     """
     locked = (
-        Election.objects.select_for_update().select_related("call__programme").get(pk=election.pk)
+        Election.objects.select_for_update(of=("self",))
+        .select_related("call__programme")
+        .get(pk=election.pk)
     )
     require_manager(actor, locked.call, Action.VOTE_MANAGE)
     if locked.status != Election.Status.OPEN:

@@ -114,7 +114,7 @@ def adjudication_decide(
     """
     if not actor.is_authenticated:
         raise NotAuthenticated()
-    task = AdjudicationTask.objects.select_for_update().get(pk=task.pk)
+    task = AdjudicationTask.objects.select_for_update(of=("self",)).get(pk=task.pk)
     members = list(
         Member.objects.filter(pk__in=[task.member_low_id, task.member_high_id]).select_related(
             "household__unit", "household__programme"

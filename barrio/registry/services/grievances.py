@@ -175,7 +175,7 @@ def grievance_assign(
     handle the case) or :class:`Conflict` (the case is closed or resolved).
     """
     grievance = (
-        Grievance.objects.select_for_update()
+        Grievance.objects.select_for_update(of=("self",))
         .select_related("programme", "unit")
         .get(pk=grievance.pk)
     )
@@ -220,7 +220,7 @@ def grievance_change_status(
     move the life cycle does not allow, e.g. from a closed case).
     """
     grievance = (
-        Grievance.objects.select_for_update()
+        Grievance.objects.select_for_update(of=("self",))
         .select_related("programme", "unit")
         .get(pk=grievance.pk)
     )

@@ -129,7 +129,7 @@ def referral_update(
     e.g. from a closed referral).
     """
     referral = (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("programme", "unit", "grievance__programme", "grievance__unit")
         .get(pk=referral.pk)
     )
