@@ -8,9 +8,9 @@ message and optional field errors; the API turns it into::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -99,3 +99,25 @@ class Conflict(BarrioError):
     code = "conflict"
     status = 409
     default_message = _("This conflicts with the current state of the data.")
+
+
+T = TypeVar("T")
+
+
+def in_payload(call: Callable[[], T]) -> T:
+    """Run a service for an API endpoint whose body schema ninja names ``payload``, and place
+    the service's field errors where ninja places its own: ``("body", "payload", <field>...)``.
+
+    Services name a field either bare (``("title",)``) or under the body
+    (``("body", "title")``); both end up under ``body.payload``.
+    """
+    try:
+        return call()
+    except ValidationFailed as error:
+        errors = [
+            FieldError(
+                ("body", "payload", *(e.loc[1:] if e.loc[:1] == ("body",) else e.loc)), e.msg
+            )
+            for e in error.errors
+        ]
+        raise ValidationFailed(error.message, errors=errors, code=error.code) from error

@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from fractions import Fraction
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from barrio.accounts.selectors import programme_get_for_user
-from barrio.errors import FieldError, ValidationFailed
+from barrio.errors import FieldError, ValidationFailed, in_payload
 from barrio.planning import selectors, services
 from barrio.planning.models import TargetingRun
 from barrio.planning.specs import ApportionmentSpec, ComponentSpec, TargetingSpec
 
 router = Router(tags=["planning"])
-
-T = TypeVar("T")
-
-
-def _with_payload(call: Callable[[], T]) -> T:
-    """Run a service; name its body fields as ninja names them (``body.payload.<field>``)."""
-    try:
-        return call()
-    except ValidationFailed as error:
-        errors = [
-            FieldError(("body", "payload", *e.loc[1:]) if e.loc[:1] == ("body",) else e.loc, e.msg)
-            for e in error.errors
-        ]
-        raise ValidationFailed(error.message, errors=errors, code=error.code) from error
 
 
 class TargetingIn(Schema):
@@ -206,7 +191,7 @@ def run_create(request: HttpRequest, slug: str, payload: TargetingIn) -> Status[
     programme = programme_get_for_user(user=request.user, slug=slug)
     data = payload.dict()
     spec = TargetingSpec(**{**data, "strata": tuple(data["strata"]), "areas": tuple(data["areas"])})
-    run = _with_payload(
+    run = in_payload(
         lambda: services.targeting_run_create(actor=request.user, programme=programme, spec=spec)
     )
     return Status(201, _run_detail(run))
@@ -299,7 +284,7 @@ def apportionment_create(
         tie_break=payload.tie_break,
         seed=payload.seed,
     )
-    made = _with_payload(
+    made = in_payload(
         lambda: services.apportionment_create(actor=request.user, programme=programme, spec=spec)
     )
     return Status(201, _apportionment_out(made))

@@ -8,8 +8,9 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from barrio.accounts.selectors import programme_get_for_user
+from barrio.errors import in_payload
 from barrio.participation import services
-from barrio.participation.api.common import UnitOut, with_payload
+from barrio.participation.api.common import UnitOut
 from barrio.participation.calendar import DATE_FIELDS, in_programme_zone, open_step
 from barrio.participation.models import Call
 from barrio.participation.selectors.calls import call_get_for_user, call_list_for_user
@@ -152,7 +153,7 @@ def call_create(request: HttpRequest, slug: str, payload: CallIn) -> Status[Call
     """A new draft call (a programme manager); dates without offset are local to it."""
     programme = programme_get_for_user(user=request.user, slug=slug)
     spec = _spec(payload, programme)
-    call = with_payload(
+    call = in_payload(
         lambda: services.call_create(actor=request.user, programme=programme, spec=spec)
     )
     return Status(201, call_out(call))
@@ -169,7 +170,7 @@ def call_update(request: HttpRequest, call_id: int, payload: CallIn) -> CallOut:
     """Replace a call's content (a programme manager)."""
     call = call_get_for_user(user=request.user, call_id=call_id)
     spec = _spec(payload, call.programme)
-    changed = with_payload(lambda: services.call_update(actor=request.user, call=call, spec=spec))
+    changed = in_payload(lambda: services.call_update(actor=request.user, call=call, spec=spec))
     return call_out(changed)
 
 

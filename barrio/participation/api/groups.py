@@ -7,8 +7,9 @@ from ninja import Field, Router, Schema, Status
 
 from barrio.accounts.audit import Channel
 from barrio.accounts.selectors import programme_get_for_user
+from barrio.errors import in_payload
 from barrio.participation import services
-from barrio.participation.api.common import UnitOut, with_payload
+from barrio.participation.api.common import UnitOut
 from barrio.participation.models import CommunityGroup
 from barrio.participation.selectors.groups import group_get_for_user, group_members_for_user
 from barrio.participation.specs import GroupSpec, MemberSpec
@@ -78,7 +79,7 @@ def group_register(request: HttpRequest, slug: str, payload: GroupIn) -> Status[
         description=payload.description,
         members=tuple(MemberSpec(m.full_name, m.unit_id) for m in payload.members),
     )
-    group = with_payload(
+    group = in_payload(
         lambda: services.group_register(actor=request.user, programme=programme, spec=spec)
     )
     return Status(201, _group_out(request, group))
@@ -97,5 +98,5 @@ def group_member_add(request: HttpRequest, group_id: int, payload: MemberIn) -> 
     """Add a resident (the group's representative)."""
     group = group_get_for_user(user=request.user, group_id=group_id)
     member = MemberSpec(payload.full_name, payload.unit_id)
-    with_payload(lambda: services.group_member_add(actor=request.user, group=group, member=member))
+    in_payload(lambda: services.group_member_add(actor=request.user, group=group, member=member))
     return Status(201, _group_out(request, group))

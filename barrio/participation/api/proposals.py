@@ -11,9 +11,9 @@ from django.http import HttpRequest
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from barrio.errors import NotFound
+from barrio.errors import NotFound, in_payload
 from barrio.participation import services
-from barrio.participation.api.common import UnitOut, with_payload
+from barrio.participation.api.common import UnitOut
 from barrio.participation.lifecycle import ProposalStatus
 from barrio.participation.models import Proposal, WorkKind
 from barrio.participation.selectors.calls import call_get_for_user
@@ -242,7 +242,7 @@ def proposal_create(
     if group is None:
         raise NotFound()
     spec = _spec(payload)
-    made = with_payload(
+    made = in_payload(
         lambda: services.proposal_create(actor=request.user, call=call, group=group, spec=spec)
     )
     return Status(201, _fresh(request, made.pk))
@@ -259,7 +259,7 @@ def proposal_update(request: HttpRequest, proposal_id: int, payload: ProposalIn)
     """Replace the content of a draft or of a proposal returned for correction."""
     proposal = proposal_get_for_user(user=request.user, proposal_id=proposal_id)
     spec = _spec(payload)
-    with_payload(lambda: services.proposal_update(actor=request.user, proposal=proposal, spec=spec))
+    in_payload(lambda: services.proposal_update(actor=request.user, proposal=proposal, spec=spec))
     return _fresh(request, proposal_id)
 
 
@@ -268,7 +268,7 @@ def proposal_submit(request: HttpRequest, proposal_id: int) -> ProposalOut:
     """Freeze the proposal as its next version; 409 outside the submission step, 422 with
     everything still missing."""
     proposal = proposal_get_for_user(user=request.user, proposal_id=proposal_id)
-    with_payload(lambda: services.proposal_submit(actor=request.user, proposal=proposal))
+    in_payload(lambda: services.proposal_submit(actor=request.user, proposal=proposal))
     return _fresh(request, proposal_id)
 
 
@@ -285,7 +285,7 @@ def attachment_add(
 ) -> Status[AttachmentOut]:
     """Attach a file; its type is read from its content (photos 5 MB, PDF 10 MB)."""
     proposal = proposal_get_for_user(user=request.user, proposal_id=proposal_id)
-    made = with_payload(
+    made = in_payload(
         lambda: services.attachment_add(
             actor=request.user,
             proposal=proposal,
@@ -318,7 +318,7 @@ def signature_add(
 ) -> Status[SignatureOut]:
     """Record a resident's support (once per identity document); nothing personal comes back."""
     proposal = proposal_get_for_user(user=request.user, proposal_id=proposal_id)
-    made = with_payload(
+    made = in_payload(
         lambda: services.signature_add(
             actor=request.user,
             proposal=proposal,

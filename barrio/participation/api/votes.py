@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
-from barrio.errors import FieldError, ValidationFailed
+from barrio.errors import in_payload
 from barrio.participation import services
 from barrio.participation.models import AllocationRun, Election
 from barrio.participation.selectors import allocation as outcomes
 from barrio.participation.selectors import votes as selectors
 
 router = Router(tags=["participation"])
-
-T = TypeVar("T")
-
-
-def _with_payload(call: Callable[[], T]) -> T:
-    """Run a service; name the fields of its errors as ninja names them (``body.payload.…``)."""
-    try:
-        return call()
-    except ValidationFailed as error:
-        errors = [FieldError(("body", "payload", *e.loc), e.msg) for e in error.errors]
-        raise ValidationFailed(error.message, errors=errors, code=error.code) from error
 
 
 class PotIn(Schema):
@@ -255,7 +243,7 @@ def vote_create(request: HttpRequest, call_id: int, payload: VoteIn) -> Status[V
     spec = services.VoteSpec(
         **{**data, "pots": tuple(services.PotSpec(**pot) for pot in data["pots"])}
     )
-    election = _with_payload(lambda: services.vote_create(actor=request.user, call=call, spec=spec))
+    election = in_payload(lambda: services.vote_create(actor=request.user, call=call, spec=spec))
     return Status(201, _vote_out(election))
 
 
@@ -290,7 +278,7 @@ def ballot_cast(
     """Cast (or, where allowed, replace) the caller's ballot in a pot; returns the receipt."""
     pot = selectors.pot_get(election=_election(request, vote_id), pot_id=pot_id)
     choices = [services.Choice(c.proposal, c.value) for c in payload.choices]
-    cast = _with_payload(lambda: services.ballot_cast(actor=request.user, pot=pot, choices=choices))
+    cast = in_payload(lambda: services.ballot_cast(actor=request.user, pot=pot, choices=choices))
     return Status(201, ReceiptOut(receipt=cast.receipt, changed=cast.changed))
 
 
@@ -306,7 +294,7 @@ def allocation_run_start(request: HttpRequest, vote_id: int, payload: RunIn) -> 
     """Queue a run of a rule (the vote's own by default) over the closed vote's ballots."""
     election = _election(request, vote_id)
     spec = services.RunSpec(**payload.dict())
-    job = _with_payload(
+    job = in_payload(
         lambda: services.allocation_run_start(actor=request.user, election=election, spec=spec)
     )
     return Status(202, JobOut(job=str(job.pk), vote_status=election.status))
