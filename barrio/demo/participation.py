@@ -224,7 +224,9 @@ def load_participation(programme: Any, admin: Any, users: dict[str, Any]) -> Non
             kind=_kind(project["proyecto"] + " " + project["descripcion"]),
             unit_id=group.unit_id,
             location=_point_in(group.unit),
-            diagnosis=project["descripcion"].capitalize(),
+            # The 2018 file has "*" where the project was published without a description.
+            diagnosis=project["descripcion"].strip(" *").capitalize()
+            or f"La colonia {group.unit.name} necesita: {project['proyecto'].lower()}.",
             objectives=f"Realizar en {group.unit.name}: {project['proyecto']}.",
             beneficiaries="Las vecinas y los vecinos de la colonia.",
             beneficiary_count=1500 + 250 * index,
