@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_violations
 
@@ -17,9 +18,9 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "es"
     assert page.get_by_role("heading", level=1).inner_text() == "Mejoramiento de barrios, juntos"
-    assert page.get_by_role(
-        "heading", name="Quiero Mi Barrio, Región Metropolitana (demostración)"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Quiero Mi Barrio, Región Metropolitana (demostración)")
+    ).to_be_visible()
     assert serious_violations(page) == []
 
     page.get_by_label("Idioma").select_option("en")
@@ -46,8 +47,8 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
     # An administrator reads personal data: the second factor is set up first.
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading == "Configurar a verificação em duas etapas"
-    assert page.get_by_text("admin@barrio.demo").is_visible()
-    assert page.get_by_role("button", name="Sair").is_visible()
+    expect(page.get_by_text("admin@barrio.demo")).to_be_visible()
+    expect(page.get_by_role("button", name="Sair")).to_be_visible()
     assert serious_violations(page) == []
 
 

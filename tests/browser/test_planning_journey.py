@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from barrio.accounts.models import Programme, Role
 from barrio.accounts.tests.factories import PASSWORD, grant, make_user
@@ -53,14 +54,14 @@ def test_manager_runs_targeting_another_approves_and_public_reads_why(live_serve
     page.get_by_label("Elegir como máximo").fill("5")
     page.get_by_role("button", name="Hacer la selección").click()
     page.wait_for_load_state()
-    assert page.get_by_text("La selección se guardó como borrador.").is_visible()
+    expect(page.get_by_text("La selección se guardó como borrador.")).to_be_visible()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Ronda de prueba")
-    assert page.get_by_text("Dentro: puesto 1 de 49").first.is_visible()
-    assert page.get_by_text("Fuera: puesto 6, después de las 5 unidades").is_visible()
+    expect(page.get_by_text("Dentro: puesto 1 de 49").first).to_be_visible()
+    expect(page.get_by_text("Fuera: puesto 6, después de las 5 unidades")).to_be_visible()
     # Who ran it does not approve it.
     assert page.get_by_role("button", name="Aprobar esta selección").count() == 1
     page.get_by_role("button", name="Aprobar esta selección").click()
-    assert page.get_by_text("la aprueba una persona distinta").is_visible()
+    expect(page.get_by_text("la aprueba una persona distinta")).to_be_visible()
     assert serious_violations(page) == []
     run_url = page.url
     context.close()
@@ -69,7 +70,7 @@ def test_manager_runs_targeting_another_approves_and_public_reads_why(live_serve
     context, page = sign_in(browser, live_server, second, PASSWORD)
     page.goto(run_url)
     page.get_by_role("button", name="Aprobar esta selección").click()
-    assert page.get_by_text("La selección está aprobada.").is_visible()
+    expect(page.get_by_text("La selección está aprobada.")).to_be_visible()
     context.close()
 
     # The public reads the approved run and why each district is in or out.
@@ -77,9 +78,9 @@ def test_manager_runs_targeting_another_approves_and_public_reads_why(live_serve
     page = context.new_page()
     page.goto(live_server.url + "/programmes/demo-lima/planning/")
     page.get_by_role("link", name="Ronda de prueba").click()
-    assert page.get_by_text("Aprobada").first.is_visible()
-    assert page.get_by_text(
-        "Fuera: no tiene valor del índice para este periodo."
-    ).first.is_visible()
+    expect(page.get_by_text("Aprobada").first).to_be_visible()
+    expect(
+        page.get_by_text("Fuera: no tiene valor del índice para este periodo.").first
+    ).to_be_visible()
     assert serious_violations(page) == []
     context.close()

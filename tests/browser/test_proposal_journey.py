@@ -4,6 +4,7 @@ attaches its founding minutes and submits it."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from barrio.accounts.tests.factories import PASSWORD
 from barrio.participation.models import Proposal
@@ -64,7 +65,7 @@ def representative_submits_on_a_phone(live_server, browser, world) -> Proposal:
     )
     page.get_by_label("Documento requerido").select_option("Acta de asamblea constitutiva")
     page.get_by_role("button", name="Adjuntar").click()
-    assert page.get_by_text("El archivo se adjuntó.").is_visible()
+    expect(page.get_by_text("El archivo se adjuntó.")).to_be_visible()
     page.get_by_role("link", name="Continuar").click()
     page.get_by_role("link", name="Continuar").click()
 

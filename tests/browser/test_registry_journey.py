@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_violations
 
@@ -58,16 +59,16 @@ def test_caseworker_registers_household(live_server, page):
     child.get_by_label("Nacionalidad").select_option(label="Perú")
     child.get_by_label("Parentesco con el jefe o jefa de hogar").select_option(label="Hijo o hija")
     page.get_by_role("button", name="Registrar", exact=True).click()
-    assert page.get_by_text("está registrado").is_visible()
+    expect(page.get_by_text("está registrado")).to_be_visible()
     assert page.get_by_text("Yulimar").count() == 0  # masked
     page.get_by_role("button", name="Mostrar los datos personales").click()
-    assert page.get_by_text("Yulimar Andreína Sintética").is_visible()
+    expect(page.get_by_text("Yulimar Andreína Sintética")).to_be_visible()
     assert serious_violations(page) == []
 
     page.goto(live_server.url + "/registry/programmes/demo-lima/households/")
     page.get_by_label("Número de documento").fill("zz0000042")
     page.get_by_role("button", name="Buscar").click()
-    assert page.get_by_role("heading", name="Resultados de la búsqueda").is_visible()
+    expect(page.get_by_role("heading", name="Resultados de la búsqueda")).to_be_visible()
     assert page.locator("table").first.get_by_role("link").count() == 1
 
 
@@ -81,4 +82,4 @@ def test_caseworker_decides_a_probable_duplicate(live_server, page):
     page.get_by_label("La misma persona").check()
     page.get_by_label("Motivo").fill("Mismo documento y misma fecha de nacimiento.")
     page.get_by_role("button", name="Registrar la decisión").click()
-    assert page.get_by_text("La decisión quedó registrada.").is_visible()
+    expect(page.get_by_text("La decisión quedó registrada.")).to_be_visible()

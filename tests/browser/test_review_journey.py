@@ -6,6 +6,7 @@ records the assembly that approves it and elects its committees, the public read
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from barrio.accounts.permissions import needs_second_factor
 from barrio.accounts.tests.factories import PASSWORD
@@ -46,25 +47,25 @@ def member_scores(browser, live_server, world, title):
     assert serious_violations(page) == []
     page.get_by_label("No, no tengo ninguno").check()
     page.get_by_role("button", name="Registrar mi declaración").click()
-    assert page.get_by_text("Su declaración está registrada.").is_visible()
+    expect(page.get_by_text("Su declaración está registrada.")).to_be_visible()
     page.get_by_label("Calificación de «Factibilidad técnica» (0 a 5)").select_option("5")
     page.get_by_label("Razón de «Factibilidad técnica»").fill("El predio es municipal.")
     page.get_by_label("Calificación de «Impacto social» (0 a 5)").select_option("4")
     page.get_by_label("Razón de «Impacto social»").fill("No hay áreas verdes cerca.")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Guardar mis calificaciones").click()
-    assert page.get_by_text("Sus calificaciones están guardadas.").is_visible()
-    assert page.get_by_text("Calificada").is_visible()
+    expect(page.get_by_text("Sus calificaciones están guardadas.")).to_be_visible()
+    expect(page.get_by_text("Calificada")).to_be_visible()
     context.close()
 
 
 def manager_admits(page):
     """On the review overview, the manager reads the aggregate and admits the proposal."""
-    assert page.get_by_text("92,00 / 100").is_visible()
+    expect(page.get_by_text("92,00 / 100")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Decisión").select_option("admitted")
     page.get_by_role("button", name="Registrar la decisión").click()
-    assert page.get_by_text("La decisión está registrada y el grupo, informado.").is_visible()
+    expect(page.get_by_text("La decisión está registrada y el grupo, informado.")).to_be_visible()
 
 
 def team_records_the_assembly(browser, live_server, world, title):
@@ -79,7 +80,7 @@ def team_records_the_assembly(browser, live_server, world, title):
     page.get_by_label("Quórum: mínimo de asistentes").fill("3")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Abrir el registro").click()
-    assert page.get_by_text("El registro de la asamblea está abierto.").is_visible()
+    expect(page.get_by_text("El registro de la asamblea está abierto.")).to_be_visible()
     page.get_by_label("Asistentes, un nombre completo por línea").fill(
         "Rosa Pérez\nJuan López\nEva Ruiz\nAna Torres"
     )
@@ -88,7 +89,7 @@ def team_records_the_assembly(browser, live_server, world, title):
     page.get_by_label("En contra", exact=True).fill("1")
     page.get_by_label("Abstenciones", exact=True).fill("0")
     page.get_by_role("button", name="Registrar los votos").click()
-    assert page.get_by_text("Los votos están registrados.").is_visible()
+    expect(page.get_by_text("Los votos están registrados.")).to_be_visible()
     for kind, members in [
         ("administration", "Rosa Pérez, presidencia\nJuan López, tesorería"),
         ("supervision", "Eva Ruiz, presidencia"),
@@ -96,10 +97,10 @@ def team_records_the_assembly(browser, live_server, world, title):
         page.get_by_label("Comité", exact=True).select_option(kind)
         page.get_by_label("Integrantes, uno por línea: nombre completo, cargo").fill(members)
         page.get_by_role("button", name="Registrar el comité").click()
-        assert page.get_by_text("El comité está registrado.").is_visible()
+        expect(page.get_by_text("El comité está registrado.")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("button", name="Cerrar y contar los resultados").click()
-    assert page.get_by_text("El registro de la asamblea está cerrado").is_visible()
+    expect(page.get_by_text("El registro de la asamblea está cerrado")).to_be_visible()
     context.close()
 
 
@@ -108,15 +109,15 @@ def public_reads_it_approved(browser, live_server, proposal):
     context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(live_server.url + "/participation/programmes/pcmb/approved/")
-    assert page.get_by_role("heading", name=proposal.title).is_visible()
-    assert page.get_by_role("heading", name="Comité de administración").is_visible()
+    expect(page.get_by_role("heading", name=proposal.title)).to_be_visible()
+    expect(page.get_by_role("heading", name="Comité de administración")).to_be_visible()
     assert page.get_by_text("Rosa Pérez").count() == 0
     assert serious_violations(page) == []
     page.goto(f"{live_server.url}/participation/proposals/{proposal.pk}/")
     assert page.locator("[data-status]").inner_text() == "Aprobada por la asamblea"
-    assert page.get_by_role("heading", name="Comité de administración").is_visible()
-    assert page.get_by_role("heading", name="Comité de supervisión").is_visible()
-    assert page.get_by_text("Presidencia").first.is_visible()
+    expect(page.get_by_role("heading", name="Comité de administración")).to_be_visible()
+    expect(page.get_by_role("heading", name="Comité de supervisión")).to_be_visible()
+    expect(page.get_by_text("Presidencia").first).to_be_visible()
     assert page.get_by_text("Eva Ruiz").count() == 0
     assert serious_violations(page) == []
     context.close()
@@ -165,10 +166,10 @@ def test_group_proposal_goes_from_a_phone_to_approved_with_committees(
     page.get_by_label("Afiliación").select_option("academic")
     page.get_by_label("Organización").fill("UNAM")
     page.get_by_role("button", name="Añadir al comité").click()
-    assert page.get_by_text("El miembro forma parte del comité.").is_visible()
+    expect(page.get_by_text("El miembro forma parte del comité.")).to_be_visible()
     page.get_by_label("Asignarla a").select_option(label=world.reviewer.email)
     page.get_by_role("button", name="Asignar").click()
-    assert page.get_by_text("La propuesta está asignada al miembro.").is_visible()
+    expect(page.get_by_text("La propuesta está asignada al miembro.")).to_be_visible()
     assert serious_violations(page) == []
 
     # The manager stays signed in (one second-factor device) while the member scores.

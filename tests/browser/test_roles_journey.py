@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.management import call_command
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_violations
 
@@ -53,7 +54,7 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     page.get_by_label("Rol", exact=True).select_option(label="Gestor de casos")
     page.get_by_label("Dentro de").select_option(label="Lima (provincia)")
     page.get_by_role("button", name="Invitar").click()
-    assert page.get_by_text(f"{NEWCOMER} ya tiene el rol").is_visible()
+    expect(page.get_by_text(f"{NEWCOMER} ya tiene el rol")).to_be_visible()
     context.close()
 
     # The invitation arrives by e-mail with a link to choose a password.
@@ -67,7 +68,7 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     page.locator("input[name=new_password1]").fill(NEW_PASSWORD)
     page.locator("input[name=new_password2]").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Guardar la contraseña").click()
-    assert page.get_by_text("Su contraseña quedó guardada").is_visible()
+    expect(page.get_by_text("Su contraseña quedó guardada")).to_be_visible()
 
     # She signs in and must set up her second factor before anything else.
     page.get_by_label("Correo electrónico").fill(NEWCOMER)
@@ -81,14 +82,14 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     key = page.locator("#totp-key").inner_text()
     page.get_by_label("Código de su aplicación de autenticación").fill(code_for_key(key))
     page.get_by_role("button", name="Activar").click()
-    assert page.get_by_text("La verificación en dos pasos está activada.").is_visible()
+    expect(page.get_by_text("La verificación en dos pasos está activada.")).to_be_visible()
     page.get_by_role("link", name="Su perfil").click()
-    assert page.get_by_role("cell", name="Gestor de casos").is_visible()
-    assert page.get_by_role("cell", name="Lima", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Gestor de casos")).to_be_visible()
+    expect(page.get_by_role("cell", name="Lima", exact=True)).to_be_visible()
 
     # Her units are Lima's districts; Callao's are not hers.
     page.goto(live_server.url + "/programmes/demo-lima/territory/")
-    assert page.get_by_role("cell", name="Miraflores", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Miraflores", exact=True)).to_be_visible()
     page.locator(".leaflet-interactive").first.wait_for()
     assert page.locator(".leaflet-interactive").count() >= 40  # Lima's district polygons
     assert page.get_by_role("cell", name="Bellavista", exact=True).count() == 0

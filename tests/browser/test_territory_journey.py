@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_violations
 
@@ -22,12 +23,12 @@ def test_visitor_maps_an_indicator_and_opens_a_unit(live_server, page):
     legend = page.get_by_role(
         "region", name="Índice de necesidad territorial (demostración) (0–100), 2020"
     )
-    assert legend.get_by_text("Muy alto").is_visible()
+    expect(legend.get_by_text("Muy alto")).to_be_visible()
     page.locator(".leaflet-interactive").first.wait_for()
     assert page.locator(".leaflet-interactive").count() >= 45
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Villa El Salvador").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Villa El Salvador"
-    assert page.get_by_role("cell", name="Pobreza total (%)").is_visible()
+    expect(page.get_by_role("cell", name="Pobreza total (%)")).to_be_visible()
     assert serious_violations(page) == []

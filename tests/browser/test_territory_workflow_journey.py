@@ -9,6 +9,7 @@ import geopandas as gpd
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from playwright.sync_api import expect
 from shapely.geometry import box
 
 from barrio.accounts.services import programme_create, programme_set_units
@@ -89,7 +90,7 @@ def test_administrator_imports_builds_an_index_and_targets(
     page.wait_for_url("**/jobs/**")
     run_worker()
     page.reload()
-    assert page.get_by_text("5 creadas").first.is_visible()
+    expect(page.get_by_text("5 creadas").first).to_be_visible()
 
     # 2. Their poverty rates, from a CSV table.
     page.goto(live_server.url + "/territories/import/indicators/")
@@ -102,7 +103,7 @@ def test_administrator_imports_builds_an_index_and_targets(
     page.wait_for_url("**/jobs/**")
     run_worker()
     page.reload()
-    assert page.get_by_text("5 valores creados").is_visible()
+    expect(page.get_by_text("5 valores creados")).to_be_visible()
 
     # 3. An index of need over them.
     page.goto(live_server.url + "/territories/indices/")
@@ -113,7 +114,7 @@ def test_administrator_imports_builds_an_index_and_targets(
     page.get_by_label("Nivel de las unidades calculadas").fill("distrito")
     page.get_by_label("Periodo de los puntajes").fill("2024")
     page.get_by_role("button", name="Calcular").click()
-    assert page.get_by_text("Necesidad: 5 de 5 unidades con puntaje para 2024.").is_visible()
+    expect(page.get_by_text("Necesidad: 5 de 5 unidades con puntaje para 2024.")).to_be_visible()
     assert serious_violations(page) == []
 
     # 4. The index on the map, in classes.
@@ -121,7 +122,7 @@ def test_administrator_imports_builds_an_index_and_targets(
     page.get_by_label("Indicador").select_option(label="Necesidad")
     page.get_by_role("button", name="Mostrar").click()
     page.wait_for_load_state()
-    assert page.get_by_role("region", name="Necesidad (0–100), 2024").is_visible()
+    expect(page.get_by_role("region", name="Necesidad (0–100), 2024")).to_be_visible()
     page.locator(".leaflet-interactive").first.wait_for()
     assert page.locator(".leaflet-interactive").count() == 5
 
@@ -136,7 +137,7 @@ def test_administrator_imports_builds_an_index_and_targets(
     page.wait_for_load_state()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Dos distritos")
     row = page.get_by_role("row").filter(has_text="Distrito 3")
-    assert row.get_by_text("Dentro: puesto 1 de 5").is_visible()
+    expect(row.get_by_text("Dentro: puesto 1 de 5")).to_be_visible()
     page.locator(".leaflet-interactive").first.wait_for()
     assert page.locator(".leaflet-interactive").count() == 5
     assert serious_violations(page) == []

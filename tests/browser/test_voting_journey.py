@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from barrio.accounts.tests.factories import PASSWORD
 from barrio.participation.services import (
@@ -43,8 +44,8 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     context, page = sign_in_resident(browser, live_server, ana)
     page.goto(f"{live_server.url}/participation/votes/{election.pk}/")
     page.get_by_role("link", name="Votar en esta bolsa").click()
-    assert page.get_by_role("heading", name="Cómo votar").is_visible()
-    assert page.get_by_text("Elija proyectos cuyos costos sumen como máximo").is_visible()
+    expect(page.get_by_role("heading", name="Cómo votar")).to_be_visible()
+    expect(page.get_by_text("Elija proyectos cuyos costos sumen como máximo")).to_be_visible()
     assert serious_violations(page) == []
     total = page.locator("#running-total")
     # With the keyboard: tab to a box and tick it with the space bar.
@@ -59,12 +60,12 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     assert "supera el límite" in total.inner_text()
     # Over the budget: the server refuses, says why, and keeps the choices.
     page.get_by_role("button", name="Enviar mi boleta").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert "más que el presupuesto" in page.get_by_role("alert").inner_text()
     page.get_by_label("Proyecto 015-001 2").uncheck()
     assert "1.500.000,00 MXN de 2.000.000,00 MXN" in total.inner_text()
     page.get_by_role("button", name="Enviar mi boleta").click()
-    assert page.get_by_role("heading", name="Su boleta está guardada").is_visible()
+    expect(page.get_by_role("heading", name="Su boleta está guardada")).to_be_visible()
     receipt = page.locator(".receipt").inner_text()
     assert len(receipt) == 9
     assert serious_violations(page) == []
@@ -82,11 +83,11 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     page = context.new_page()
     page.goto(f"{live_server.url}/participation/votes/{election.pk}/results/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Resultados de")
-    assert page.get_by_text("Financiado en la ronda 1").is_visible()
-    assert page.get_by_role("img", name="Votos y costos").is_visible()
+    expect(page.get_by_text("Financiado en la ronda 1")).to_be_visible()
+    expect(page.get_by_role("img", name="Votos y costos")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_role("link", name="Proyecto 015-001 2").click()
-    assert page.get_by_text("No financiado: nadie votó por él.").is_visible()
+    expect(page.get_by_text("No financiado: nadie votó por él.")).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     context.close()
