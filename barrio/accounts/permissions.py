@@ -39,6 +39,16 @@ class Action(StrEnum):
     REGISTRY_DASHBOARD = "registry.dashboard"
     HOUSEHOLD_VIEW = "household.view"
     DUPLICATE_ADJUDICATE = "duplicate.adjudicate"
+    # Cash assistance (issue 10, part A): eligibility, cycles, payment plans, reconciliation.
+    CASH_VIEW = "cash.view"
+    ELIGIBILITY_RUN = "eligibility.run"
+    ELIGIBILITY_APPROVE = "eligibility.approve"
+    CYCLE_MANAGE = "cycle.manage"
+    PAYMENT_PLAN_CREATE = "payment_plan.create"
+    PAYMENT_PLAN_APPROVE = "payment_plan.approve"
+    PAYMENT_PLAN_AUTHORIZE = "payment_plan.authorize"
+    PAYMENT_PLAN_RELEASE = "payment_plan.release"
+    PAYMENT_RECONCILE = "payment.reconcile"
     PLANNING_VIEW = "planning.view"
     PLANNING_RUN = "planning.run"
     PLANNING_APPROVE = "planning.approve"
@@ -105,6 +115,18 @@ RULES: dict[Action, frozenset[Role]] = {
         }
     ),
     Action.DUPLICATE_ADJUDICATE: frozenset({Role.CASEWORKER}),
+    # Cash assistance (issue 10, part A). Lists, cycles and plans are read by those who run
+    # and check the payments; a programme manager approves (lists, plans) and sets budgets,
+    # a payments officer authorizes and releases — never the same person twice (services).
+    Action.CASH_VIEW: frozenset({Role.PROGRAMME_MANAGER, Role.PAYMENTS_OFFICER, Role.AUDITOR}),
+    Action.ELIGIBILITY_RUN: frozenset({Role.PROGRAMME_MANAGER, Role.PAYMENTS_OFFICER}),
+    Action.ELIGIBILITY_APPROVE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.CYCLE_MANAGE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.PAYMENT_PLAN_CREATE: frozenset({Role.PAYMENTS_OFFICER}),
+    Action.PAYMENT_PLAN_APPROVE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.PAYMENT_PLAN_AUTHORIZE: frozenset({Role.PAYMENTS_OFFICER}),
+    Action.PAYMENT_PLAN_RELEASE: frozenset({Role.PAYMENTS_OFFICER}),
+    Action.PAYMENT_RECONCILE: frozenset({Role.PAYMENTS_OFFICER}),
     # Drafts are working material of the programme's staff; an approved run or an
     # apportionment is public in a public programme (selectors decide that, not a role).
     Action.PLANNING_VIEW: frozenset(

@@ -6,10 +6,14 @@ from auditlog.registry import auditlog
 
 from barrio.registry.models import (  # grievances (issue 10 part B)
     AdjudicationTask,
+    CashBudget,
     ColumnMapping,
     Consent,
+    Cycle,
     DataChangeRequest,
     Document,
+    EligibilityRule,
+    ExchangeRate,
     Grievance,
     GrievanceEvent,
     Household,
@@ -18,6 +22,7 @@ from barrio.registry.models import (  # grievances (issue 10 part B)
     MessageCampaign,
     MessageTemplate,
     Referral,
+    TargetList,
 )
 
 
@@ -54,3 +59,9 @@ def register_models() -> None:
     auditlog.register(Referral, mask_fields=["note"])
     auditlog.register(MessageTemplate)
     auditlog.register(MessageCampaign)
+    # Cash assistance (issue 10, part A): rules and lists; entries are written in bulk.
+    auditlog.register(EligibilityRule)
+    auditlog.register(TargetList, exclude_fields=["quotas"])
+    auditlog.register(CashBudget)
+    auditlog.register(Cycle)
+    auditlog.register(ExchangeRate)

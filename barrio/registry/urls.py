@@ -7,6 +7,7 @@ from barrio.registry.views import (
     households,
     imports,
     messages,
+    payments,
     referrals,
 )
 
@@ -48,4 +49,18 @@ urlpatterns = [
         name="message_template",
     ),
     path("messages/sendings/<int:campaign_id>/", messages.campaign_detail, name="campaign"),
+    # Cash assistance (issue 10, part A).
+    path("programmes/<slug:slug>/eligibility/", payments.eligibility_page, name="eligibility"),
+    path(
+        "programmes/<slug:slug>/eligibility/rules/<int:rule_id>/",
+        payments.eligibility_rule,
+        name="eligibility_rule",
+    ),
+    path(
+        "programmes/<slug:slug>/target-lists/<int:list_id>/",
+        payments.target_list,
+        name="target_list",
+    ),
+    path("programmes/<slug:slug>/cycles/", payments.cycles_page, name="cycles"),
+    path("programmes/<slug:slug>/cycles/<int:cycle_id>/", payments.cycle_detail, name="cycle"),
 ]

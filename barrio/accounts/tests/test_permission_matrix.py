@@ -41,6 +41,7 @@ from barrio.planning.services import (
     targeting_run_create,
 )
 from barrio.planning.specs import ApportionmentSpec, ComponentSpec, TargetingSpec
+from barrio.registry.tests import payments_matrix as cash_data
 from barrio.territories.models import IndicatorValue
 from barrio.territories.services import indicator_define
 
@@ -153,6 +154,11 @@ class Ctx:
     fresh_referral: Callable[[], int] | None = None
     template_id: int = 0
     campaign_id: int = 0
+    # Cash assistance (issue 10, part A): see barrio/registry/tests/payments_matrix.py.
+    rule_id: int = 0
+    list_id: int = 0
+    fresh_list: Callable[[], int] | None = None  # a new draft target list, for each approval
+    cycle_id: int = 0
 
 
 def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
@@ -1427,6 +1433,120 @@ def test_every_page_and_endpoint_has_a_row_in_the_matrix():
     assert sorted(set(MATRIX) - url_names()) == []
 
 
+# Cash assistance (issue 10, part A): read by managers, payments officers and auditors of
+# the whole programme; rules and lists made by managers and officers, approved by managers;
+# budget, cycles and rates set by managers. Data: barrio/registry/tests/payments_matrix.py.
+CASH_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.PAYMENTS_OFFICER, Role.AUDITOR})
+CASH_RUNNERS = frozenset({Role.PROGRAMME_MANAGER, Role.PAYMENTS_OFFICER})
+
+
+def approve_list(
+    method: str, path: str, caller: Callable[..., Any]
+) -> Callable[[Client, Ctx], Any]:
+    """Approve a fresh draft target list (each try needs a list still to approve)."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        assert ctx.fresh_list is not None
+        return caller(method, path.replace("{list_id}", str(ctx.fresh_list())))(client, ctx)
+
+    return call
+
+
+MATRIX.update(
+    {
+        "registry:eligibility": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/eligibility/")),
+            (
+                CASH_RUNNERS,
+                page("post", "/registry/programmes/{slug}/eligibility/", cash_data.RULE_FORM),
+            ),
+        ],
+        "registry:eligibility_rule": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/eligibility/rules/{rule_id}/")),
+            (
+                CASH_RUNNERS,
+                page("post", "/registry/programmes/{slug}/eligibility/rules/{rule_id}/"),
+            ),
+        ],
+        "registry:target_list": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/target-lists/{list_id}/")),
+            (
+                MANAGER,
+                approve_list("post", "/registry/programmes/{slug}/target-lists/{list_id}/", page),
+            ),
+        ],
+        "registry:cycles": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/cycles/")),
+            (
+                MANAGER,
+                page(
+                    "post",
+                    "/registry/programmes/{slug}/cycles/",
+                    {"action": "rate", **cash_data.RATE},
+                ),
+            ),
+        ],
+        "registry:cycle": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/cycles/{cycle_id}/"))
+        ],
+        "api:eligibility_rule_list": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/eligibility-rules"))
+        ],
+        "api:eligibility_rule_create": [
+            (
+                CASH_RUNNERS,
+                api_json("post", "/api/v1/programmes/{slug}/eligibility-rules", cash_data.RULE),
+            )
+        ],
+        "api:target_list_create": [
+            (
+                CASH_RUNNERS,
+                api_json(
+                    "post", "/api/v1/programmes/{slug}/eligibility-rules/{rule_id}/target-lists"
+                ),
+            )
+        ],
+        "api:target_list_list": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/target-lists"))
+        ],
+        "api:target_list_detail": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/target-lists/{list_id}"))
+        ],
+        "api:target_list_approve": [
+            (
+                MANAGER,
+                approve_list(
+                    "post", "/api/v1/programmes/{slug}/target-lists/{list_id}/approve", api_json
+                ),
+            )
+        ],
+        "api:cash_budget_put": [
+            (
+                MANAGER,
+                api_json(
+                    "put",
+                    "/api/v1/programmes/{slug}/cash-budget",
+                    {"currency": "PEN", "total_cents": 10**12},
+                ),
+            )
+        ],
+        "api:cycle_list": [(CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/cycles"))],
+        "api:cycle_create": [
+            (MANAGER, api_json("post", "/api/v1/programmes/{slug}/cycles", cash_data.CYCLE))
+        ],
+        "api:cycle_detail": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/cycles/{cycle_id}"))
+        ],
+        "api:exchange_rate_list": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/exchange-rates"))
+        ],
+        "api:exchange_rate_create": [
+            (MANAGER, api_json("post", "/api/v1/programmes/{slug}/exchange-rates", cash_data.RATE))
+        ],
+    }
+)
+
+
 def signed_in_client(user: Any) -> Client:
     """A client signed in with password and, where the user has one, a second factor."""
     client = Client()
@@ -1545,6 +1665,7 @@ def test_permission_matrix():
         )
         for relationship in ("head", "sibling")
     ]
+    cash = cash_data.build_cash(world, planner)  # cash assistance (issue 10, part A)
     task = apps.get_model("registry", "AdjudicationTask").objects.create(
         programme=world.lima,
         member_low=people[0],
@@ -1647,6 +1768,7 @@ def test_permission_matrix():
                 ctx.grievance_id, ctx.sensitive_id = case_id, sensitive_id
                 ctx.handler_id, ctx.fresh_case = handler.pk, fresh_case
                 ctx.change_id, ctx.fresh_change = change_id, fresh_change
+                ctx.__dict__.update(cash)
                 for key, value in participation_ids.items():
                     setattr(ctx, key, value)
                 ctx.votes = votes

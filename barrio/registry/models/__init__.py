@@ -24,13 +24,27 @@ from barrio.registry.models.messages import (  # messages (issue 10 part B)
     MessageTemplate,
 )
 
+# Cash assistance (issue 10, part A).
+from barrio.registry.models.payments import (  # isort: skip
+    CashBudget,
+    Cycle,
+    EligibilityRule,
+    ExchangeRate,
+    TargetList,
+    TargetListEntry,
+)
+
 __all__ = [
     "AdjudicationTask",
+    "CashBudget",  # cash assistance (issue 10, part A)
     "ColumnMapping",
     "Consent",
     "ContactPreference",
+    "Cycle",  # cash assistance
     "DataChangeRequest",
     "Document",
+    "EligibilityRule",  # cash assistance
+    "ExchangeRate",  # cash assistance
     "Grievance",
     "GrievanceEvent",
     "Household",
@@ -41,4 +55,6 @@ __all__ = [
     "MessageTemplate",
     "Referral",
     "RegistrationDraft",
+    "TargetList",
+    "TargetListEntry",
 ]
