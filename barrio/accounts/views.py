@@ -249,6 +249,16 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if g.programme_id == programme.pk
         ],
         "may_manage_roles": may(request.user, Action.ROLE_MANAGE, programme=programme),
+        # The other apps' pages, linked by URL name only (accounts imports none of them).
+        "may_see": {
+            action.name.lower(): not scope(request.user, action, programme).is_empty
+            for action in (
+                Action.REGISTRY_DASHBOARD,
+                Action.GRIEVANCE_VIEW,
+                Action.CASH_VIEW,
+                Action.PROPOSAL_REVIEW,
+            )
+        },
         "may_view_roles": scope(request.user, Action.ROLE_VIEW, programme).everywhere,
         "may_view_audit": scope(request.user, Action.AUDIT_VIEW, programme).everywhere,
     }
