@@ -25,6 +25,7 @@ __all__ = [
     "proposal_is_public",
     "proposal_list_for_group",
     "proposal_list_for_staff",
+    "proposal_list_public",
     "proposal_may_edit",
     "proposal_status_counts",
 ]
@@ -69,6 +70,17 @@ def proposal_list_for_group(*, user: User | AnonymousUser, group_id: int) -> Que
     proposals = Proposal.objects.filter(group_id=group_id).select_related("call", "unit")
     mine = Q(group__representative_id=user.pk) if user.is_authenticated else Q(pk__in=[])
     return proposals.filter(mine | (~Q(status__in=PRIVATE) & ~Q(reference="")))
+
+
+def proposal_list_public(*, call: Call) -> QuerySet[Proposal]:
+    """Return the submitted proposals of ``call`` (the call itself is already visible), by folio."""
+    return (
+        Proposal.objects.filter(call=call)
+        .exclude(status__in=PRIVATE)
+        .exclude(reference="")
+        .select_related("unit", "group")
+        .order_by("reference")
+    )
 
 
 def may_see_staff_list(user: User | AnonymousUser, call: Call) -> bool:

@@ -17,6 +17,7 @@ from barrio.participation.models import Call, Proposal
 from barrio.participation.services import proposal_submit
 from barrio.participation.tests.drafts import INSIDE, OUTSIDE, media, pdf, ready_proposal  # noqa: F401
 from barrio.participation.tests.factories import build_world, make_proposal
+from barrio.participation.tests.vote_factories import open_vote
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
@@ -40,6 +41,22 @@ def test_the_public_sees_a_published_call_with_its_open_step() -> None:
     assert (
         client_for(world.manager).get(f"/participation/calls/{world.call.pk}/").status_code == 200
     )
+
+
+def test_the_call_page_lists_the_submitted_proposals_and_leads_to_the_votes() -> None:
+    world = build_world()
+    make_proposal(world, title="Alumbrado del parque", status="draft")
+    make_proposal(world, title="Cancha techada", status="admitted", reference="PCMB-2026-0007")
+    client = Client(HTTP_ACCEPT_LANGUAGE="es")
+    text = client.get(f"/participation/calls/{world.call.pk}/").content.decode()
+    assert "1 propuesta presentada" in text
+    assert "Cancha techada" in text
+    assert "PCMB-2026-0007" in text
+    assert "Alumbrado del parque" not in text  # a draft is the group's own work
+    assert "Votaciones y resultados" not in text
+    open_vote(world)
+    text = client.get(f"/participation/calls/{world.call.pk}/").content.decode()
+    assert f'href="/participation/calls/{world.call.pk}/votes/"' in text
 
 
 def test_the_manager_writes_and_publishes_a_call_on_its_form() -> None:

@@ -26,7 +26,8 @@ from barrio.participation.selectors.calls import (
     may_manage_calls,
 )
 from barrio.participation.selectors.groups import group_list_for_representative
-from barrio.participation.selectors.proposals import may_see_staff_list
+from barrio.participation.selectors.proposals import may_see_staff_list, proposal_list_public
+from barrio.participation.selectors.votes import election_list_for_user
 from barrio.participation.views.assemblies import review_links
 from barrio.participation.views.common import found, show_errors
 from barrio.planning.selectors import approved_run_list
@@ -81,6 +82,11 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
             "may_list": may_see_staff_list(request.user, call),
             **review_links(request, call),
             "zone": programme.time_zone,
+            "proposals": [
+                (proposal, format_cents(proposal.total_cents, programme.currency))
+                for proposal in proposal_list_public(call=call)
+            ],
+            "has_votes": election_list_for_user(user=request.user, call=call).exists(),
         },
     )
 
