@@ -57,6 +57,7 @@ urlpatterns += [
         name="proposal_step",
     ),
     path("proposals/<int:proposal_id>/submit/", proposals.proposal_submit, name="proposal_submit"),
+    path("attachments/<int:attachment_id>/", proposals.attachment_file, name="attachment"),
     path("calls/<int:call_id>/proposals/", staff.proposal_staff_list, name="proposal_staff_list"),
     path(
         "calls/<int:call_id>/proposals.<str:extension>",

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -147,6 +148,7 @@ class Ctx:
     proposal_id: int = 0
     draft_id: int = 0
     ready_id: int = 0  # a complete draft, for the one submission that succeeds
+    photo_id: int = 0  # a photo of the submitted proposal (public once submitted)
     fresh_call: Callable[[], int] | None = None  # a new draft call, for each publication
     # Votes (issue 8): a programme's votes in every state, and fresh ones to act on.
     votes: Any = None
@@ -1179,6 +1181,10 @@ MATRIX.update(
         "participation:proposal_new": [
             (REPRESENTATIVE, page("get", "/participation/calls/{call_id}/proposals/new/"))
         ],
+        # A photo of a submitted proposal; who reads its documents: test_attachment_pages.py.
+        "participation:attachment": [
+            (EVERY_ROLE, page("get", "/participation/attachments/{photo_id}/"))
+        ],
         "participation:proposal_detail": [
             (EVERY_ROLE, page("get", "/participation/proposals/{proposal_id}/"))
         ],
@@ -1393,6 +1399,15 @@ def build_participation(world: Any) -> tuple[Actor, dict[str, Any]]:
         ).pk
         for name, status, reference in (("s", "submitted", "M-0001"), ("d", "draft", ""))
     }
+    photo = apps.get_model("participation", "Attachment").objects.create(
+        proposal_id=made["s"],
+        kind="photo",
+        title="p",
+        file=ContentFile(b"\xff\xd8\xff\xd9", name="p.jpg"),
+        content_type="image/jpeg",
+        size=4,
+        sha256="",
+    )
     actor = Actor(
         "the group's representative",
         signed_in_client(user),
@@ -1406,6 +1421,7 @@ def build_participation(world: Any) -> tuple[Actor, dict[str, Any]]:
         "proposal_id": made["s"],
         "draft_id": made["d"],
         "ready_id": ready.pk,
+        "photo_id": photo.pk,
         "fresh_call": fresh_call,
     }
 

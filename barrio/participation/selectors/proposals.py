@@ -13,11 +13,13 @@ from barrio.accounts.permissions import Action, may, scope
 from barrio.accounts.selectors import programme_list_for_user
 from barrio.errors import NotFound
 from barrio.participation.lifecycle import EDITABLE, ProposalStatus
-from barrio.participation.models import Call, Proposal
+from barrio.participation.models import Attachment, Call, Proposal, ReviewAssignment
 from barrio.participation.permissions import may_speak_for_group
 
 __all__ = [
     "ProposalFilters",
+    "attachment_get_for_user",
+    "attachment_list_for_user",
     "may_export_personal",
     "may_see_staff_list",
     "proposal_export_rows",
@@ -44,6 +46,60 @@ def _sees_private(user: User | AnonymousUser, proposal: Proposal) -> bool:
     return may_speak_for_group(user, proposal.group) or may(
         user, Action.PROPOSAL_STAFF_VIEW, programme=proposal.call.programme, unit=proposal.unit
     )
+
+
+def _sees_documents(user: User | AnonymousUser, proposal: Proposal) -> bool:
+    """The group, the staff in scope and a committee member given the proposal to score
+    (not one who declared a conflict of interest: they are off the proposal)."""
+    if _sees_private(user, proposal):
+        return True
+    return (
+        user.is_authenticated
+        and may(user, Action.PROPOSAL_REVIEW, programme=proposal.call.programme, unit=proposal.unit)
+        and ReviewAssignment.objects.filter(proposal=proposal, member__user_id=user.pk)
+        .exclude(declaration=ReviewAssignment.Declaration.CONFLICT)
+        .exists()
+    )
+
+
+def attachment_list_for_user(*, user: User | AnonymousUser, proposal: Proposal) -> list[Attachment]:
+    """The files of ``proposal`` that ``user`` may open: the photos of a submitted proposal
+    for everybody who sees it; documents (they may name people) only for those who work on it."""
+    attachments = list(proposal.attachments.all())
+    if _sees_documents(user, proposal):
+        return attachments
+    if not proposal_is_public(proposal):
+        return []
+    return [a for a in attachments if a.kind == Attachment.Kind.PHOTO]
+
+
+def attachment_get_for_user(*, user: User | AnonymousUser, attachment_id: int) -> Attachment:
+    """Return attachment ``attachment_id`` if ``user`` may open it (as
+    :func:`attachment_list_for_user`); :class:`NotFound` else. A document opened by staff is
+    recorded in the audit log, as any read that may carry personal data."""
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id, proposal__call__programme__in=programme_list_for_user(user)
+        )
+        .select_related("proposal__call__programme", "proposal__group", "proposal__unit")
+        .first()
+    )
+    if attachment is None:
+        raise NotFound()
+    proposal = attachment.proposal
+    if attachment.kind == Attachment.Kind.PHOTO and proposal_is_public(proposal):
+        return attachment
+    if not _sees_documents(user, proposal):
+        raise NotFound()
+    if attachment.kind != Attachment.Kind.PHOTO:
+        audit_personal_data_read(
+            actor=user,
+            objects=[attachment],
+            channel=Channel.PAGE,
+            programme=proposal.call.programme,
+            reason="proposal document",
+        )
+    return attachment
 
 
 def proposal_get_for_user(*, user: User | AnonymousUser, proposal_id: int) -> Proposal:

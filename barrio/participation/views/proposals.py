@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -39,7 +39,12 @@ from barrio.participation.models import Call, Proposal, WorkKind
 from barrio.participation.permissions import may_speak_for_group
 from barrio.participation.selectors.calls import call_get_for_user
 from barrio.participation.selectors.groups import group_list_for_representative
-from barrio.participation.selectors.proposals import proposal_get_for_user, proposal_may_edit
+from barrio.participation.selectors.proposals import (
+    attachment_get_for_user,
+    attachment_list_for_user,
+    proposal_get_for_user,
+    proposal_may_edit,
+)
 from barrio.participation.services.proposals import submission_problems
 from barrio.participation.specs import ProposalSpec
 from barrio.participation.views.assemblies import committees_context
@@ -362,7 +367,32 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "boundary": unit_geometry(unit_id=proposal.unit_id),
             "location": json.dumps(proposal.location) if proposal.location else "",
             "may_edit": proposal_may_edit(request.user, proposal),
+            "attachments": attachment_list_for_user(user=request.user, proposal=proposal),
             "tile_url": settings.BARRIO_MAP_TILE_URL,
             **committees_context(request, proposal),
         },
     )
+
+
+def attachment_file(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """A proposal's file: a photo shown in the page, a PDF downloaded, each with the type
+    checked when it was uploaded (never the browser's guess)."""
+    attachment = found(
+        lambda: attachment_get_for_user(user=request.user, attachment_id=attachment_id)
+    )
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404 from error
+    is_photo = attachment.kind == attachment.Kind.PHOTO
+    extension = attachment.file.name.rsplit(".", 1)[-1] if "." in attachment.file.name else ""
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not is_photo,
+        filename=f"{attachment.proposal.reference or 'proposal'}-{attachment.pk}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Photos of a public proposal may be cached; documents only by the reader's browser.
+    response["Cache-Control"] = "private, max-age=300" if not is_photo else "max-age=3600"
+    return response

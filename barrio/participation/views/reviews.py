@@ -19,6 +19,7 @@ from barrio.participation import services
 from barrio.participation.models import Call, Proposal
 from barrio.participation.selectors import reviews as selectors
 from barrio.participation.selectors.calls import call_get_for_user
+from barrio.participation.selectors.proposals import attachment_list_for_user
 from barrio.participation.views.review_forms import (
     AssignForm,
     CommitteeMemberForm,
@@ -111,6 +112,7 @@ def review_assignment(request: HttpRequest, assignment_id: int) -> HttpResponse:
             "form": form,
             "open": proposal.status == "under_review",
             "amount": format_cents(proposal.total_cents, proposal.call.programme.currency),
+            "attachments": attachment_list_for_user(user=request.user, proposal=proposal),
         },
     )
 
