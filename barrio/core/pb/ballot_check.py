@@ -46,7 +46,7 @@ class Ballot:
     points: tuple[int, ...] | None
 
 
-_CLEAN = Ballot((), (), None)
+CLEAN = Ballot((), (), None)
 """The result of every valid ballot without points (shared: most ballots are valid)."""
 
 
@@ -71,12 +71,12 @@ class BallotChecker:
         self.vote_type = vote_type
         self.limits = limits
         # The bounds a ballot without points must keep, as plain numbers for the fast path.
-        self._shortest = limits.min_length or 0
+        self.shortest = limits.min_length or 0
         longest = limits.max_length
         if vote_type == "choose-1":
             longest = 1 if longest is None else min(longest, 1)
-        self._longest = longest
-        self._cost_limits = limits.min_sum_cost is not None or limits.max_sum_cost is not None
+        self.longest = longest
+        self.cost_limits = limits.min_sum_cost is not None or limits.max_sum_cost is not None
 
     def check(self, vote: str, points_text: str | None) -> tuple[tuple[int, ...], Ballot]:
         """Validate one distinct ballot text (the reader caches the result per text).
@@ -106,13 +106,13 @@ class BallotChecker:
                 length = len(found)
                 if len(set(found)) == length:
                     if (
-                        self._shortest <= length
-                        and (self._longest is None or length <= self._longest)
-                        and (not self._cost_limits or self._cost_fits(found))
+                        self.shortest <= length
+                        and (self.longest is None or length <= self.longest)
+                        and (not self.cost_limits or self._cost_fits(found))
                     ):
-                        return found, _CLEAN
+                        return found, CLEAN
                     broken = self._limits(found, None)
-                    return found, Ballot(tuple(broken), (), None) if broken else _CLEAN
+                    return found, Ballot(tuple(broken), (), None) if broken else CLEAN
         reasons: list[str] = []
         warnings: list[str] = []
         names = [name.strip() for name in vote.split(",")] if vote.strip() else []
@@ -148,7 +148,7 @@ class BallotChecker:
             points = parsed if len(parsed) == len(indices) and not reasons else None
         reasons.extend(self._limits(indices, points))
         if not reasons and not warnings and points is None:
-            return tuple(indices), _CLEAN
+            return tuple(indices), CLEAN
         return tuple(indices), Ballot(tuple(reasons), tuple(warnings), points)
 
     def _cost_fits(self, found: tuple[int, ...]) -> bool:

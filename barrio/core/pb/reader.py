@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import chain, islice, repeat
 from operator import attrgetter, itemgetter
 
+from barrio.core.pb.ballot_block import BlockChecker
 from barrio.core.pb.ballot_check import (
     POINTS_TYPES,
     Ballot,
@@ -31,7 +33,7 @@ from barrio.core.pb.ballot_check import (
 )
 from barrio.core.pb.errors import PbFileError
 from barrio.core.pb.model import VOTE_TYPES, Money, PbElection, PbProject, PbVote, parse_money
-from barrio.core.pb.vote_block import BLOCK_LINES, block_columns
+from barrio.core.pb.vote_block import BLOCK_BYTES, BLOCK_LINES, block_columns
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 REQUIRED_META: tuple[str, ...] = ("description", "country", "unit", "instance")
@@ -197,6 +199,17 @@ def _read(reader: _Rows, state: _State) -> None:
     state.finish(reader.line_num)
 
 
+def _blocks(source: Iterator[bytes | str]) -> Iterator[list[bytes | str] | bytes]:
+    """The rest of the lines in blocks: whole lines as one ``bytes`` from a binary file,
+    else lists of lines."""
+    if isinstance(source, io.BufferedIOBase):
+        while block := source.read(BLOCK_BYTES):
+            yield block if block.endswith(b"\n") else block + source.readline()
+        return
+    while chunk := list(islice(source, BLOCK_LINES)):
+        yield chunk
+
+
 def _picker(columns: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
     """A function returning the given columns of a row as a tuple (fast: ``itemgetter``)."""
     if not columns:
@@ -232,8 +245,15 @@ class _State:
         self.voter_column = self.vote_column = self.points_column = -1
         self.extra_columns: list[int] = []
         self._checker: BallotChecker | None = None
+        self._block_checker: BlockChecker | None = None
         self.ballot_cache: dict[str | tuple[str, str], tuple[tuple[int, ...], Ballot]] = {}
         self.flawed_ballots: set[str | tuple[str, str]] = set()  # keys with reasons/warnings
+
+    def block_checker(self) -> BlockChecker:
+        """The checker of whole blocks of ballot texts, made once (see :meth:`checker`)."""
+        if self._block_checker is None:
+            self._block_checker = BlockChecker(self.checker())
+        return self._block_checker
 
     def checker(self) -> BallotChecker:
         """The ballot checker, made once the projects and limits are known."""
@@ -392,14 +412,16 @@ class _State:
         # The other columns (age, sex, district...) are kept as written, picked in C.
         pick_extra = _picker(extra_columns)
         lines = reader.lines
-        while chunk := list(islice(lines.raw, BLOCK_LINES)):
-            columns = block_columns(chunk, width)
-            if columns is None:
+        for chunk in _blocks(lines.raw):
+            found = block_columns(chunk, width)
+            if found is None:
                 # Not a plain block: line by line from its first line to the end.
-                lines.raw = chain(chunk, lines.raw)
+                restart = io.BytesIO(chunk) if isinstance(chunk, bytes) else chunk
+                lines.raw = chain(restart, lines.raw)
                 break
+            columns, count = found
             self._take_block(columns, lines.number + 1)
-            lines.number += len(chunk)
+            lines.number += count
         new_vote = tuple.__new__
         number = lines.number
         for raw in lines.raw:
@@ -454,7 +476,7 @@ class _State:
         lines.number = number
         return None
 
-    def _take_block(self, columns: list[tuple[str, ...]], first_line: int) -> None:
+    def _take_block(self, columns: list[list[str]], first_line: int) -> None:
         """Read a plain block of vote rows (as columns) whose first row is ``first_line``.
 
         The same checks and votes as the line-by-line loop of :meth:`read_votes`, a column
@@ -473,12 +495,22 @@ class _State:
                 self.voter_ids.add(voter_id)
         texts = columns[self.vote_column]
         points_column = self.points_column
-        keys: Sequence[str | tuple[str, str]] = (
-            texts if points_column < 0 else list(zip(texts, columns[points_column], strict=True))
-        )
+        keys: Sequence[str | tuple[str, str]] = texts
+        if points_column >= 0:
+            keys = list(zip(texts, columns[points_column], strict=True))
         cache = self.ballot_cache
-        new_keys = set(keys).difference(cache)
+        new_keys = list(set(keys).difference(cache))
+        checked = None
         if new_keys:
+            # All new ballot texts of the block at once; one by one if one is not clean.
+            if points_column < 0:
+                checked = self.block_checker().check(new_keys, None)  # type: ignore[arg-type]
+            else:
+                votes_and_points = list(zip(*new_keys, strict=True))
+                checked = self.block_checker().check(*votes_and_points)
+        if checked is not None:
+            cache.update(zip(new_keys, checked, strict=True))
+        elif new_keys:
             check = self.checker().check
             for key in new_keys:
                 vote, points = (key, None) if isinstance(key, str) else key

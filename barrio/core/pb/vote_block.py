@@ -11,28 +11,47 @@ before; both give the same votes and problems (a test reads every shared file bo
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import repeat
 
-__all__ = ["BLOCK_LINES", "block_columns"]
+__all__ = ["BLOCK_BYTES", "BLOCK_LINES", "block_columns"]
 
 BLOCK_LINES = 10_000
 """Lines per block: large enough to leave the per-line work to C, small enough to stream."""
 
+BLOCK_BYTES = 1 << 20
+"""Bytes per block when the lines come from a binary file (read whole, then cut at a line end)."""
 
-def block_columns(chunk: Sequence[bytes | str], width: int) -> list[tuple[str, ...]] | None:
-    """The columns of a block of vote lines, or ``None`` if a line is not plain.
 
-    Plain means: the block decodes as UTF-8, holds no quote character and no carriage
-    return other than in a ``\\r\\n`` line end, and every line splits on ``;`` into exactly
-    ``width`` fields. Those are the lines ``csv`` reads as a plain split, so the columns are
-    what the line-by-line path would have read.
+def block_columns(
+    chunk: Sequence[bytes | str] | bytes, width: int
+) -> tuple[list[list[str]], int] | None:
+    """The columns of a block of vote lines and its number of lines, or ``None``.
+
+    ``chunk`` is a list of lines, or whole lines of a binary file read as one ``bytes``
+    (without making an object per line). ``None`` if a line is not plain: plain means the
+    block decodes as UTF-8, holds no quote character and no carriage return other than in
+    a ``\\r\\n`` line end, and every line splits on ``;`` into exactly ``width`` fields. Those
+    are the lines ``csv`` reads as a plain split, so the columns are what the line-by-line
+    path would have read. Once every line is known to hold ``width - 1`` separators, the
+    block is split into fields in one call (line ends read as separators) and column ``k``
+    is every ``width``-th field from ``k``: no list per row.
 
     Examples
     --------
     >>> block_columns([b"1;a,b\\r\\n", b"2;c\\r\\n"], 2)
-    [('1', '2'), ('a,b', 'c')]
+    ([['1', '2'], ['a,b', 'c']], 2)
+    >>> block_columns(b"1;a,b\\n2;c", 2)
+    ([['1', '2'], ['a,b', 'c']], 2)
     >>> block_columns([b'1;"a"\\n'], 2) is None, block_columns([b"1;a\\n", b"\\n"], 2) is None
     (True, True)
+    >>> block_columns([b"1;a;b\\n", b"2\\n"], 2) is None  # 4 fields, but not 2 per line
+    True
     """
+    if isinstance(chunk, bytes):
+        count = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+        chunk = [chunk]
+    else:
+        count = len(chunk)
     try:
         text = b"".join(chunk).decode("utf-8")  # type: ignore[arg-type]
     except UnicodeDecodeError:
@@ -48,12 +67,11 @@ def block_columns(chunk: Sequence[bytes | str], width: int) -> list[tuple[str, .
     text = text.replace("\r\n", "\n")
     if '"' in text or "\r" in text:
         return None
+    text = text.removesuffix("\n")
     lines = text.split("\n")
-    if lines[-1] == "":
-        lines.pop()
-    if len(lines) != len(chunk):
+    if len(lines) != count:
         return None
-    rows = [line.split(";") for line in lines]
-    if set(map(len, rows)) != {width}:
+    if set(map(str.count, lines, repeat(";"))) != {width - 1}:
         return None
-    return list(zip(*rows, strict=True))
+    fields = text.replace("\n", ";").split(";")
+    return [fields[k::width] for k in range(width)], count

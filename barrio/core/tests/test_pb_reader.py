@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import io
+from collections.abc import Iterable
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -256,7 +258,7 @@ def _both_ways(read: Any, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
     return by_block, by_line
 
 
-def _election_or_problems(lines: list[bytes] | list[str]) -> Any:
+def _election_or_problems(lines: Iterable[bytes] | Iterable[str]) -> Any:
     """The election with its warnings (elections compare without them), or the problems."""
     try:
         election = parse_pb(lines)
@@ -276,6 +278,10 @@ def _election_or_problems(lines: list[bytes] | list[str]) -> Any:
         ("b;2;41", 'b;"2";41'),  # quotes
         ("b;2;41", "\nb;2;41"),  # a blank line
         ("a;1,2;30", "a;1,2;30\r"),  # a carriage return inside a line
+        ("b;2;41", "b;2;41;x\ne;1"),  # as many fields as two rows, not per row
+        ("b;2;41", "b; 2;41"),  # a padded project id
+        ("b;2;41", "b;;41"),  # an empty vote
+        ("b;2;41", "b;1,2,3;41"),  # longer than max_length
     ],
 )
 def test_vote_blocks_read_as_the_lines_do(
@@ -288,6 +294,8 @@ def test_vote_blocks_read_as_the_lines_do(
     by_block, by_line = _both_ways(lambda: _election_or_problems(lines), monkeypatch)
     assert by_block == by_line
     assert _election_or_problems(text.splitlines()) == by_line  # text lines too
+    # A binary file is read in blocks of bytes rather than of lines.
+    assert _election_or_problems(io.BytesIO(b"".join(lines))) == by_line
 
 
 def test_shared_files_read_by_blocks_as_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,12 +305,79 @@ def test_shared_files_read_by_blocks_as_line_by_line(monkeypatch: pytest.MonkeyP
     paths = sorted(SHARED.glob("*.pb"))
     assert len(paths) > 200
 
-    def read_all() -> list[Any]:
+    def read_all(lines: bool) -> list[Any]:
         found = []
         for path in paths:
             with path.open("rb") as handle:
-                found.append(_election_or_problems(list(handle)))
+                found.append(_election_or_problems(list(handle) if lines else handle))
         return found
 
-    by_block, by_line = _both_ways(read_all, monkeypatch)
+    by_block, by_line = _both_ways(lambda: read_all(lines=True), monkeypatch)
     assert by_block == by_line
+    assert read_all(lines=False) == by_line  # blocks of bytes from the open file
+
+
+NAMES = ["1", "2", "3", "12", " 2", "x", "", "01", "99999999999999999999"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    votes=st.lists(
+        st.lists(st.sampled_from(NAMES), min_size=1, max_size=4), min_size=1, max_size=12
+    ),
+    words=st.booleans(),
+    points=st.lists(st.sampled_from(["0", "1", "3", "12", " 1", "", "-1", "x"]), max_size=60),
+    max_length=st.sampled_from([None, 2, 3]),
+    max_sum_cost=st.sampled_from([None, 100, 1000]),
+    max_points=st.sampled_from([None, 3]),
+    max_sum_points=st.sampled_from([None, 5]),
+    vote_type=st.sampled_from(["approval", "ordinal", "choose-1", "cumulative", "scoring"]),
+)
+def test_ballots_checked_together_as_one_by_one(
+    votes: list[list[str]],
+    words: bool,
+    points: list[str],
+    max_length: int | None,
+    max_sum_cost: int | None,
+    max_points: int | None,
+    max_sum_points: int | None,
+    vote_type: str,
+) -> None:
+    """A block's ballots checked at once give what checking each gives, or ``None``.
+
+    With project ids that are numbers (read by numpy) or words, and with points.
+    """
+    from barrio.core.pb.ballot_block import BlockChecker
+    from barrio.core.pb.ballot_check import POINTS_TYPES, BallotChecker, Limits
+
+    ids = ["a", "b", "c", "ab"] if words else ["1", "2", "3", "12"]
+    names = dict(zip(["1", "2", "3", "12"], ids, strict=True))
+    index = {project_id: i for i, project_id in enumerate(ids)}
+    limits = Limits(
+        max_length=max_length,
+        max_sum_cost=max_sum_cost,
+        max_points=max_points,
+        max_sum_points=max_sum_points,
+    )
+    checker = BallotChecker(index, [60, 50, Fraction(25, 2), 30], vote_type, limits)
+    texts = [",".join(names.get(name, name) for name in vote) for vote in votes]
+    given: list[str] | None = None
+    if vote_type in POINTS_TYPES:
+        # Points for each ballot (as many as its projects unless the list runs short).
+        flat = iter(points)
+        given = [",".join(next(flat, "1") for _ in vote) for vote in votes]
+    one_by_one = [
+        checker.check(text.strip(), None if given is None else given[i].strip())
+        for i, text in enumerate(texts)
+    ]
+    together = BlockChecker(checker).check(texts, given)
+    if together is not None:
+        assert together == one_by_one
+    # It answers for every block of clean ballots written without padding or leading zeros.
+    clean = all(not ballot.reasons and not ballot.warnings for _, ballot in one_by_one)
+    plain = all(
+        name and name == name.strip() and not name.startswith("0")
+        for text in texts + (given or [])
+        for name in text.split(",")
+    )
+    assert (together is not None) == (clean and plain)
