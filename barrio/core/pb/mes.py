@@ -177,7 +177,7 @@ class _Run(StabilityBounds):
         money = self.b * int(weights.sum())
         if rounds and len(voters):
             funded = np.asarray(self.winners[:rounds], dtype=np.int64)
-            counts = weights @ profile.points[np.ix_(voters, funded)]
+            counts = self.data.columns[np.ix_(funded, voters)] @ weights
             for q, n in enumerate(counts.tolist()):
                 if n:
                     money -= self.price(q) * n
@@ -201,7 +201,7 @@ class _Run(StabilityBounds):
         """
         if ev.exact is not None:
             return
-        points = self.data.profile.points[ev.live, ev.project]
+        points = self.data.columns[ev.project][ev.live]
         gap = self.budget_f[ev.live] - ev.lam_f * points
         scale = self.budget_f[ev.live] + ev.lam_f * points
         if bool((np.abs(gap) <= TOLERANCE * scale).any()):
@@ -215,14 +215,13 @@ class _Run(StabilityBounds):
         """Exact payment per point of ``ev``, settling doubtful supporters exactly."""
         if ev.exact is not None:
             return ev.exact
-        points = self.data.profile.points
         p, cost = ev.project, self.data.instance.costs[ev.project]
         live = ev.live
         poor = np.zeros(len(live), dtype=bool)
         poor[: ev.poor_count] = True
         # Voters whose float budget is within the tolerance of the float price are re-classified
         # exactly; everyone else is far enough from the boundary for floats to be right.
-        ppoints = points[live, p]
+        ppoints = self.data.columns[p][live]
         gap = self.budget_f[live] - ev.lam_f * ppoints
         scale = self.budget_f[live] + ev.lam_f * ppoints + 1e-300
         doubtful = np.flatnonzero(np.abs(gap) <= TOLERANCE * scale)
@@ -248,7 +247,7 @@ class _Run(StabilityBounds):
     ) -> Fraction:
         profile = self.data.profile
         rich_voters = live[~poor]
-        denominator = int(profile.multiplicity[rich_voters] @ profile.points[rich_voters, p])
+        denominator = int(profile.multiplicity[rich_voters] @ self.data.columns[p][rich_voters])
         if denominator == 0:
             raise AssertionError("a project was priced with no supporter able to pay")
         return (cost - self.exact_money(live[poor])) / denominator
@@ -373,7 +372,7 @@ class _Run(StabilityBounds):
     def _fund(self, ev: Evaluation) -> None:
         p = ev.project
         poor, rich = ev.live[: ev.poor_count], ev.live[ev.poor_count :]
-        points = self.data.profile.points[rich, p]
+        points = self.data.columns[p][rich]
         lam_f = ev.lam_f if ev.exact is None else float(ev.exact)
         self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f * points, 0.0)
         self.budget_f[poor] = 0.0

@@ -76,7 +76,7 @@ class StabilityBounds(ABC):
             return ev.slope
         data, p = self.data, ev.project
         live = ev.live
-        points = data.profile.points[live, p].astype(np.float64)
+        points = data.columns[p][live].astype(np.float64)
         budgets = self.budget_f[live] + self.horizon
         per_point = budgets / points if not data.profile.approval else budgets
         mult = data.mult_f[live]
@@ -179,12 +179,13 @@ class StabilityBounds(ABC):
         supporters = data.supporters[p]
         poor = np.concatenate([supporters[self.exhausted[supporters]], ev.live[: ev.poor_count]])
         rich = ev.live[ev.poor_count :]
-        points = data.profile.points
-        paying = float(data.mult_f[rich] @ points[rich, p])
+        column = data.columns[p]
+        rich_points, poor_points = column[rich], column[poor]
+        paying = float(data.mult_f[rich] @ rich_points)
         drop = float(data.mult_f[poor] @ self.beta[poor]) / paying * (1 + TOLERANCE)
-        self.beta[rich] += drop * points[rich, p]
-        share = ev.lam_f * points[poor, p]
-        growth = self.beta[poor] + drop * points[poor, p]
+        self.beta[rich] += drop * rich_points
+        share = ev.lam_f * poor_points
+        growth = self.beta[poor] + drop * poor_points
         margin = share - self.budget_f[poor] - TOLERANCE * (share + self.budget_f[poor])
         kept = margin >= self.horizon * growth * (1 + TOLERANCE)
         self.beta[poor] = np.where(kept, 0.0, growth)

@@ -48,6 +48,7 @@ class MesData:
     lowest_rho: tuple[float, ...]  # per project, its price if every supporter paid a full share
     lowest_rho_f: FloatArray  # the same as an array (inf for a project nobody supports)
     votes_f: FloatArray  # per project, its supporters counted with multiplicity
+    columns: IntArray  # the points by project (rows) and ballot: a project's points in a row
 
 
 def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
@@ -90,6 +91,9 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
             [r if len(s) else np.inf for r, s in zip(lowest, supporters, strict=True)]
         ),
         votes_f=np.array([float(mult_f[s].sum()) for s in supporters]),
+        # Taking the points of many ballots for one project from a row of this copy reads
+        # adjacent memory, not one row of the profile per ballot.
+        columns=np.ascontiguousarray(profile.points.T),
     )
 
 
