@@ -11,6 +11,7 @@ from barrio.registry.models import (  # grievances (issue 10 part B)
     Consent,
     Cycle,
     DataChangeRequest,
+    DeliveryAccount,
     Document,
     EligibilityRule,
     ExchangeRate,
@@ -21,6 +22,8 @@ from barrio.registry.models import (  # grievances (issue 10 part B)
     Member,
     MessageCampaign,
     MessageTemplate,
+    PaymentFile,
+    PaymentPlan,
     Referral,
     TargetList,
 )
@@ -65,3 +68,7 @@ def register_models() -> None:
     auditlog.register(CashBudget)
     auditlog.register(Cycle)
     auditlog.register(ExchangeRate)
+    # Cash assistance: payment details masked; plans' sign-offs; files (content left out).
+    auditlog.register(DeliveryAccount, mask_fields=["details"])
+    auditlog.register(PaymentPlan)
+    auditlog.register(PaymentFile, exclude_fields=["content"])

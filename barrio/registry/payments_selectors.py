@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
 from barrio.accounts.permissions import Action, may
@@ -21,9 +21,13 @@ from barrio.registry.models import (
     Cycle,
     EligibilityRule,
     ExchangeRate,
+    Payment,
+    PaymentFile,
+    PaymentPlan,
     TargetList,
     TargetListEntry,
 )
+from barrio.registry.models.plans import EXCLUSION_REASONS
 from barrio.registry.payments_explain import explain_entry
 
 if TYPE_CHECKING:
@@ -178,3 +182,59 @@ def describe_formula(formula: Mapping[str, Any]) -> str:
             "cap": format_cents(int(formula["cap_cents"]), currency),
         }
     return str(text)
+
+
+# Payment plans, their payments and files (issue 10, payment plans).
+
+
+def payment_plan_list_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[PaymentPlan]:
+    """The programme's payment plans, newest first (none for who may not see them)."""
+    if not may_see_cash(user, programme):
+        return PaymentPlan.objects.none()
+    return PaymentPlan.objects.filter(programme=programme).select_related(
+        "cycle", "target_list", "created_by", "approved_by", "authorized_by", "released_by"
+    )
+
+
+def payment_plan_get_for_user(
+    *, user: User | AnonymousUser, programme: Programme, plan_id: int
+) -> PaymentPlan:
+    """One plan; :class:`NotFound` if it is not there or not for this user."""
+    found = payment_plan_list_for_user(user=user, programme=programme).filter(pk=plan_id).first()
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def payment_list(plan: PaymentPlan) -> QuerySet[Payment]:
+    """The payments of a plan the caller may already see, left-out households first."""
+    return Payment.objects.filter(plan=plan).order_by("-status", "pk")
+
+
+def plan_summary_rows(plan: PaymentPlan) -> list[tuple[str, int]]:
+    """Why households of the plan are left out, in words, with how many for each reason."""
+    counts = (
+        Payment.objects.filter(plan=plan, status=Payment.Status.EXCLUDED)
+        .values_list("excluded_reason")
+        .annotate(n=Count("pk"))
+        .order_by("excluded_reason")
+    )
+    return [(str(EXCLUSION_REASONS.get(reason, reason)), n) for reason, n in counts]
+
+
+def payment_file_get_for_user(
+    *, user: User | AnonymousUser, programme: Programme, file_id: int
+) -> PaymentFile:
+    """One file of a released plan of ``programme``; :class:`NotFound` otherwise."""
+    if not may_see_cash(user, programme):
+        raise NotFound()
+    found = (
+        PaymentFile.objects.filter(plan__programme=programme, pk=file_id)
+        .select_related("plan__programme")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found

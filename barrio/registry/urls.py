@@ -7,6 +7,7 @@ from barrio.registry.views import (
     households,
     imports,
     messages,
+    payment_plans,
     payments,
     referrals,
 )
@@ -63,4 +64,24 @@ urlpatterns = [
     ),
     path("programmes/<slug:slug>/cycles/", payments.cycles_page, name="cycles"),
     path("programmes/<slug:slug>/cycles/<int:cycle_id>/", payments.cycle_detail, name="cycle"),
+    path(
+        "programmes/<slug:slug>/cycles/<int:cycle_id>/plans/new/",
+        payment_plans.payment_plan_new,
+        name="payment_plan_new",
+    ),
+    path(
+        "programmes/<slug:slug>/payment-plans/<int:plan_id>/",
+        payment_plans.payment_plan,
+        name="payment_plan",
+    ),
+    path(
+        "programmes/<slug:slug>/payment-files/<int:file_id>/",
+        payment_plans.payment_file,
+        name="payment_file",
+    ),
+    path(
+        "households/<int:household_id>/payment-details/",
+        payment_plans.delivery_account,
+        name="delivery_account",
+    ),
 ]

@@ -160,6 +160,12 @@ class Ctx:
     rule_id: int = 0
     list_id: int = 0
     fresh_list: Callable[[], int] | None = None  # a new draft target list, for each approval
+    # Cash assistance, payment plans: an approved list, a released plan and one of its files,
+    # and a maker of plans waiting for a given sign-off.
+    approved_list_id: int = 0
+    plan_id: int = 0
+    file_id: int = 0
+    fresh_plan: Callable[[str], int] | None = None
     cycle_id: int = 0
 
 
@@ -1558,6 +1564,148 @@ MATRIX.update(
         ],
         "api:exchange_rate_create": [
             (MANAGER, api_json("post", "/api/v1/programmes/{slug}/exchange-rates", cash_data.RATE))
+        ],
+    }
+)
+
+
+# Cash assistance, payment plans (issue 10): made by payments officers, approved by a
+# manager, authorized and released by payments officers (three different people, checked
+# by the services); the encrypted files downloaded by who may export personal data; a
+# household's payment details recorded by who may change its personal data.
+PLAN_MAKERS = frozenset({Role.PAYMENTS_OFFICER})
+FILE_READERS = frozenset({Role.PAYMENTS_OFFICER, Role.AUDITOR})
+
+
+def sign_plan(
+    step: str, waiting: str, path: str, caller: Callable[..., Any]
+) -> Callable[[Client, Ctx], Any]:
+    """Sign a fresh plan waiting for ``step`` (each try needs a plan still to sign)."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        assert ctx.fresh_plan is not None
+        url = path.replace("{plan_id}", str(ctx.fresh_plan(waiting)))
+        if caller is page:
+            return page("post", url, {"step": step})(client, ctx)
+        return caller("post", url)(client, ctx)
+
+    return call
+
+
+def plan_ids(ctx: Ctx) -> dict[str, Any]:
+    return {"target_list": ctx.approved_list_id}
+
+
+MATRIX.update(
+    {
+        "registry:payment_plan_new": [
+            (
+                PLAN_MAKERS,
+                page("post", "/registry/programmes/{slug}/cycles/{cycle_id}/plans/new/", plan_ids),
+            )
+        ],
+        "registry:payment_plan": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/payment-plans/{plan_id}/")),
+            (
+                MANAGER,
+                sign_plan(
+                    "approve", "draft", "/registry/programmes/{slug}/payment-plans/{plan_id}/", page
+                ),
+            ),
+            (
+                PLAN_MAKERS,
+                sign_plan(
+                    "authorize",
+                    "approved",
+                    "/registry/programmes/{slug}/payment-plans/{plan_id}/",
+                    page,
+                ),
+            ),
+            (
+                PLAN_MAKERS,
+                sign_plan(
+                    "release",
+                    "authorized",
+                    "/registry/programmes/{slug}/payment-plans/{plan_id}/",
+                    page,
+                ),
+            ),
+        ],
+        "registry:payment_file": [
+            (FILE_READERS, page("get", "/registry/programmes/{slug}/payment-files/{file_id}/"))
+        ],
+        "registry:delivery_account": [
+            (PERSONAL_WRITERS, page("get", "/registry/households/{household_id}/payment-details/")),
+            (
+                PERSONAL_WRITERS,
+                page(
+                    "post",
+                    "/registry/households/{household_id}/payment-details/",
+                    {"provider": "yape", "phone": "987654321"},
+                ),
+            ),
+        ],
+        "api:delivery_account_put": [
+            (
+                PERSONAL_WRITERS,
+                api_json(
+                    "put",
+                    "/api/v1/households/{household_id}/delivery-account",
+                    {"provider": "yape", "details": {"phone": "987654321"}},
+                ),
+            )
+        ],
+        "api:payment_plan_list": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/payment-plans"))
+        ],
+        "api:payment_plan_create": [
+            (
+                PLAN_MAKERS,
+                api_json(
+                    "post",
+                    "/api/v1/programmes/{slug}/cycles/{cycle_id}/payment-plans",
+                    lambda ctx: {"target_list_id": ctx.approved_list_id},
+                ),
+            )
+        ],
+        "api:payment_plan_detail": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/payment-plans/{plan_id}"))
+        ],
+        "api:payment_plan_approve": [
+            (
+                MANAGER,
+                sign_plan(
+                    "approve",
+                    "draft",
+                    "/api/v1/programmes/{slug}/payment-plans/{plan_id}/approve",
+                    api_json,
+                ),
+            )
+        ],
+        "api:payment_plan_authorize": [
+            (
+                PLAN_MAKERS,
+                sign_plan(
+                    "authorize",
+                    "approved",
+                    "/api/v1/programmes/{slug}/payment-plans/{plan_id}/authorize",
+                    api_json,
+                ),
+            )
+        ],
+        "api:payment_plan_release": [
+            (
+                PLAN_MAKERS,
+                sign_plan(
+                    "release",
+                    "authorized",
+                    "/api/v1/programmes/{slug}/payment-plans/{plan_id}/release",
+                    api_json,
+                ),
+            )
+        ],
+        "api:payment_file": [
+            (FILE_READERS, api_json("get", "/api/v1/programmes/{slug}/payment-files/{file_id}"))
         ],
     }
 )

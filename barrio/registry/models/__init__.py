@@ -33,6 +33,15 @@ from barrio.registry.models.payments import (  # isort: skip
     TargetList,
     TargetListEntry,
 )
+from barrio.registry.models.plans import (  # isort: skip
+    DeliveryAccount,
+    Payment,
+    PaymentFile,
+    PaymentPlan,
+    ReconciliationImport,
+    Verification,
+    VerificationContact,
+)
 
 __all__ = [
     "AdjudicationTask",
@@ -42,6 +51,7 @@ __all__ = [
     "ContactPreference",
     "Cycle",  # cash assistance
     "DataChangeRequest",
+    "DeliveryAccount",  # cash assistance
     "Document",
     "EligibilityRule",  # cash assistance
     "ExchangeRate",  # cash assistance
@@ -53,8 +63,14 @@ __all__ = [
     "MessageCampaign",
     "MessageRecipient",
     "MessageTemplate",
+    "Payment",  # cash assistance
+    "PaymentFile",  # cash assistance
+    "PaymentPlan",  # cash assistance
+    "ReconciliationImport",  # cash assistance
     "Referral",
     "RegistrationDraft",
     "TargetList",
     "TargetListEntry",
+    "Verification",  # cash assistance
+    "VerificationContact",  # cash assistance
 ]

@@ -1,7 +1,9 @@
 """Data of the permission matrix's cash-assistance rows (issue 10, part A), over Lima's world.
 
 A rule, a draft target list and a maker of fresh drafts (each approval needs one still to
-approve), a cash budget and a cycle.
+approve), a cash budget and a cycle. Payment plans: an approved list, a released plan
+with its files (the matrix's household has payment details), and a maker of fresh plans
+waiting for a given sign-off (each signed by people other than the matrix's actors).
 """
 
 from __future__ import annotations
@@ -9,8 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from barrio.accounts.models import Role
+from barrio.accounts.tests.factories import grant, make_user
+from barrio.registry.models import DeliveryAccount, Household, PaymentPlan
 from barrio.registry.services.cycles import cash_budget_set, cycle_create
-from barrio.registry.services.eligibility import eligibility_rule_save, target_list_create
+from barrio.registry.services.eligibility import (
+    eligibility_rule_save,
+    target_list_approve,
+    target_list_create,
+)
+from barrio.registry.services.payments import (
+    payment_plan_approve,
+    payment_plan_authorize,
+    payment_plan_create,
+    payment_plan_release,
+)
 
 RULE: dict[str, Any] = {
     "name": "m",
@@ -47,9 +62,62 @@ def build_cash(world: Any, maker: Any) -> dict[str, Any]:
     def fresh_list() -> int:
         return target_list_create(actor=maker, rule=rule).pk
 
+    plans = build_plans(world, maker, rule)
     return {
         "rule_id": rule.pk,
         "list_id": fresh_list(),
         "fresh_list": fresh_list,
         "cycle_id": cycle.pk,
+        **plans,
+    }
+
+
+def build_plans(world: Any, maker: Any, rule: Any) -> dict[str, Any]:
+    """An approved list, a released plan with files, and fresh plans at each step."""
+    checker = make_user("cash.checker@lima.pe")
+    grant(checker, Role.PROGRAMME_MANAGER, world.lima)
+    makers = [make_user(f"cash.officer{n}@lima.pe") for n in (1, 2, 3)]
+    for officer in makers:
+        grant(officer, Role.PAYMENTS_OFFICER, world.lima)
+    for household in Household.objects.filter(programme=world.lima):
+        DeliveryAccount.objects.create(
+            household=household,
+            provider="yape",
+            mechanism="mobile_wallet",
+            details='{"phone": "987654321"}',
+        )
+    cycle = cycle_create(
+        actor=maker,
+        programme=world.lima,
+        name="plans",
+        starts_on=dt.date(2026, 6, 1),
+        ends_on=dt.date(2026, 6, 30),
+        budget_cents=10**9,
+        formula=FORMULA,
+    )
+    approved = target_list_approve(
+        actor=checker, target_list=target_list_create(actor=maker, rule=rule)
+    )
+
+    def fresh_plan(status: str = PaymentPlan.Status.DRAFT) -> int:
+        plan = payment_plan_create(actor=makers[0], cycle=cycle, target_list=approved)
+        steps = [
+            (PaymentPlan.Status.APPROVED, payment_plan_approve, checker),
+            (PaymentPlan.Status.AUTHORIZED, payment_plan_authorize, makers[1]),
+            (PaymentPlan.Status.RELEASED, payment_plan_release, makers[2]),
+        ]
+        for reached, step, actor in steps:
+            if plan.status == status:
+                break
+            step(actor=actor, plan=plan)
+            plan = PaymentPlan.objects.get(pk=plan.pk)
+            assert plan.status == reached
+        return plan.pk
+
+    released = PaymentPlan.objects.get(pk=fresh_plan(PaymentPlan.Status.RELEASED))
+    return {
+        "approved_list_id": approved.pk,
+        "plan_id": released.pk,
+        "file_id": released.files.order_by("pk")[0].pk,
+        "fresh_plan": fresh_plan,
     }

@@ -439,5 +439,13 @@ def cycle_detail(request: HttpRequest, slug: str, cycle_id: int) -> HttpResponse
             "formula": selectors.describe_formula(cycle.formula),
             "budget_eur": None if rate is None else to_eur_cents(cycle.budget_cents, rate),
             "rate": rate,
+            "plans": selectors.payment_plan_list_for_user(
+                user=request.user, programme=programme
+            ).filter(cycle=cycle),
+            "approved_lists": selectors.target_list_list_for_user(
+                user=request.user, programme=programme, approved=True
+            )
+            if may(request.user, Action.PAYMENT_PLAN_CREATE, programme=programme)
+            else [],
         },
     )
