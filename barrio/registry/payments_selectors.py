@@ -24,8 +24,10 @@ from barrio.registry.models import (
     Payment,
     PaymentFile,
     PaymentPlan,
+    ReconciliationImport,
     TargetList,
     TargetListEntry,
+    Verification,
 )
 from barrio.registry.models.plans import EXCLUSION_REASONS
 from barrio.registry.payments_explain import explain_entry
@@ -233,6 +235,43 @@ def payment_file_get_for_user(
     found = (
         PaymentFile.objects.filter(plan__programme=programme, pk=file_id)
         .select_related("plan__programme")
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+# Reconciliation and verification (issue 10).
+
+
+def reconciliation_import_list_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[ReconciliationImport]:
+    """The result files applied to the programme, newest first."""
+    if not may_see_cash(user, programme):
+        return ReconciliationImport.objects.none()
+    return ReconciliationImport.objects.filter(programme=programme).select_related("created_by")
+
+
+def verification_list_for_user(
+    *, user: User | AnonymousUser, programme: Programme
+) -> QuerySet[Verification]:
+    """The programme's verification samples, newest first."""
+    if not may_see_cash(user, programme):
+        return Verification.objects.none()
+    return Verification.objects.filter(cycle__programme=programme).select_related(
+        "cycle", "created_by"
+    )
+
+
+def verification_get_for_user(
+    *, user: User | AnonymousUser, programme: Programme, verification_id: int
+) -> Verification:
+    """One verification; :class:`NotFound` if it is not there or not for this user."""
+    found = (
+        verification_list_for_user(user=user, programme=programme)
+        .filter(pk=verification_id)
         .first()
     )
     if found is None:

@@ -9,6 +9,7 @@ from barrio.registry.views import (
     messages,
     payment_plans,
     payments,
+    reconciliation,
     referrals,
 )
 
@@ -78,6 +79,26 @@ urlpatterns = [
         "programmes/<slug:slug>/payment-files/<int:file_id>/",
         payment_plans.payment_file,
         name="payment_file",
+    ),
+    path(
+        "programmes/<slug:slug>/reconciliation/",
+        reconciliation.reconciliation_page,
+        name="reconciliation",
+    ),
+    path(
+        "programmes/<slug:slug>/payments-dashboard/",
+        reconciliation.payments_dashboard,
+        name="payments_dashboard",
+    ),
+    path(
+        "programmes/<slug:slug>/cycles/<int:cycle_id>/verification/",
+        reconciliation.verification_new,
+        name="verification_new",
+    ),
+    path(
+        "programmes/<slug:slug>/verifications/<int:verification_id>/",
+        reconciliation.verification,
+        name="verification",
     ),
     path(
         "households/<int:household_id>/payment-details/",

@@ -166,6 +166,9 @@ class Ctx:
     plan_id: int = 0
     file_id: int = 0
     fresh_plan: Callable[[str], int] | None = None
+    plans_cycle_id: int = 0  # the cycle of those plans, with a delivered payment
+    verification_id: int = 0
+    contact_id: int = 0
     cycle_id: int = 0
 
 
@@ -1701,6 +1704,91 @@ MATRIX.update(
                     "authorized",
                     "/api/v1/programmes/{slug}/payment-plans/{plan_id}/release",
                     api_json,
+                ),
+            )
+        ],
+        "registry:reconciliation": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/reconciliation/")),
+            (
+                PLAN_MAKERS,
+                page(
+                    "post",
+                    "/registry/programmes/{slug}/reconciliation/",
+                    cash_data.empty_result_file,
+                ),
+            ),
+        ],
+        "registry:payments_dashboard": [
+            (CASH_READERS, page("get", "/registry/programmes/{slug}/payments-dashboard/")),
+            (
+                CASH_READERS,
+                page("get", "/registry/programmes/{slug}/payments-dashboard/?format=csv"),
+            ),
+        ],
+        "registry:verification_new": [
+            (
+                PLAN_MAKERS,
+                page("get", "/registry/programmes/{slug}/cycles/{plans_cycle_id}/verification/"),
+            ),
+            (
+                PLAN_MAKERS,
+                page(
+                    "post",
+                    "/registry/programmes/{slug}/cycles/{plans_cycle_id}/verification/",
+                    {"size": 1, "seed": 2},
+                ),
+            ),
+        ],
+        "registry:verification": [
+            (
+                CASH_READERS,
+                page("get", "/registry/programmes/{slug}/verifications/{verification_id}/"),
+            ),
+            (
+                PLAN_MAKERS,
+                page(
+                    "post",
+                    "/registry/programmes/{slug}/verifications/{verification_id}/",
+                    lambda ctx: {"contact": ctx.contact_id, "answer": "received"},
+                ),
+            ),
+        ],
+        "api:reconciliation_import": [
+            (
+                PLAN_MAKERS,
+                page(
+                    "post",
+                    "/api/v1/programmes/{slug}/reconciliation-imports",
+                    cash_data.empty_result_file,
+                ),
+            )
+        ],
+        "api:reconciliation_sums": [
+            (CASH_READERS, api_json("get", "/api/v1/programmes/{slug}/reconciliation"))
+        ],
+        "api:verification_draw": [
+            (
+                PLAN_MAKERS,
+                api_json(
+                    "post",
+                    "/api/v1/programmes/{slug}/cycles/{plans_cycle_id}/verifications",
+                    {"size": 1, "seed": 2},
+                ),
+            )
+        ],
+        "api:verification_detail": [
+            (
+                CASH_READERS,
+                api_json("get", "/api/v1/programmes/{slug}/verifications/{verification_id}"),
+            )
+        ],
+        "api:verification_answer": [
+            (
+                PLAN_MAKERS,
+                api_json(
+                    "post",
+                    "/api/v1/programmes/{slug}/verifications/{verification_id}/contacts/{contact_id}",
+                    {"answer": "received"},
                 ),
             )
         ],

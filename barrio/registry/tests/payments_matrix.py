@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from barrio.accounts.models import Role
 from barrio.accounts.tests.factories import grant, make_user
 from barrio.registry.models import DeliveryAccount, Household, PaymentPlan
@@ -26,6 +28,7 @@ from barrio.registry.services.payments import (
     payment_plan_create,
     payment_plan_release,
 )
+from barrio.registry.services.reconciliation import reconciliation_import, verification_draw
 
 RULE: dict[str, Any] = {
     "name": "m",
@@ -40,6 +43,7 @@ CYCLE = {
     "budget_cents": 100,
     "formula": FORMULA,
 }
+RESULT_HEADER = "reference,delivered_amount,delivered_on,failure_reason\n"
 RATE = {"currency": "PEN", "on": "2026-05-01", "eur_per_unit": "0.25"}
 
 
@@ -115,9 +119,30 @@ def build_plans(world: Any, maker: Any, rule: Any) -> dict[str, Any]:
         return plan.pk
 
     released = PaymentPlan.objects.get(pk=fresh_plan(PaymentPlan.Status.RELEASED))
+    rows = "".join(
+        f"{reference},1,2026-06-02,,\n"
+        for reference in released.payments.exclude(status="excluded").values_list(
+            "reference", flat=True
+        )
+    )
+    reconciliation_import(
+        actor=makers[0],
+        programme=world.lima,
+        file_name="r.csv",
+        content=(RESULT_HEADER + rows).encode(),
+    )
+    drawn = verification_draw(actor=makers[0], cycle=cycle, size=5, seed=1)
     return {
+        "plans_cycle_id": cycle.pk,
+        "verification_id": drawn.pk,
+        "contact_id": drawn.contacts.order_by("pk")[0].pk,
         "approved_list_id": approved.pk,
         "plan_id": released.pk,
         "file_id": released.files.order_by("pk")[0].pk,
         "fresh_plan": fresh_plan,
     }
+
+
+def empty_result_file(_ctx: Any) -> dict[str, Any]:
+    """A result file with no rows (it changes nothing), new for each post."""
+    return {"file": SimpleUploadedFile("r.csv", RESULT_HEADER.encode())}

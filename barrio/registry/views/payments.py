@@ -447,5 +447,6 @@ def cycle_detail(request: HttpRequest, slug: str, cycle_id: int) -> HttpResponse
             )
             if may(request.user, Action.PAYMENT_PLAN_CREATE, programme=programme)
             else [],
+            "may_verify": may(request.user, Action.PAYMENT_RECONCILE, programme=programme),
         },
     )
