@@ -23,6 +23,8 @@ from typing import Any
 
 from django.db import connections, models, router
 
+from barrio.crypto import EncryptedTextField
+
 #: Fields whose Python values the database drivers take as they are.
 _PLAIN = {
     "AutoField",
@@ -50,7 +52,7 @@ def _to_db(field: models.Field[Any, Any], connection: Any, value: Any) -> Any:
 def _converter(field: models.Field[Any, Any], connection: Any) -> Callable[[Any], Any] | None:
     """How a value of ``field`` becomes a parameter (``None``: as it is)."""
     kind = field.get_internal_type()
-    if kind in _PLAIN:
+    if kind in _PLAIN and not isinstance(field, EncryptedTextField):
         return None
     if kind == "JSONField":
         # The step get_db_prep_save ends with, without the layers above it.

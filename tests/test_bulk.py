@@ -142,3 +142,66 @@ def test_bulk_insert_columns_writes_the_rows_the_columns_hold(programme_with_run
     with pytest.raises(ValueError, match="different lengths"):
         bulk_insert_columns(TargetingDecision, {"run": [run.pk], "unit": []})
     assert TargetingDecision.objects.count() == 3
+
+
+def test_bulk_insert_encrypts_encrypted_fields():
+    """An encrypted field is a TextField inside: it must still be written encrypted."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from barrio.registry.models import DeliveryAccount, Household, Member
+    from barrio.registry.tests.factories import build_desk, household, register
+
+    desk = build_desk()
+    register(desk, household())
+    home = Household.objects.get()
+    bulk_insert(
+        DeliveryAccount,
+        ("household", "provider", "mechanism", "details", "updated_at"),
+        [(home.pk, "yape", "mobile_wallet", '{"phone": "987654321"}', dt.datetime.now(dt.UTC))],
+    )
+    now = dt.datetime.now(dt.UTC)
+    fields = (
+        "household",
+        "external_id",
+        "given_names",
+        "family_name_1",
+        "family_name_2",
+        "sex",
+        "birth_date",
+        "nationality",
+        "relationship",
+        "disability",
+        "pregnancy",
+        "phone",
+        "phone_index",
+        "name_index",
+        "created_at",
+        "updated_at",
+    )
+    row = (
+        home.pk,
+        "",
+        "Yusmary",
+        "Pérez",
+        "",
+        "female",
+        dt.date(1990, 1, 2),
+        "VE",
+        "sibling",
+        False,
+        False,
+        "",
+        "",
+        "",
+        now,
+        now,
+    )
+    bulk_insert(Member, fields, [row])
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT details FROM {DeliveryAccount._meta.db_table}")  # noqa: S608
+        assert "987654321" not in cursor.fetchone()[0]
+    assert DeliveryAccount.objects.get().details == '{"phone": "987654321"}'
+    written = Member.objects.get(relationship="sibling")
+    assert (written.given_names, written.birth_date) == ("Yusmary", dt.date(1990, 1, 2))
