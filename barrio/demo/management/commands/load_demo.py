@@ -24,6 +24,7 @@ from barrio.accounts.services import (
 from barrio.demo.casework import load_casework
 from barrio.demo.households import load_households
 from barrio.demo.participation import load_participation
+from barrio.demo.payments import load_payments
 from barrio.demo.reviews import load_review_demo
 from barrio.planning.services import targeting_run_approve, targeting_run_create
 from barrio.planning.specs import TargetingSpec
@@ -311,6 +312,7 @@ class Command(BaseCommand):
                     )
                     load_households(programme, districts)
                     load_casework(programme, users)  # grievances (issue 10 part B)
+                    load_payments(programme, users, admin)  # cash assistance (issue 10)
                 # After the demo call and its proposals: the committee's review and an
                 # assembly (participation, review half).
                 load_review_demo(programme, users)
