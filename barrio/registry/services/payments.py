@@ -38,6 +38,7 @@ from barrio.registry.models import (
     AdjudicationTask,
     Cycle,
     DeliveryAccount,
+    Document,
     Household,
     Member,
     Payment,
@@ -340,30 +341,32 @@ def payment_rows(plan: PaymentPlan) -> dict[str, list[tuple[Any, ...]]]:
         .order_by("pk")
         .values_list("reference", "household_id", "provider", "amount_cents", "currency")
     )
-    ids = [p[1] for p in payments]
-    collectors = dict(
-        Household.objects.filter(pk__in=ids).values_list("pk", "primary_collector_id")
-    )
-    heads = dict(Household.objects.filter(pk__in=ids).values_list("pk", "head_id"))
-    people: dict[int, tuple[str, str, str, str]] = {}
-    wanted = {collectors.get(h) or heads.get(h) for h in ids} - {None}
-    for member in Member.objects.filter(pk__in=wanted).prefetch_related("documents"):
-        documents = list(member.documents.all())
-        first = documents[0] if documents else None
-        people[member.pk] = (
-            member.given_names,
-            f"{member.family_name_1} {member.family_name_2}".strip(),
-            first.type if first else "",
-            first.number if first else "",
+    pending = Household.objects.filter(payments__plan=plan, payments__status=Payment.Status.PENDING)
+    collector_of = {
+        pk: collector or head
+        for pk, collector, head in pending.values_list("pk", "primary_collector_id", "head_id")
+    }
+    wanted = set(collector_of.values()) - {None}
+    # Only the fields the list shows are decrypted (a member has more encrypted fields).
+    people: dict[int, tuple[str, str, str, str]] = {
+        pk: (given, f"{family_1} {family_2}".strip(), "", "")
+        for pk, given, family_1, family_2 in Member.objects.filter(pk__in=wanted).values_list(
+            "pk", "given_names", "family_name_1", "family_name_2"
         )
+    }
+    documents = (
+        Document.objects.filter(member_id__in=wanted)
+        .order_by("-pk")
+        .values_list("member_id", "type", "number")
+    )
+    for member_id, kind, number in documents:  # the first document of each wins
+        people[member_id] = (*people[member_id][:2], kind, number)
     details = dict(
-        DeliveryAccount.objects.filter(household_id__in=ids).values_list("household_id", "details")
+        DeliveryAccount.objects.filter(household__in=pending).values_list("household_id", "details")
     )
     by_provider: dict[str, list[tuple[Any, ...]]] = defaultdict(list)
     for reference, household_id, provider, cents, currency in payments:
-        person = people.get(
-            collectors.get(household_id) or heads.get(household_id) or 0, ("", "", "", "")
-        )
+        person = people.get(collector_of.get(household_id) or 0, ("", "", "", ""))
         pay = json.loads(details.get(household_id) or "{}")
         by_provider[provider].append(
             (
