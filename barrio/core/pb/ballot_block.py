@@ -24,6 +24,9 @@ from barrio.core.pb.ballot_check import CLEAN, POINTS_TYPES, Ballot, BallotCheck
 
 __all__ = ["BlockChecker"]
 
+LARGEST_NUMBER = 1 << 20
+"""Ids read as numbers only below this (a table of this size maps numbers to projects)."""
+
 Checked = tuple[tuple[int, ...], Ballot]
 IdArray = npt.NDArray[np.int64]
 
@@ -70,14 +73,16 @@ class BlockChecker:
         whole = all(isinstance(cost, int) for cost in costs)
         # The costs as int64 for summing many ballots, when no sum can overflow.
         self.int_costs = np.array(costs, dtype=np.int64) if whole and sum(costs) < 2**62 else None
-        self.numbers: IdArray | None = None
+        # With ids that are small decimal numbers: the project index of each number (-1 for
+        # none) and the number of digits of each id, by number.
+        self.by_number: IdArray | None = None
         if index and all(map(_decimal, index)):
-            # Ids as numbers, sorted, with each one's project index and length in digits.
             numbers = np.array([int(project_id) for project_id in index], dtype=np.int64)
-            order = np.argsort(numbers)
-            self.numbers = numbers[order]
-            self.indices: IdArray = np.array(list(index.values()), dtype=np.int64)[order]
-            self.digits: IdArray = np.array(list(map(len, index)), dtype=np.int64)[order]
+            if int(numbers.max()) < LARGEST_NUMBER:
+                self.by_number = np.full(int(numbers.max()) + 1, -1, dtype=np.int64)
+                self.by_number[numbers] = list(index.values())
+                self.digits = np.zeros(len(self.by_number), dtype=np.int64)
+                self.digits[numbers] = list(map(len, index))
 
     def check(self, votes: Sequence[str], points: Sequence[str] | None) -> list[Checked] | None:
         """What :meth:`BallotChecker.check` gives for each ballot, or ``None``.
@@ -121,7 +126,7 @@ class BlockChecker:
         """The project indices of all ballots one after the other, and each ballot's count."""
         joined = ",".join(votes)
         lengths = np.fromiter(map(str.count, votes, repeat(",")), np.int64, len(votes)) + 1
-        if self.numbers is not None:
+        if self.by_number is not None:
             ids = self._numbers(joined, int(lengths.sum()))
             return None if ids is None else (ids.tolist(), ids, lengths)
         try:
@@ -143,13 +148,16 @@ class BlockChecker:
         values = np.fromstring(joined, dtype=np.int64, sep=",")
         if len(values) != count:
             return None
-        assert self.numbers is not None
-        at = np.minimum(np.searchsorted(self.numbers, values), len(self.numbers) - 1)
-        if not np.array_equal(self.numbers[at], values):
+        by_number = self.by_number
+        assert by_number is not None
+        if int(values.min()) < 0 or int(values.max()) >= len(by_number):
             return None
-        if int(self.digits[at].sum()) != len(joined) - count + 1:  # too long for int64
+        ids = by_number[values]
+        if int(ids.min()) < 0:
             return None
-        return self.indices[at]
+        if int(self.digits[values].sum()) != len(joined) - count + 1:  # too long for int64
+            return None
+        return ids
 
     def _repeats(self, ids: IdArray, lengths: IdArray) -> bool:
         """Whether a ballot names a project twice: two equal (ballot, project) pairs."""
