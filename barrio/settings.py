@@ -233,6 +233,4 @@ BARRIO_DEMO_ALLOWED = not PRODUCTION
 # Messages to beneficiaries (registry, issue 10 part B): the class that sends an SMS. The
 # embedded default logs one line per message (household reference, last two digits of the
 # phone, segments) and sends nothing; a provider's adapter is named here in production.
-BARRIO_MESSAGE_SENDER = env(
-    "BARRIO_MESSAGE_SENDER", "barrio.registry.services.messages.ConsoleSender"
-)
+BARRIO_MESSAGE_SENDER = env("BARRIO_MESSAGE_SENDER", "barrio.messaging.ConsoleSender")

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import timezone
 
 from barrio.accounts.selectors import organisation_list_for_programme
+from barrio.messaging import ConsoleSender
 from barrio.registry.selectors import household_list_for_user
 from barrio.registry.services.data_changes import data_change_request
 from barrio.registry.services.grievances import (
@@ -22,7 +23,6 @@ from barrio.registry.services.grievances import (
     grievance_record,
 )
 from barrio.registry.services.messages import (
-    ConsoleSender,
     message_campaign_send,
     message_campaign_start,
     message_template_save,

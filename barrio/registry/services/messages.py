@@ -1,23 +1,20 @@
 """Messages to beneficiaries: templates checked when saved, campaigns sent by a task worker
 through a pluggable sender, one status per recipient.
 
-The sender is named by the setting ``BARRIO_MESSAGE_SENDER`` (a dotted path to a class with
-``send(*, to, text, reference)``); the embedded default, :class:`ConsoleSender`, writes one
-log line per message with the household's reference, the last two digits of the phone and
-the number of segments — never the text or the whole number.
+The sender is the one of :mod:`barrio.messaging` (setting ``BARRIO_MESSAGE_SENDER``; the
+embedded default logs one line per message with the household's reference, the last two
+digits of the phone and the number of segments — never the text or the whole number).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from barrio.accounts.permissions import Action, may, scope
@@ -31,6 +28,11 @@ from barrio.errors import (
     ValidationFailed,
 )
 from barrio.jobs.services import JobReporter, job_start
+
+# The console sender was named here before it moved to barrio.messaging; settings that still
+# name this path keep working.
+from barrio.messaging import ConsoleSender as ConsoleSender
+from barrio.messaging import Sender, SendFailed, message_sender
 from barrio.registry.models import Household, Member
 from barrio.registry.models.messages import (
     ContactPreference,
@@ -52,43 +54,6 @@ HOUSEHOLD_PLACEHOLDERS = frozenset({"given_name", "family_name", "household", "p
 CAMPAIGN_PLACEHOLDERS = frozenset({"amount", "date", "place", "phone"})
 ALLOWED_PLACEHOLDERS = HOUSEHOLD_PLACEHOLDERS | CAMPAIGN_PLACEHOLDERS
 BODY_MAX = 1000
-
-
-class SendFailed(Exception):
-    """The sender could not deliver a message; ``reason`` says why, without personal data."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class Sender(Protocol):
-    """What a message sender offers."""
-
-    def send(self, *, to: str, text: str, reference: str) -> None:
-        """Send ``text`` to the phone ``to``; raise :class:`SendFailed` when it cannot."""
-
-
-class ConsoleSender:
-    """The embedded default: logs that a message went, with no personal data beyond the
-    household's reference and the last two digits of the phone."""
-
-    def send(self, *, to: str, text: str, reference: str) -> None:
-        """Log one line for the message (never its text)."""
-        length = sms_length(text)
-        logger.info(
-            "SMS to household %s (phone …%s): %s segment(s), %s.",
-            reference,
-            to[-2:],
-            length.segments,
-            length.encoding,
-        )
-
-
-def message_sender() -> Sender:
-    """The configured sender (``BARRIO_MESSAGE_SENDER``), a new instance."""
-    sender: Sender = import_string(settings.BARRIO_MESSAGE_SENDER)()
-    return sender
 
 
 def _require(actor: User | AnonymousUser, programme: Programme) -> None:

@@ -168,7 +168,7 @@ def test_a_real_db_worker_sends_the_campaign_with_progress(caplog):
         filters={},
         values={"amount": "S/ 200,00", "date": "01/12/2026"},
     )
-    with caplog.at_level(logging.INFO, logger="barrio.registry.services.messages"):
+    with caplog.at_level(logging.INFO, logger="barrio.messaging"):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
     job = Job.objects.get(pk=campaign.job_id)
     assert job.status == "succeeded", job.error
