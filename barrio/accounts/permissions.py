@@ -77,6 +77,7 @@ class Action(StrEnum):
     BALLOT_CAST = "ballot.cast"
     ALLOCATION_RUN = "allocation.run"
     ALLOCATION_APPROVE = "allocation.approve"
+    CENSUS_VIEW = "census.view"  # voting: read a vote's census list (masked, audited)
 
 
 EVERY_ROLE = frozenset(Role)
@@ -183,6 +184,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.BALLOT_CAST: frozenset({Role.RESIDENT}),
     Action.ALLOCATION_RUN: frozenset({Role.PROGRAMME_MANAGER}),
     Action.ALLOCATION_APPROVE: frozenset({Role.PROGRAMME_MANAGER}),
+    Action.CENSUS_VIEW: frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.

@@ -3,6 +3,7 @@ from django.urls import URLPattern, URLResolver, path
 from barrio.participation.views import (
     assemblies,
     calls,
+    census,
     groups,
     proposals,
     reviews,
@@ -90,4 +91,15 @@ urlpatterns += [
         name="result_project",
     ),
     path("votes/<int:election_id>/pots/<int:pot_id>.pb", vote_results.pot_pb, name="pot_pb"),
+]
+
+# Census lists and one-time codes (issue 8).
+urlpatterns += [
+    path("votes/<int:election_id>/census/", census.census, name="census"),
+    path("votes/<int:election_id>/identify/", census.census_identify, name="census_identify"),
+    path(
+        "votes/<int:election_id>/pots/<int:pot_id>/census-ballot/",
+        census.census_ballot,
+        name="census_ballot",
+    ),
 ]

@@ -1163,6 +1163,102 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
 MATRIX.update(VOTE_ROWS)  # votes (issue 8)
 
 
+# Census lists and one-time codes (issue 8, second half). The public pages and endpoints are
+# open to anybody who may see the programme (a role in it: Lima is not public).
+def _census(v: Any) -> dict[str, Any]:
+    return {"vote": v.census_id, "pot": v.census_pot_id}
+
+
+def _census_file(client: Client, ctx: Ctx) -> Any:
+    upload = SimpleUploadedFile(
+        "census.csv", b"document_type,document_number,birth_date\nINE,FILE-1,1970-01-01\n"
+    )
+    return client.post(f"/api/v1/votes/{ctx.votes.census_id}/census", {"file": upload})
+
+
+def _census_page_file(client: Client, ctx: Ctx) -> Any:
+    upload = SimpleUploadedFile(
+        "census.csv", b"document_type,document_number,birth_date\nINE,FILE-2,1970-01-01\n"
+    )
+    return client.post(f"/participation/votes/{ctx.votes.census_id}/census/", {"file": upload})
+
+
+def _census_ballot_body(v: Any) -> dict[str, Any]:
+    return {**v.new_census_person(True), "choices": [{"proposal": v.census_proposal_id}]}
+
+
+def _census_identify_form(v: Any) -> dict[str, Any]:
+    return {**v.new_census_person(False), "channel": "sms"}
+
+
+MATRIX.update(
+    {
+        "participation:census": [
+            (
+                ROLE_READERS,
+                on_votes("get", "/participation/votes/{vote}/census/", _census, api=False),
+            ),
+            (MANAGER, _census_page_file),
+        ],
+        "participation:census_identify": [
+            (
+                EVERY_ROLE,
+                on_votes("get", "/participation/votes/{vote}/identify/", _census, api=False),
+            ),
+            (
+                EVERY_ROLE,
+                on_votes(
+                    "post",
+                    "/participation/votes/{vote}/identify/",
+                    _census,
+                    _census_identify_form,
+                    api=False,
+                ),
+            ),
+        ],
+        "participation:census_ballot": [
+            (
+                EVERY_ROLE,
+                on_votes(
+                    "get",
+                    "/participation/votes/{vote}/pots/{pot}/census-ballot/",
+                    _census,
+                    api=False,
+                ),
+            )
+        ],
+        "api:census_import_file": [(MANAGER, _census_file)],
+        "api:census_list": [
+            (ROLE_READERS, on_votes("get", "/api/v1/votes/{vote}/census", _census, api=True))
+        ],
+        "api:census_code": [
+            (
+                EVERY_ROLE,
+                on_votes(
+                    "post",
+                    "/api/v1/votes/{vote}/census/codes",
+                    _census,
+                    lambda v: {**v.new_census_person(False), "channel": "sms"},
+                    api=True,
+                ),
+            )
+        ],
+        "api:census_ballot": [
+            (
+                EVERY_ROLE,
+                on_votes(
+                    "post",
+                    "/api/v1/votes/{vote}/pots/{pot}/census-ballots",
+                    _census,
+                    _census_ballot_body,
+                    api=True,
+                ),
+            )
+        ],
+    }
+)
+
+
 # Participation, calls half (issue 7): calls, community groups, proposals. Lima is not a
 # public programme, so what is public in a public programme is for every role here.
 PROPOSAL_STAFF = Anywhere({Role.PROGRAMME_MANAGER, Role.MUNICIPAL_TEAM, Role.AUDITOR})

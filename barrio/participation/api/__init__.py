@@ -4,6 +4,7 @@ from ninja import Router
 
 from barrio.participation.api.assemblies import router as assemblies_router
 from barrio.participation.api.calls import router as calls_router
+from barrio.participation.api.census import router as census_router
 from barrio.participation.api.groups import router as groups_router
 from barrio.participation.api.proposals import router as proposals_router
 from barrio.participation.api.reviews import router as reviews_router
@@ -18,3 +19,4 @@ router.add_router("", proposals_router)
 router.add_router("", reviews_router)
 router.add_router("", assemblies_router)
 router.add_router("", votes_router)  # votes, ballots, allocation runs (issue 8)
+router.add_router("", census_router)  # census lists and one-time codes (issue 8)

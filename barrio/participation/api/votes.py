@@ -37,6 +37,9 @@ class VoteIn(Schema):
     tie_breaking: Literal["id", "equalshares"] = "id"
     seed: int = Field(0, ge=0, le=2**31 - 1)
     threshold: int | None = Field(None, ge=1, le=10**9)
+    validation: str = Field(
+        "signed_in_resident", max_length=30, description="Who may vote: signed_in_resident, census…"
+    )
 
 
 class ItemOut(Schema):
@@ -70,6 +73,7 @@ class VoteOut(Schema):
     tie_breaking: str
     seed: int
     threshold: int | None
+    validation: str
     currency: str
     pots: list[PotOut]
 
@@ -183,6 +187,7 @@ def _vote_out(election: Election) -> VoteOut:
         tie_breaking=election.tie_breaking,
         seed=election.seed,
         threshold=election.threshold,
+        validation=election.validation,
         currency=election.call.programme.currency,
         pots=pots,
     )

@@ -9,6 +9,9 @@ from barrio.participation.models.assemblies import (
     Vote,
 )
 from barrio.participation.models.calls import Call, ReviewCriterion, WorkKind
+
+# Census list and one-time codes (issue 8, second half).
+from barrio.participation.models.census import CensusEntry, OneTimeCode
 from barrio.participation.models.groups import CommunityGroup, GroupMember
 from barrio.participation.models.proposals import (
     Attachment,
@@ -53,10 +56,12 @@ __all__ = [
     "BallotKind",
     "BudgetLine",
     "Call",
+    "CensusEntry",
     "CommitteeMember",
     "CommunityGroup",
     "Election",
     "GroupMember",
+    "OneTimeCode",
     "Pot",
     "Proposal",
     "ProposalTransition",

@@ -80,6 +80,8 @@ class Election(models.Model):
 
     class Validation(models.TextChoices):
         SIGNED_IN_RESIDENT = "signed_in_resident", _("Signed-in residents of the unit")
+        # Census list with one-time codes (issue 8, second half).
+        CENSUS = "census", _("People on the census list, with a code sent to them")
 
     class TieBreak(models.TextChoices):
         BY_ID = "id", _("By project reference")
@@ -212,6 +214,17 @@ class Voter(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("voter"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # A census voter (validation by census list and one-time code) instead of a user.
+    census_entry = models.ForeignKey(
+        "participation.CensusEntry",
+        verbose_name=_("census entry"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -225,10 +238,19 @@ class Voter(models.Model):
         verbose_name = _("voter")
         verbose_name_plural = _("voters")
         ordering = ["pot", "pk"]
-        constraints = [models.UniqueConstraint(fields=["pot", "user"], name="voter_once_per_pot")]
+        constraints = [
+            models.UniqueConstraint(fields=["pot", "user"], name="voter_once_per_pot"),
+            models.UniqueConstraint(
+                fields=["pot", "census_entry"], name="census_voter_once_per_pot"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=True) ^ models.Q(census_entry__isnull=True),
+                name="voter_user_or_census_entry",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.pot_id} · {self.user_id}"
+        return f"{self.pot_id} · {self.user_id or self.census_entry_id}"
 
 
 class Ballot(models.Model):

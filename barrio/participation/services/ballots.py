@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -214,25 +214,49 @@ def ballot_cast(
         raise Conflict(_("This vote is not open now."), code="vote_not_open")
     if not may_vote_in(actor, pot):
         raise PermissionDenied(_("Only residents of this unit vote in this pot."))
+
+    if election.validation == Election.Validation.CENSUS:
+        raise Conflict(
+            _("This vote is for the people on its census list, with a code sent to them."),
+            code="census_only",
+        )
     errors, chosen = _check_choices(election, pot, choices)
     if errors:
         raise ValidationFailed(errors=errors)
+    return store_ballot(pot=pot, chosen=chosen, now=now, voter={"user": actor})
+
+
+def store_ballot(
+    *,
+    pot: Pot,
+    chosen: Sequence[tuple[BallotItem, int]],
+    now: dt.datetime,
+    voter: dict[str, Any],
+) -> CastBallot:
+    """Store checked choices as the ballot of ``voter`` (``{"user": …}`` or
+    ``{"census_entry": …}``) in ``pot``, in the caller's transaction.
+
+    The voter row is created in a savepoint under the uniqueness constraint of its kind, so a
+    second ballot of the same person, even one sent at the same instant, is refused with
+    :class:`Conflict` (``already_voted``) — or replaces the first where the vote allows it.
+    """
+    election = pot.election
     changed = False
     try:
         with transaction.atomic():
-            voter = Voter.objects.create(pot=pot, user=actor)
+            row = Voter.objects.create(pot=pot, **voter)
     except IntegrityError:
-        voter = Voter.objects.select_for_update(of=("self",)).get(pot=pot, user=actor)
-        if not election.allow_change or not voter.ballot_ref:
+        row = Voter.objects.select_for_update(of=("self",)).get(pot=pot, **voter)
+        if not election.allow_change or not row.ballot_ref:
             raise Conflict(_("You have already voted in this pot."), code="already_voted") from None
-        Ballot.objects.filter(pk=int(voter.ballot_ref), pot=pot).delete()
+        Ballot.objects.filter(pk=int(row.ballot_ref), pot=pot).delete()
         changed = True
     ballot = Ballot.objects.create(pot=pot, receipt=new_receipt())
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, item=item, value=value) for item, value in chosen
     )
     if election.allow_change:
-        voter.ballot_ref = str(ballot.pk)
-        voter.changed_at = now if changed else None
-        voter.save(update_fields=["ballot_ref", "changed_at"])
+        row.ballot_ref = str(ballot.pk)
+        row.changed_at = now if changed else None
+        row.save(update_fields=["ballot_ref", "changed_at"])
     return CastBallot(receipt=ballot.receipt, changed=changed)

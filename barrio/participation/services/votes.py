@@ -70,6 +70,7 @@ class VoteSpec:
     tie_breaking: str = Election.TieBreak.BY_ID
     seed: int = 0
     threshold: int | None = None
+    validation: str = Election.Validation.SIGNED_IN_RESIDENT
 
 
 def require_manager(actor: User | AnonymousUser, call: Call, action: Action) -> User:
@@ -204,6 +205,8 @@ def vote_create(*, actor: User | AnonymousUser, call: Call, spec: VoteSpec) -> E
         seed=spec.seed,
     )
     units = _check_pots(call, spec.pots, errors)
+    if spec.validation not in Election.Validation.values:
+        errors.append(FieldError(("validation",), _("Choose who may vote from the list.")))
     if errors:
         raise ValidationFailed(errors=errors)
     election = Election.objects.create(
@@ -220,6 +223,7 @@ def vote_create(*, actor: User | AnonymousUser, call: Call, spec: VoteSpec) -> E
         tie_breaking=spec.tie_breaking,
         seed=spec.seed,
         threshold=spec.threshold,
+        validation=spec.validation,
         created_by=manager,
     )
     Pot.objects.bulk_create(

@@ -108,6 +108,12 @@ class VotesOf:
     new_draft: Callable[[], int]  # a draft vote with an approved proposal of its own
     new_expired: Callable[[], int]  # an open vote whose period is over
     new_run: Callable[[], tuple[int, int]]  # (vote, draft run by another manager) to approve
+    # Census list and one-time codes: an open census vote, and a fresh person on its census
+    # for each try (``True``: with a code sent, in ``"code"``).
+    census_id: int = 0
+    census_pot_id: int = 0
+    census_proposal_id: int = 0
+    new_census_person: Callable[[bool], dict[str, Any]] | None = None
 
 
 def programme_votes(
@@ -188,6 +194,11 @@ def programme_votes(
     published_vote, published_run = new_run()
     allocation_run_approve(actor=manager, run=AllocationRun.objects.get(pk=published_run))
     published = Election.objects.get(pk=published_vote)
+    from barrio.participation.tests.census_factories import census_person_maker
+
+    census = draft(validation=Election.Validation.CENSUS)
+    census_proposal = census.matrix_proposal_id  # type: ignore[attr-defined]
+    census = vote_open(actor=approver, election=census)
     return VotesOf(
         call_id=call.pk,
         draft_id=draft().pk,
@@ -204,4 +215,8 @@ def programme_votes(
         new_draft=lambda: draft().pk,
         new_expired=lambda: expired().pk,
         new_run=new_run,
+        census_id=census.pk,
+        census_pot_id=census.pots.get().pk,
+        census_proposal_id=census_proposal,
+        new_census_person=census_person_maker(census),
     )

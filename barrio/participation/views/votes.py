@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from barrio.accounts.permissions import Action, may
 from barrio.errors import BarrioError, NotFound
 from barrio.money import format_cents
 from barrio.participation.models import (
@@ -207,6 +208,7 @@ def vote_detail(request: HttpRequest, election_id: int) -> HttpResponse:
             else [],
             "rules": AllocationRule.choices,
             "published": selectors.published_run(election),
+            "may_see_census": may(request.user, Action.CENSUS_VIEW, programme=programme),
         },
     )
 
@@ -244,7 +246,7 @@ def vote_close_view(request: HttpRequest, election_id: int) -> HttpResponse:
     return redirect("jobs:detail", job.pk)
 
 
-def _choices_from(post: Any, election: Election, items: list[Any]) -> list[Choice]:
+def choices_from(post: Any, election: Election, items: list[Any]) -> list[Choice]:
     """Read the ballot form: ticked boxes, or a number (points, rank) next to each project."""
     if election.ballot_kind in (BallotKind.APPROVAL, BallotKind.KNAPSACK):
         ticked = set(post.getlist("choice"))
@@ -274,44 +276,46 @@ def ballot(request: HttpRequest, election_id: int, pot_id: int) -> HttpResponse:
     errors: list[str] = []
     chosen: dict[int, int] = {}
     if request.method == "POST":
-        choices = _choices_from(request.POST, election, items)
+        choices = choices_from(request.POST, election, items)
         chosen = {c.proposal_id: c.value for c in choices}
         try:
             cast = ballot_cast(actor=request.user, pot=pot, choices=choices)
         except BarrioError as error:
-            errors = _ballot_errors(error, choices, items)
+            errors = ballot_errors(error, choices, items)
         else:
             return render(
                 request,
                 "participation/votes/receipt.html",
                 {"election": election, "pot": pot, "cast": cast},
             )
+    context = ballot_context(election, pot, items, chosen, errors)
+    context["voted"] = pot.pk in selectors.voted_pot_ids(request.user, election)
+    return render(request, "participation/votes/ballot.html", context)
+
+
+def ballot_context(
+    election: Election, pot: Any, items: list[Any], chosen: dict[int, int], errors: list[str]
+) -> dict[str, Any]:
+    """What the ballot page shows: the rules, the projects as chosen so far, the totals."""
     currency = election.call.programme.currency
-    return render(
-        request,
-        "participation/votes/ballot.html",
-        {
-            "election": election,
-            "pot": pot,
-            "budget": format_cents(pot.budget_cents, currency),
-            "rules": selectors.ballot_rule_sentences(election, pot),
-            "rows": [
-                (item, format_cents(item.cost_cents, currency), chosen.get(item.proposal_id))
-                for item in items
-            ],
-            "errors": errors,
-            "used": format_cents(
-                sum(i.cost_cents for i in items if i.proposal_id in chosen), currency
-            ),
-            "chosen_count": len(chosen),
-            "points_given": sum(chosen.values()),
-            "voted": pot.pk in selectors.voted_pot_ids(request.user, election),
-            "currency": currency,
-        },
-    )
+    return {
+        "election": election,
+        "pot": pot,
+        "budget": format_cents(pot.budget_cents, currency),
+        "rules": selectors.ballot_rule_sentences(election, pot),
+        "rows": [
+            (item, format_cents(item.cost_cents, currency), chosen.get(item.proposal_id))
+            for item in items
+        ],
+        "errors": errors,
+        "used": format_cents(sum(i.cost_cents for i in items if i.proposal_id in chosen), currency),
+        "chosen_count": len(chosen),
+        "points_given": sum(chosen.values()),
+        "currency": currency,
+    }
 
 
-def _ballot_errors(error: BarrioError, choices: list[Choice], items: list[Any]) -> list[str]:
+def ballot_errors(error: BarrioError, choices: list[Choice], items: list[Any]) -> list[str]:
     """The service's errors as sentences, a choice's error led by the project's title."""
     titles = {item.proposal_id: item.proposal.title for item in items}
     found = []
