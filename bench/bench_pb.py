@@ -13,6 +13,7 @@ Run from the repository root::
     python bench/bench_pb.py                  # all 238 files (long: pabutools is slow)
     python bench/bench_pb.py --only Lodz --limit 300
     python bench/bench_pb.py --recorded       # all files, pabutools' times as recorded
+    python bench/bench_pb.py --reading        # reading alone, every file, best of 3 each
 
 Non-approval ballots are converted to approval ballots for both engines, as pabutools users
 do. pabutools gets a multiprofile (identical ballots merged), its fastest form.
@@ -126,6 +127,45 @@ def recorded(path: Path, rule: str) -> dict[str, Any]:
     }
 
 
+def reading(paths: list[Path], repeat: int) -> None:
+    """Time reading alone, ours (``parse_pb``) against pabutools' ``parse_pabulib``.
+
+    Both in this process, alternately, the best of ``repeat`` CPU times each, so that load
+    from elsewhere on the machine weighs on both alike. Prints one line per file and how
+    many files read less than 10 times faster.
+    """
+    from pabutools.election import parse_pabulib
+
+    from barrio.core.pb import parse_pb
+
+    print(f"reading only, best of {repeat} CPU times each")
+    print(f"{'file':<44} {'lines':>7} {'ours s':>8} {'pabu s':>8} {'ratio':>6}")
+    ratios: list[tuple[float, str]] = []
+    for path in paths:
+        mine = theirs = float("inf")
+        for _ in range(repeat):
+            started = time.process_time()
+            with path.open("rb") as handle:
+                parse_pb(handle)
+            mine = min(mine, time.process_time() - started)
+            started = time.process_time()
+            parse_pabulib(str(path))
+            theirs = min(theirs, time.process_time() - started)
+        ratios.append((theirs / mine, path.name))
+        with path.open("rb") as handle:
+            lines = sum(1 for _ in handle)
+        print(
+            f"{path.name[:44]:<44} {lines:>7} {mine:8.4f} {theirs:8.4f} {theirs / mine:5.1f}x",
+            flush=True,
+        )
+    ratios.sort()
+    slow = [name for ratio, name in ratios if ratio < 10]
+    print(
+        f"files: {len(ratios)}; reading speed-up min {ratios[0][0]:.1f}x, "
+        f"median {ratios[len(ratios) // 2][0]:.1f}x; under 10x: {len(slow)}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="eight representative files")
@@ -138,6 +178,9 @@ def main() -> None:
         "--recorded",
         action="store_true",
         help="take pabutools' times from the recorded reference instead of running it",
+    )
+    parser.add_argument(
+        "--reading", action="store_true", help="time reading alone against parse_pabulib"
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -155,6 +198,9 @@ def main() -> None:
     paths = [p for p in paths if args.only in p.name]
     if args.skip:
         paths = [p for p in paths if args.skip not in p.name]
+    if args.reading:
+        reading(paths, repeat=3)
+        return
     print(f"rule {args.rule}; pabutools capped at {limit:.0f} s (shown as '> {limit:.0f}')")
     header = (
         f"{'file':<44} {'proj':>5} {'voters':>7} {'distinct':>8} "
