@@ -234,3 +234,11 @@ BARRIO_DEMO_ALLOWED = not PRODUCTION
 # embedded default logs one line per message (household reference, last two digits of the
 # phone, segments) and sends nothing; a provider's adapter is named here in production.
 BARRIO_MESSAGE_SENDER = env("BARRIO_MESSAGE_SENDER", "barrio.messaging.ConsoleSender")
+
+# Open data (issue 8): the licence of every dataset in the catalogue at /api/v1/open-data/
+# (anonymised ballots as pabulib files, results as CSV).
+BARRIO_OPEN_DATA_LICENCE = {
+    "id": env("BARRIO_OPEN_DATA_LICENCE_ID", "CC-BY-4.0"),
+    "name": env("BARRIO_OPEN_DATA_LICENCE_NAME", "Creative Commons Attribution 4.0 International"),
+    "url": env("BARRIO_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"),
+}

@@ -78,6 +78,10 @@ class Action(StrEnum):
     ALLOCATION_RUN = "allocation.run"
     ALLOCATION_APPROVE = "allocation.approve"
     CENSUS_VIEW = "census.view"  # voting: read a vote's census list (masked, audited)
+    # Polling stations and paper ballots (issue 8, second half): an official at a station
+    # enters in-person ballots and paper entries; a supervisor resolves disagreements.
+    STATION_OFFICIATE = "station.officiate"
+    PAPER_RESOLVE = "paper.resolve"
 
 
 EVERY_ROLE = frozenset(Role)
@@ -185,6 +189,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.ALLOCATION_RUN: frozenset({Role.PROGRAMME_MANAGER}),
     Action.ALLOCATION_APPROVE: frozenset({Role.PROGRAMME_MANAGER}),
     Action.CENSUS_VIEW: frozenset({Role.PROGRAMME_MANAGER, Role.AUDITOR}),
+    # Polling stations and paper ballots (issue 8, second half).
+    Action.STATION_OFFICIATE: frozenset({Role.MUNICIPAL_TEAM}),
+    Action.PAPER_RESOLVE: frozenset({Role.PROGRAMME_MANAGER}),
 }
 
 #: Roles that can read personal data; their holders must sign in with a second factor.

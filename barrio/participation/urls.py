@@ -5,6 +5,7 @@ from barrio.participation.views import (
     calls,
     census,
     groups,
+    paper,
     proposals,
     reviews,
     staff,
@@ -101,5 +102,31 @@ urlpatterns += [
         "votes/<int:election_id>/pots/<int:pot_id>/census-ballot/",
         census.census_ballot,
         name="census_ballot",
+    ),
+]
+
+# Polling stations and paper ballots (issue 8, second half).
+urlpatterns += [
+    path("votes/<int:election_id>/stations/", paper.station_list, name="stations"),
+    path("votes/<int:election_id>/stations/<int:station_id>/", paper.station, name="station"),
+    path(
+        "votes/<int:election_id>/stations/<int:station_id>/officials/",
+        paper.station_official_add,
+        name="station_official_add",
+    ),
+    path(
+        "votes/<int:election_id>/stations/<int:station_id>/ballot/",
+        paper.station_ballot,
+        name="station_ballot",
+    ),
+    path(
+        "votes/<int:election_id>/stations/<int:station_id>/paper/",
+        paper.station_paper,
+        name="station_paper",
+    ),
+    path(
+        "votes/<int:election_id>/stations/<int:station_id>/pots/<int:pot_id>/resolve/",
+        paper.station_resolve,
+        name="station_resolve",
     ),
 ]

@@ -29,6 +29,7 @@ from barrio.accounts.services import api_token_create, organisation_create
 from barrio.accounts.tests.factories import build_world, grant, make_user
 from barrio.crypto import blind_index
 from barrio.jobs.models import Job
+from barrio.participation.tests.paper_factories import programme_stations
 from barrio.participation.tests.review_matrix import (
     ASSIGNED_LABEL,
     build_review_data,
@@ -1162,6 +1163,221 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
 
 MATRIX.update(VOTE_ROWS)  # votes (issue 8)
 
+# Polling stations and paper ballots (issue 8, second half): an open in-person vote of Lima
+# whose stations have the municipal team of the whole programme as officials
+# (barrio/participation/tests/paper_factories.py, ``programme_stations``).
+OFFICIALS = frozenset({Role.MUNICIPAL_TEAM})
+
+
+def on_stations(
+    method: str, path: str, ids: Callable[[Any], dict[str, Any]], body: Any = None, *, api: bool
+) -> Callable[[Client, Ctx], Any]:
+    """Call ``path`` filled with ids of the in-person vote; a body holding a file is sent as
+    a form (multipart), any other API body as JSON."""
+
+    def call(client: Client, ctx: Ctx) -> Any:
+        s = ctx.votes.paper
+        url = path.format(vote=s.vote_id, pot=s.pot_id, **ids(s))
+        data = body(s) if callable(body) else body
+        if api and not (data and "file" in data):
+            return getattr(client, method)(url, data, content_type="application/json")
+        return getattr(client, method)(url, data or {})
+
+    return call
+
+
+def _station(s: Any) -> dict[str, Any]:
+    return {"station": s.station_id}
+
+
+def _vote_only(s: Any) -> dict[str, Any]:
+    return {}
+
+
+def _fresh_station(s: Any) -> dict[str, Any]:
+    station = s.new_station()
+    return {"station": station, "code": f"S-{station}"}
+
+
+def _paper_upload(s: Any) -> dict[str, Any]:
+    """A fresh station (each official's entry is a first entry) and its file."""
+    ids = _fresh_station(s)
+    upload = SimpleUploadedFile("papel.csv", f"station,sheet,PM-0001\n{ids['code']},1,x\n".encode())
+    s.upload = {"pot": s.pot_id, "kind": "sheets", "file": upload}
+    return ids
+
+
+def _disputed(s: Any) -> dict[str, Any]:
+    return {"station": s.new_disputed()}
+
+
+MATRIX.update(
+    {
+        "participation:stations": [
+            (
+                VOTE_STAFF,
+                on_stations("get", "/participation/votes/{vote}/stations/", _vote_only, api=False),
+            ),
+            (
+                MANAGER,
+                on_stations(
+                    "post",
+                    "/participation/votes/{vote}/stations/",
+                    _vote_only,
+                    lambda s: {"code": s.new_document(), "name": "n", "place": "p", "unit": ""},
+                    api=False,
+                ),
+            ),
+        ],
+        "participation:station": [
+            (
+                VOTE_STAFF,
+                on_stations(
+                    "get", "/participation/votes/{vote}/stations/{station}/", _station, api=False
+                ),
+            )
+        ],
+        "participation:station_official_add": [
+            (
+                MANAGER,
+                on_stations(
+                    "post",
+                    "/participation/votes/{vote}/stations/{station}/officials/",
+                    _station,
+                    lambda s: {"email": s.new_official().email},
+                    api=False,
+                ),
+            )
+        ],
+        "participation:station_ballot": [
+            (
+                OFFICIALS,
+                on_stations(
+                    "get",
+                    "/participation/votes/{vote}/stations/{station}/ballot/",
+                    _station,
+                    api=False,
+                ),
+            ),
+            (
+                OFFICIALS,
+                on_stations(
+                    "post",
+                    "/participation/votes/{vote}/stations/{station}/ballot/",
+                    _station,
+                    lambda s: {
+                        "pot": s.pot_id,
+                        "document_type": "ine",
+                        "document_number": s.new_document(),
+                        "choice": [s.proposal_id],
+                    },
+                    api=False,
+                ),
+            ),
+        ],
+        "participation:station_paper": [
+            (
+                OFFICIALS,
+                on_stations(
+                    "post",
+                    "/participation/votes/{vote}/stations/{station}/paper/",
+                    _paper_upload,
+                    lambda s: s.upload,
+                    api=False,
+                ),
+            )
+        ],
+        "participation:station_resolve": [
+            (
+                MANAGER,
+                on_stations(
+                    "post",
+                    "/participation/votes/{vote}/stations/{station}/pots/{pot}/resolve/",
+                    _disputed,
+                    api=False,
+                ),
+            )
+        ],
+        "api:station_list": [
+            (VOTE_STAFF, on_stations("get", "/api/v1/votes/{vote}/stations", _vote_only, api=True))
+        ],
+        "api:station_create": [
+            (
+                MANAGER,
+                on_stations(
+                    "post",
+                    "/api/v1/votes/{vote}/stations",
+                    _vote_only,
+                    lambda s: {"code": s.new_document(), "name": "n", "place": "p"},
+                    api=True,
+                ),
+            )
+        ],
+        "api:station_official_assign": [
+            (
+                MANAGER,
+                on_stations(
+                    "post",
+                    "/api/v1/votes/{vote}/stations/{station}/officials",
+                    _station,
+                    lambda s: {"user_id": s.new_official().pk},
+                    api=True,
+                ),
+            )
+        ],
+        "api:station_ballot_enter": [
+            (
+                OFFICIALS,
+                on_stations(
+                    "post",
+                    "/api/v1/votes/{vote}/stations/{station}/ballots",
+                    _station,
+                    lambda s: {
+                        "pot": s.pot_id,
+                        "document_type": "ine",
+                        "document_number": s.new_document(),
+                        "choices": [{"proposal": s.proposal_id}],
+                    },
+                    api=True,
+                ),
+            )
+        ],
+        "api:paper_list": [
+            (
+                VOTE_STAFF,
+                on_stations(
+                    "get", "/api/v1/votes/{vote}/stations/{station}/paper", _station, api=True
+                ),
+            )
+        ],
+        "api:paper_entry_import": [
+            (
+                OFFICIALS,
+                on_stations(
+                    "post",
+                    "/api/v1/votes/{vote}/stations/{station}/paper",
+                    _paper_upload,
+                    lambda s: s.upload,
+                    api=True,
+                ),
+            )
+        ],
+        "api:open_data_catalogue": [(PUBLIC, api_json("get", "/api/v1/open-data/"))],
+        "api:paper_tally_resolve": [
+            (
+                MANAGER,
+                on_stations(
+                    "post",
+                    "/api/v1/votes/{vote}/stations/{station}/pots/{pot}/resolve",
+                    _disputed,
+                    {"sheets": {"1": {}}},
+                    api=True,
+                ),
+            )
+        ],
+    }
+)
+
 
 # Census lists and one-time codes (issue 8, second half). The public pages and endpoints are
 # open to anybody who may see the programme (a role in it: Lima is not public).
@@ -1983,6 +2199,7 @@ def test_permission_matrix():
     grant(planner, Role.PROGRAMME_MANAGER, world.lima)
     grant(approver, Role.PROGRAMME_MANAGER, world.lima)
     votes = programme_votes(world.lima, world.miraflores, planner, approver)  # issue 8
+    votes.paper = programme_stations(world.lima, world.miraflores, approver)
 
     def fresh_run() -> int:
         spec = TargetingSpec(name="m", level="distrito", indicator="need", period="2020")

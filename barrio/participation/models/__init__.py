@@ -13,6 +13,16 @@ from barrio.participation.models.calls import Call, ReviewCriterion, WorkKind
 # Census list and one-time codes (issue 8, second half).
 from barrio.participation.models.census import CensusEntry, OneTimeCode
 from barrio.participation.models.groups import CommunityGroup, GroupMember
+
+# Polling stations and paper ballots (issue 8, second half).
+from barrio.participation.models.paper import (
+    PaperEntry,
+    PaperKind,
+    PaperTally,
+    PollingStation,
+    StationOfficial,
+    StationVoter,
+)
 from barrio.participation.models.proposals import (
     Attachment,
     BudgetLine,
@@ -62,6 +72,10 @@ __all__ = [
     "Election",
     "GroupMember",
     "OneTimeCode",
+    "PaperEntry",
+    "PaperKind",
+    "PaperTally",
+    "PollingStation",
     "Pot",
     "Proposal",
     "ProposalTransition",
@@ -73,6 +87,8 @@ __all__ = [
     "ReviewDecision",
     "ReviewScore",
     "Signature",
+    "StationOfficial",
+    "StationVoter",
     "Vote",
     "Voter",
     "WorkKind",

@@ -82,6 +82,8 @@ class Election(models.Model):
         SIGNED_IN_RESIDENT = "signed_in_resident", _("Signed-in residents of the unit")
         # Census list with one-time codes (issue 8, second half).
         CENSUS = "census", _("People on the census list, with a code sent to them")
+        # Polling stations and paper ballots (issue 8, second half).
+        IN_PERSON = "in_person", _("In person at a polling station, by an identity document")
 
     class TieBreak(models.TextChoices):
         BY_ID = "id", _("By project reference")

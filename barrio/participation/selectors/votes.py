@@ -190,7 +190,10 @@ def pot_election(pot: Pot) -> PotElection:
         Ballot.objects.filter(pot=pot).values_list("id", flat=True).iterator(chunk_size=20_000),
         dtype=np.int64,
     )
-    if ballot_ids.size == 0:
+    from barrio.participation.selectors.paper import counted_totals, with_totals
+
+    totals, total_sheets = counted_totals(pot)  # polling stations' totals (greedy rules only)
+    if ballot_ids.size == 0 and not total_sheets:
         raise ValueError(f"pot {pot.name!r} has no ballot")
     ballot_ids.sort()
     choices = np.array(
@@ -211,6 +214,9 @@ def pot_election(pot: Pot) -> PotElection:
     matrix = np.zeros((ballot_ids.size, len(items)), dtype=np.int64)
     matrix[rows, columns] = values
     distinct, counts = np.unique(matrix, axis=0, return_counts=True)
+    if totals:  # polling stations' totals per project (paper ballots without sheets)
+        column_totals = np.array([totals.get(i.proposal_id, 0) for i in items], dtype=np.int64)
+        distinct, counts = with_totals(distinct, counts, column_totals)
     instance = Instance(
         tuple(str(item.proposal_id) for item in items),
         tuple(int(item.cost_cents) for item in items),
@@ -218,7 +224,7 @@ def pot_election(pot: Pot) -> PotElection:
     )
     approval = election.ballot_kind in (BallotKind.APPROVAL, BallotKind.KNAPSACK)
     profile = Profile(distinct.astype(np.int64), counts.astype(np.int64), approval)
-    return PotElection(instance, profile, items, int(ballot_ids.size))
+    return PotElection(instance, profile, items, int(ballot_ids.size) + total_sheets)
 
 
 def run_list_for_user(*, user: User | AnonymousUser, election: Election) -> QuerySet[AllocationRun]:

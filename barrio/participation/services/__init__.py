@@ -33,6 +33,10 @@ from barrio.participation.services.groups import (
 )
 from barrio.participation.services.lifecycle import proposal_transition, record_transition
 from barrio.participation.services.minutes import assembly_minutes_pdf, review_minutes_pdf
+from barrio.participation.services.paper import (  # paper ballots (issue 8)
+    paper_entry_import,
+    paper_tally_resolve,
+)
 from barrio.participation.services.proposals import (
     proposal_create,
     proposal_submit,
@@ -45,6 +49,11 @@ from barrio.participation.services.reviews import (
     review_decide,
     review_declare,
     review_score,
+)
+from barrio.participation.services.stations import (  # polling stations (issue 8)
+    station_ballot_enter,
+    station_create,
+    station_official_assign,
 )
 from barrio.participation.services.votes import (
     PotSpec,
@@ -79,6 +88,8 @@ __all__ = [
     "group_member_add",
     "group_member_remove",
     "group_register",
+    "paper_entry_import",
+    "paper_tally_resolve",
     "proposal_create",
     "proposal_submit",
     "proposal_transition",
@@ -91,6 +102,9 @@ __all__ = [
     "review_score",
     "signature_add",
     "signature_remove",
+    "station_ballot_enter",
+    "station_create",
+    "station_official_assign",
     "tally_record",
     "vote_cast",
     "vote_close",

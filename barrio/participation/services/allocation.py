@@ -35,6 +35,7 @@ from barrio.participation.models import (
 )
 from barrio.participation.selectors.votes import PotElection, pot_election
 from barrio.participation.services.lifecycle import record_transition
+from barrio.participation.services.paper import count_rule_errors
 from barrio.participation.services.votes import require_manager, rule_errors, vote_close
 
 if TYPE_CHECKING:
@@ -72,6 +73,7 @@ def parameters_of(election: Election, spec: RunSpec) -> dict[str, Any]:
         "threshold": election.threshold if spec.threshold is None else spec.threshold,
     }
     errors = rule_errors(ballot_kind=election.ballot_kind, **params)
+    errors += count_rule_errors(election, rule)  # stations' totals need a greedy rule
     if errors:
         raise ValidationFailed(errors=errors)
     return params

@@ -33,7 +33,7 @@ from barrio.participation.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
-__all__ = ["CastBallot", "Choice", "ballot_cast", "may_vote_in"]
+__all__ = ["CastBallot", "Choice", "ballot_cast", "check_choices", "may_vote_in", "new_receipt"]
 
 #: Receipt alphabet: no 0/O, 1/I/L, so that a code read aloud or copied by hand survives.
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -73,13 +73,18 @@ def may_vote_in(user: User | AnonymousUser, pot: Pot) -> bool:
 
 
 def _check_choices(
-    election: Election, pot: Pot, choices: Sequence[Choice]
+    election: Election,
+    pot: Pot,
+    choices: Sequence[Choice],
+    items: dict[int, BallotItem] | None = None,
 ) -> tuple[list[FieldError], list[tuple[BallotItem, int]]]:
-    """Validate the choices against the pot's ballot and the vote's limits."""
+    """Validate the choices against the pot's ballot and the vote's limits (``items``: the
+    pot's ballot items by proposal id, when the caller checks many ballots)."""
     errors: list[FieldError] = []
     if not choices:
         return [FieldError(("choices",), _("Choose at least one project."))], []
-    items = {item.proposal_id: item for item in pot.items.select_related("proposal")}
+    if items is None:
+        items = {item.proposal_id: item for item in pot.items.select_related("proposal")}
     chosen: list[tuple[BallotItem, int]] = []
     seen: set[int] = set()
     kind = election.ballot_kind
@@ -165,6 +170,10 @@ def _check_choices(
     return errors, chosen
 
 
+#: The checks of a ballot's choices, shared with the polling stations' services.
+check_choices = _check_choices
+
+
 @transaction.atomic
 def ballot_cast(
     *,
@@ -212,6 +221,10 @@ def ballot_cast(
     now = now or timezone.now()
     if election.status != Election.Status.OPEN or not election.opens_at <= now < election.closes_at:
         raise Conflict(_("This vote is not open now."), code="vote_not_open")
+    if election.validation == Election.Validation.IN_PERSON:
+        raise Conflict(
+            _("This vote is held in person at the polling stations."), code="in_person_only"
+        )
     if not may_vote_in(actor, pot):
         raise PermissionDenied(_("Only residents of this unit vote in this pot."))
 

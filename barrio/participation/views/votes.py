@@ -79,6 +79,12 @@ class VoteForm(forms.Form):
     max_points_per_project = forms.IntegerField(
         label=gettext_lazy("Most points per project"), required=False, min_value=1
     )
+    validation = forms.ChoiceField(
+        label=gettext_lazy("Who may vote"),
+        choices=Election.Validation.choices,
+        initial=Election.Validation.SIGNED_IN_RESIDENT,
+        required=False,
+    )
     allow_change = forms.BooleanField(
         label=gettext_lazy("Residents may change their ballot until the close"), required=False
     )
@@ -136,6 +142,7 @@ class VoteForm(forms.Form):
             tie_breaking=data["tie_breaking"],
             seed=data.get("seed") or 0,
             threshold=data.get("threshold"),
+            validation=data.get("validation") or Election.Validation.SIGNED_IN_RESIDENT,
         )
 
 
@@ -209,6 +216,8 @@ def vote_detail(request: HttpRequest, election_id: int) -> HttpResponse:
             "rules": AllocationRule.choices,
             "published": selectors.published_run(election),
             "may_see_census": may(request.user, Action.CENSUS_VIEW, programme=programme),
+            "may_see_stations": may_see_runs
+            or election.stations.filter(officials__user_id=request.user.pk or 0).exists(),
         },
     )
 
