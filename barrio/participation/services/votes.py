@@ -248,7 +248,9 @@ def _pot_of(pots: list[Pot], proposal: Proposal) -> Pot | None:
 
 
 @transaction.atomic
-def vote_open(*, actor: User | AnonymousUser, election: Election) -> Election:
+def vote_open(
+    *, actor: User | AnonymousUser, election: Election, now: dt.datetime | None = None
+) -> Election:
     """Open a draft vote: each pot's approved proposals go on its ballot, in reference order.
 
     A proposal goes to the pot of its unit, or to the programme-wide pot when no unit pot
@@ -271,7 +273,7 @@ def vote_open(*, actor: User | AnonymousUser, election: Election) -> Election:
     manager = require_manager(actor, locked.call, Action.VOTE_MANAGE)
     if locked.status != Election.Status.DRAFT:
         raise Conflict(_("Only a draft vote can be opened."), code="not_draft")
-    now = timezone.now()
+    now = now or timezone.now()  # ``now``: the demo opens a vote of the past
     if locked.closes_at <= now:
         raise Conflict(_("The period of this vote is already over."), code="period_over")
     pots = list(locked.pots.select_related("unit"))

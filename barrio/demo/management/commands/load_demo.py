@@ -26,6 +26,7 @@ from barrio.demo.households import load_households
 from barrio.demo.participation import load_participation
 from barrio.demo.payments import load_payments
 from barrio.demo.reviews import load_review_demo
+from barrio.demo.votes import load_vote_demo
 from barrio.planning.services import targeting_run_approve, targeting_run_create
 from barrio.planning.specs import TargetingSpec
 from barrio.territories.files import UnitFileOptions
@@ -316,6 +317,8 @@ class Command(BaseCommand):
                 # After the demo call and its proposals: the committee's review and an
                 # assembly (participation, review half).
                 load_review_demo(programme, users)
+                # A closed, published vote of a past call (issue 8, paper ballots half).
+                load_vote_demo(programme, admin, users)
                 created.append(programme.slug)
         kept = len(data["programmes"]) - len(created)
         self.stdout.write(f"Demo programmes: {len(created)} created, {kept} kept.")
