@@ -1196,7 +1196,8 @@ def _vote_only(s: Any) -> dict[str, Any]:
 
 def _fresh_station(s: Any) -> dict[str, Any]:
     station = s.new_station()
-    return {"station": station, "code": f"S-{station}"}
+    code = apps.get_model("participation", "PollingStation").objects.get(pk=station).code
+    return {"station": station, "code": code}
 
 
 def _paper_upload(s: Any) -> dict[str, Any]:
