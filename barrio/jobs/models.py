@@ -35,6 +35,8 @@ class Job(models.Model):
     result = models.JSONField(_("result"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     task_result_id = models.CharField(max_length=64, blank=True)
+    # The language of whoever started the job: the worker writes its messages in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("created by"),

@@ -6,9 +6,10 @@ import logging
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks.base import Task
 
@@ -36,6 +37,7 @@ def job_start(
         kind=kind,
         title=title,
         created_by=actor if actor is not None and actor.is_authenticated else None,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
     )
 
     def enqueue() -> None:
@@ -67,6 +69,14 @@ def job_run(job_id: str, work: Callable[[JobReporter], Any]) -> Any:
     fails it with a generic message (the details go to the task's own record and the log,
     never to the page, so that no personal value leaks) and is raised again.
     """
+    language = Job.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    # A worker thread keeps whatever language it last had; the job's messages follow the
+    # person who started it.
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return _run(job_id, work)
+
+
+def _run(job_id: str, work: Callable[[JobReporter], Any]) -> Any:
     started = timezone.now()
     Job.objects.filter(pk=job_id).update(
         status=Job.Status.RUNNING, started_at=started, updated_at=started
