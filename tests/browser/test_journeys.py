@@ -17,7 +17,7 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
     call_command("load_demo", verbosity=0)
     page.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "es"
-    assert page.get_by_role("heading", level=1).inner_text() == "Mejoramiento de barrios, juntos"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mejoramiento de barrios, juntos")
     expect(
         page.get_by_role("heading", name="Quiero Mi Barrio, Región Metropolitana (demostración)")
     ).to_be_visible()
@@ -27,15 +27,13 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
     page.get_by_role("button", name="Cambiar", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
-    assert (
-        page.get_by_role("heading", level=1).inner_text() == "Neighbourhood improvement, together"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text("Neighbourhood improvement, together")
 
     page.get_by_label("Language").select_option("pt")
     page.get_by_role("button", name="Change", exact=True).click()
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "pt"
-    assert page.get_by_role("heading", level=1).inner_text() == "Melhoria de bairros, juntos"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Melhoria de bairros, juntos")
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Entrar").click()

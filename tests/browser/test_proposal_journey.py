@@ -39,8 +39,10 @@ def representative_submits_on_a_phone(live_server, browser, world) -> Proposal:
     page.get_by_role("button", name="Guardar y continuar").click()
 
     # The place: a tap in the middle of the colonia's map.
+    # Leaflet marks the element once the map (and its click handler) is ready.
+    expect(page.locator("#proposal-map.leaflet-container")).to_be_visible()
     page.locator("#proposal-map").click()
-    assert page.locator("[data-map-status]").inner_text() == "El punto está marcado."
+    expect(page.locator("[data-map-status]")).to_have_text("El punto está marcado.")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Guardar y continuar").click()
 
@@ -71,7 +73,7 @@ def representative_submits_on_a_phone(live_server, browser, world) -> Proposal:
 
     assert serious_violations(page) == []
     page.get_by_role("button", name="Enviar la propuesta").click()
-    assert page.locator("[data-status]").inner_text() == "Enviada"
+    expect(page.locator("[data-status]")).to_have_text("Enviada")
     assert serious_violations(page) == []
     proposal = Proposal.objects.get()
     assert (proposal.status, proposal.total_cents, proposal.reference) == (

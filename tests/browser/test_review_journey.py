@@ -42,7 +42,7 @@ def member_scores(browser, live_server, world, title):
     context, page = sign_in(browser, live_server, world.reviewer)
     page.goto(f"{live_server.url}/participation/calls/{world.call.pk}/")
     page.get_by_role("link", name="Propuestas por revisar").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Propuestas por revisar"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Propuestas por revisar")
     page.get_by_role("link", name=title).click()
     assert serious_violations(page) == []
     page.get_by_label("No, no tengo ninguno").check()
@@ -114,7 +114,7 @@ def public_reads_it_approved(browser, live_server, proposal):
     assert page.get_by_text("Rosa Pérez").count() == 0
     assert serious_violations(page) == []
     page.goto(f"{live_server.url}/participation/proposals/{proposal.pk}/")
-    assert page.locator("[data-status]").inner_text() == "Aprobada por la asamblea"
+    expect(page.locator("[data-status]")).to_have_text("Aprobada por la asamblea")
     expect(page.get_by_role("heading", name="Comité de administración")).to_be_visible()
     expect(page.get_by_role("heading", name="Comité de supervisión")).to_be_visible()
     expect(page.get_by_text("Presidencia").first).to_be_visible()

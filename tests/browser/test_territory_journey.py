@@ -29,6 +29,6 @@ def test_visitor_maps_an_indicator_and_opens_a_unit(live_server, page):
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Villa El Salvador").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Villa El Salvador"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Villa El Salvador")
     expect(page.get_by_role("cell", name="Pobreza total (%)")).to_be_visible()
     assert serious_violations(page) == []
