@@ -29,8 +29,12 @@ How it is computed (and why it is both fast and exact):
   could, and ``beta_i`` grows by ``d_q * points_iq`` when ``i`` supports ``q``. A project
   that lost a round keeps losing while its supporters, paying at most the winner's price per
   unit of satisfaction, still fall short of its cost; the shortfall over the bound of their
-  money's growth bounds ``t``. Near ties bound it to 0. The bound is a lower bound (float
-  margins included), so skipping the budget steps below it cannot change the outcome.
+  money's growth bounds ``t``. Near ties bound it to 0. A winner's price falls at least as
+  fast as the chord of a convex function says, with each live budget grown by its *lower*
+  growth bound ``alpha_i`` (1 at first, plus the least drop of each price it paid a full share
+  of: the least growth of the partial payers who stay partial over the most points paying).
+  The bound is a lower bound (float margins included), so skipping the budget steps below
+  it cannot change the outcome.
 """
 
 from __future__ import annotations
@@ -158,8 +162,9 @@ class _Run(StabilityBounds):
         self.denominators: list[int] = []
         self.stable_for = self.horizon if self.track else math.inf
         # Growth bounds (see the module documentation): per distinct ballot, how fast its
-        # budget can grow with ``b`` at most.
+        # budget can grow with ``b`` at most (``beta``) and at least (``alpha``).
         self.beta = np.ones(count) if self.track else np.zeros(0)
+        self.alpha = np.ones(count) if self.track else np.zeros(0)
         self.round_bounds: list[float] = []
         self.removed: list[tuple[int, int]] = []
         self.block: Block | None = None  # rounds whose bound is decided a few rounds later

@@ -33,6 +33,7 @@ class StabilityBounds(ABC):
     horizon: float
     stable_for: float
     beta: FloatArray
+    alpha: FloatArray
     budget_f: FloatArray
     exhausted: np.ndarray
     round_bounds: list[float]
@@ -71,13 +72,16 @@ class StabilityBounds(ABC):
         a convex function of such a common growth (its epigraph is the superlevel set of a
         concave function), so over the horizon it stays under the chord from today's price to
         the price with every live budget raised by the horizon: the chord's slope is returned.
+        A live budget grows by at least ``alpha`` (at least 1) per unit of ``b``: every price it
+        paid a full share of falls too (see :meth:`_grow`), so it is raised by
+        ``alpha x horizon``; the same convexity holds for any such fixed growth rates.
         """
         if ev.slope is not None:
             return ev.slope
         data, p = self.data, ev.project
         live = ev.live
         points = data.columns[p][live].astype(np.float64)
-        budgets = self.budget_f[live] + self.horizon
+        budgets = self.budget_f[live] + self.horizon * self.alpha[live]
         per_point = budgets / points if not data.profile.approval else budgets
         mult = data.mult_f[live]
         lowest = float(data.costs_f[p] / (mult @ points))
@@ -174,6 +178,14 @@ class StabilityBounds(ABC):
         A partial payer whose budget is short of its full share by a margin that this growth
         cannot close within the horizon still pays everything and keeps nothing: its budget
         stays 0, and so does its growth bound (while ``b`` grows by less than the horizon).
+
+        The lower bounds ``alpha``: the price is ``(cost - money of the partial payers) /
+        points of the full payers``, so it falls at least as fast as the partial payers who
+        surely stay partial (the margin above) gain money, at least ``alpha`` each (they are
+        live: every price they paid fell), over the largest points that can pay (the full
+        payers and every supporter not sure to stay partial or broke). A full payer's budget
+        then grows by at least ``alpha`` plus that fall times its points; a partial payer's
+        lower bound is 0.
         """
         data, p = self.data, ev.project
         supporters = data.supporters[p]
@@ -189,6 +201,15 @@ class StabilityBounds(ABC):
         margin = share - self.budget_f[poor] - TOLERANCE * (share + self.budget_f[poor])
         kept = margin >= self.horizon * growth * (1 + TOLERANCE)
         self.beta[poor] = np.where(kept, 0.0, growth)
+        # The lower growth bounds: the price falls at least as fast as the money of the
+        # partial payers who stay partial grows at least, over the most points that may pay.
+        doubtful = float(data.mult_f[poor[~kept]] @ poor_points[~kept])
+        staying = kept[len(poor) - ev.poor_count :]
+        partial = ev.live[: ev.poor_count][staying]
+        rise = float(data.mult_f[partial] @ self.alpha[partial])
+        fall = rise / (paying + doubtful) * (1 - TOLERANCE)
+        self.alpha[rich] += fall * rich_points
+        self.alpha[poor] = 0.0
 
     # -- blocks of rounds whose order may change ----------------------------------------------
 
