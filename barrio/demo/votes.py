@@ -151,7 +151,7 @@ def _paper(path: Path, code: str, refs: list[str], sheets: Sequence[tuple[int, .
 
 def load_vote_demo(programme: Any, admin: Any, users: dict[str, Any]) -> None:
     """Give demo-cdmx a closed vote with results under two rules; runs once."""
-    if programme.slug != "demo-cdmx" or MANAGER not in users:
+    if programme.slug != "demo-cdmx" or MANAGER not in users or SUPERVISOR not in users:
         return
     if Election.objects.filter(call__programme=programme).exists():
         return
@@ -164,15 +164,8 @@ def load_vote_demo(programme: Any, admin: Any, users: dict[str, Any]) -> None:
         return
     manager = users[MANAGER]
     until = dt.date.today() + dt.timedelta(days=365)
-    supervisor = _user(SUPERVISOR, first_name="Supervisora", last_name="Demo")
-    role_grant(
-        actor=admin,
-        user=supervisor,
-        role="programme_manager",
-        programme=programme,
-        unit=None,
-        expires_on=until,
-    )
+    # A demo user of programmes.json (password and programme-manager role given there).
+    supervisor = users[SUPERVISOR]
     proposals = _past_call(programme, unit, manager, manager)
     opens = timezone.now() - dt.timedelta(days=170)
     closes = opens + dt.timedelta(days=7)
