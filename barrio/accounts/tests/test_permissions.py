@@ -73,6 +73,33 @@ def test_inactive_user_and_anonymous_get_nothing(world):
     assert not may(AnonymousUser(), Action.PROGRAMME_VIEW, programme=world.lima)
 
 
+def test_may_answers_as_the_scope_covers(world) -> None:
+    """``may`` asks the database what ``scope(...).covers(unit)`` computes from the grants:
+    for every kind of rule, grants over the programme, a province or a district, and units
+    above, inside, beside and in another country, both give the same answer."""
+    from barrio.territories.models import TerritorialUnit
+
+    units: list[TerritorialUnit | None] = [None, *TerritorialUnit.objects.all()]
+    places = [None, world.lima_province, world.miraflores, world.callao_district]
+    kinds = {frozenset(roles): action for action, roles in RULES.items()}
+    users = []
+    for number, (role, place) in enumerate(
+        (role, place) for role in (Role.RESIDENT, Role.CASEWORKER, Role.AUDITOR) for place in places
+    ):
+        user = make_user(f"user{number}@lima.pe")
+        grant(user, role, world.lima, place)
+        users.append(user)
+    grant(users[-1], Role.CASEWORKER, world.quito, world.quito_canton)  # two programmes
+    for user in users:
+        for action in kinds.values():
+            for programme in (world.lima, world.quito):
+                covered = scope(user, action, programme)
+                for unit in units:
+                    assert may(user, action, programme=programme, unit=unit) == covered.covers(
+                        unit
+                    ), (user.username, action, programme.slug, unit)
+
+
 def test_superuser_may_everything(world):
     admin = make_user("admin@barrio.org", superuser=True)
     assert may(admin, Action.AUDIT_VIEW, programme=world.quito)

@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from barrio.accounts.permissions import Action, scope
+from barrio.accounts.permissions import Action, grants_allowing
 from barrio.errors import Conflict, FieldError, NotAuthenticated, PermissionDenied, ValidationFailed
 from barrio.money import format_cents
 from barrio.participation.models import (
@@ -64,12 +64,12 @@ def new_receipt() -> str:
 def may_vote_in(user: User | AnonymousUser, pot: Pot) -> bool:
     """Tell whether ``user`` is a resident of the pot's unit (any resident, for a
     programme-wide pot): a resident role granted in the programme within that unit."""
-    if not user.is_authenticated:
-        return False
-    own = scope(user, Action.BALLOT_CAST, pot.election.call.programme)
-    if pot.unit is None:
-        return not own.is_empty
-    return any(pot.unit.contains(unit) for unit in own.units)
+    grants = grants_allowing(user, Action.BALLOT_CAST).filter(
+        programme__calls__elections=pot.election_id
+    )
+    if pot.unit is not None:
+        grants = grants.filter(unit__country=pot.unit.country, unit__path__startswith=pot.unit.path)
+    return grants.exists()
 
 
 def _check_choices(
@@ -84,7 +84,10 @@ def _check_choices(
     if not choices:
         return [FieldError(("choices",), _("Choose at least one project."))], []
     if items is None:
-        items = {item.proposal_id: item for item in pot.items.select_related("proposal")}
+        rows = BallotItem.objects.filter(pot_id=pot.pk).order_by()  # no join for the order
+        items = {
+            item.proposal_id: item for item in rows.only("pot_id", "proposal_id", "cost_cents")
+        }
     chosen: list[tuple[BallotItem, int]] = []
     seen: set[int] = set()
     kind = election.ballot_kind
@@ -216,7 +219,7 @@ def ballot_cast(
     """
     if not actor.is_authenticated:
         raise NotAuthenticated()
-    pot = Pot.objects.select_related("election__call__programme", "unit").get(pk=pot.pk)
+    pot = Pot.objects.select_related("election", "unit").get(pk=pot.pk)
     election = pot.election
     now = now or timezone.now()
     if election.status != Election.Status.OPEN or not election.opens_at <= now < election.closes_at:
@@ -253,17 +256,26 @@ def store_ballot(
     second ballot of the same person, even one sent at the same instant, is refused with
     :class:`Conflict` (``already_voted``) — or replaces the first where the vote allows it.
     """
+    assert transaction.get_connection().in_atomic_block, "store_ballot needs a transaction"
     election = pot.election
     changed = False
-    try:
-        with transaction.atomic():
+    already = Conflict(_("You have already voted in this pot."), code="already_voted")
+    if not election.allow_change:
+        # No savepoint: a second ballot ends the caller's transaction, rolled back whole.
+        try:
             row = Voter.objects.create(pot=pot, **voter)
-    except IntegrityError:
-        row = Voter.objects.select_for_update(of=("self",)).get(pot=pot, **voter)
-        if not election.allow_change or not row.ballot_ref:
-            raise Conflict(_("You have already voted in this pot."), code="already_voted") from None
-        Ballot.objects.filter(pk=int(row.ballot_ref), pot=pot).delete()
-        changed = True
+        except IntegrityError:
+            raise already from None
+    else:
+        try:
+            with transaction.atomic():
+                row = Voter.objects.create(pot=pot, **voter)
+        except IntegrityError:
+            row = Voter.objects.select_for_update(of=("self",)).get(pot=pot, **voter)
+            if not row.ballot_ref:
+                raise already from None
+            Ballot.objects.filter(pk=int(row.ballot_ref), pot=pot).delete()
+            changed = True
     ballot = Ballot.objects.create(pot=pot, receipt=new_receipt())
     BallotChoice.objects.bulk_create(
         BallotChoice(ballot=ballot, item=item, value=value) for item, value in chosen
