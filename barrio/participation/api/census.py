@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 from typing import Literal
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from barrio.accounts.audit import Channel
-from barrio.errors import FieldError, ValidationFailed, in_payload
+from barrio.errors import in_payload
 from barrio.participation.api.votes import ChoiceIn, ReceiptOut
 from barrio.participation.selectors import census as census_selectors
 from barrio.participation.selectors import votes as selectors
@@ -24,6 +21,7 @@ from barrio.participation.services.codes import (
     census_code_send,
     census_identify,
 )
+from barrio.participation.services.imports import uploaded_table
 
 router = Router(tags=["participation"])
 
@@ -70,21 +68,6 @@ class CensusBallotIn(Schema):
     choices: list[ChoiceIn] = Field(..., max_length=1000)
 
 
-def save_upload(upload: UploadedFile, directory: str) -> Path:
-    """Write an uploaded census file into ``directory``; refuse what is not CSV or XLSX."""
-    name = (upload.name or "").lower()
-    suffix = Path(name).suffix
-    if suffix not in {".csv", ".xlsx"}:
-        raise ValidationFailed(
-            errors=[FieldError(("file",), _("Send a file ending in .csv or .xlsx."))]
-        )
-    path = Path(directory) / f"census{suffix}"
-    with path.open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
-
-
 @router.post(
     "/votes/{vote_id}/census", response={201: CensusImportOut}, summary="Import a census list"
 )
@@ -97,8 +80,7 @@ def census_import_file(
     listed with ``loc`` = ``["row", number, column]``.
     """
     election = selectors.election_get_for_user(user=request.user, election_id=vote_id)
-    with tempfile.TemporaryDirectory() as directory:
-        path = save_upload(file, directory)
+    with uploaded_table(file) as path:
         done = census_import(actor=request.user, election=election, path=path)
     return Status(201, CensusImportOut(rows=done.rows, added=done.added, unchanged=done.unchanged))
 

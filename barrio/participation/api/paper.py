@@ -18,7 +18,7 @@ from barrio.participation.api.votes import ChoiceIn, ReceiptOut
 from barrio.participation.models import PaperEntry, PaperTally, PollingStation
 from barrio.participation.selectors import paper as stations
 from barrio.participation.selectors import votes as selectors
-from barrio.participation.services.paper import uploaded_table
+from barrio.participation.services.imports import uploaded_table
 from barrio.territories.selectors import unit_get
 
 router = Router(tags=["participation"])

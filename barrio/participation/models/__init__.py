@@ -14,6 +14,9 @@ from barrio.participation.models.calls import Call, ReviewCriterion, WorkKind
 from barrio.participation.models.census import CensusEntry, OneTimeCode
 from barrio.participation.models.groups import CommunityGroup, GroupMember
 
+# Census and paper files waiting for a task worker.
+from barrio.participation.models.imports import PendingImport
+
 # Polling stations and paper ballots (issue 8, second half).
 from barrio.participation.models.paper import (
     PaperEntry,
@@ -75,6 +78,7 @@ __all__ = [
     "PaperEntry",
     "PaperKind",
     "PaperTally",
+    "PendingImport",
     "PollingStation",
     "Pot",
     "Proposal",

@@ -35,6 +35,7 @@ from barrio.participation.services.lifecycle import proposal_transition, record_
 from barrio.participation.services.minutes import assembly_minutes_pdf, review_minutes_pdf
 from barrio.participation.services.paper import (  # paper ballots (issue 8)
     paper_entry_import,
+    paper_entry_import_start,
     paper_tally_resolve,
 )
 from barrio.participation.services.proposals import (
@@ -89,6 +90,7 @@ __all__ = [
     "group_member_remove",
     "group_register",
     "paper_entry_import",
+    "paper_entry_import_start",
     "paper_tally_resolve",
     "proposal_create",
     "proposal_submit",

@@ -22,15 +22,26 @@ from django.utils.translation import gettext as _
 from barrio.accounts.permissions import Action
 from barrio.crypto import blind_index, normalise
 from barrio.errors import Conflict, FieldError, ValidationFailed
-from barrio.participation.models import CensusEntry, Election
+from barrio.participation.models import CensusEntry, Election, PendingImport
+from barrio.participation.services.imports import Progress, import_start
 from barrio.participation.services.votes import require_manager
 from barrio.territories.selectors import unit_list
 from barrio.territories.tables import read_table
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django.core.files.uploadedfile import UploadedFile
 
-__all__ = ["CENSUS_COLUMNS", "CensusImport", "census_import", "document_index", "parse_birth_date"]
+    from barrio.jobs.models import Job
+
+__all__ = [
+    "CENSUS_COLUMNS",
+    "CensusImport",
+    "census_import",
+    "census_import_start",
+    "document_index",
+    "parse_birth_date",
+]
 
 #: The columns of a census file and the other names they are recognised by.
 CENSUS_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -45,6 +56,8 @@ REQUIRED = ("document_type", "document_number", "birth_date")
 DOCUMENT_PURPOSE = "participation.census.document"
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 PHONE = re.compile(r"^\+?[0-9]{7,15}$")
+#: Rows checked or written between two reports of progress.
+STEP = 2000
 
 
 @dataclass(frozen=True)
@@ -180,15 +193,27 @@ def _check_against_list(
     return new
 
 
-@transaction.atomic
+def _require_census_vote(actor: User | AnonymousUser, election: Election) -> User:
+    user = require_manager(actor, election.call, Action.VOTE_MANAGE)
+    if election.validation != Election.Validation.CENSUS:
+        raise Conflict(_("This vote does not use a census list."), code="not_a_census_vote")
+    if election.status not in (Election.Status.DRAFT, Election.Status.OPEN):
+        raise Conflict(_("The census of a closed vote cannot change."), code="vote_closed")
+    return user
+
+
 def census_import(
     *,
     actor: User | AnonymousUser,
     election: Election,
     path: Path,
     today: dt.date | None = None,
+    progress: Progress | None = None,
 ) -> CensusImport:
     """Add the people of a census file (``.csv`` or ``.xlsx``) to a census vote's list.
+
+    Every row is checked first (reading only); then the new people are written in one
+    transaction, after checking the list again inside it.
 
     Parameters
     ----------
@@ -201,6 +226,9 @@ def census_import(
         optionally, ``phone``, ``email`` and ``unit_code`` (Spanish names are recognised).
     today
         The date births are checked against (default: today).
+    progress
+        Told each step (done, total, message): the rows checked, then the rows written,
+        on one scale of twice the rows.
 
     Returns
     -------
@@ -217,11 +245,9 @@ def census_import(
         With one error per wrong cell, located as ``("row", number, column)``; then
         nothing is stored.
     """
-    require_manager(actor, election.call, Action.VOTE_MANAGE)
-    if election.validation != Election.Validation.CENSUS:
-        raise Conflict(_("This vote does not use a census list."), code="not_a_census_vote")
-    if election.status not in (Election.Status.DRAFT, Election.Status.OPEN):
-        raise Conflict(_("The census of a closed vote cannot change."), code="vote_closed")
+    report = progress or (lambda done, total, message: None)
+    _require_census_vote(actor, election)
+    report(0, 1, _("Reading the file."))
     table = read_table(path)
     columns, errors = _columns(table.header)
     if errors:
@@ -230,30 +256,60 @@ def census_import(
     units = {unit.code: unit.pk for unit in unit_list(within=programme_units)}
     today = today or dt.date.today()
     rows: list[_Row] = []
-    for number, cells in table.rows:
+    total = 2 * len(table.rows)
+    for done, (number, cells) in enumerate(table.rows, start=1):
         row, problems = _check_row(number, cells, columns, units, today)
         errors.extend(problems)
         if row is not None:
             rows.append(row)
-    new = _check_against_list(election, rows, errors)
-    if errors:
-        errors.sort(key=lambda e: (e.loc[1], str(e.loc[2])))
-        raise ValidationFailed(errors=errors, code="census_rejected")
-    CensusEntry.objects.bulk_create(
-        (
-            CensusEntry(  # type: ignore[misc]  # birth_date: an encrypted date field
-                election=election,
-                document_type=row.document_type,
-                document_number=row.document_number,
-                document_index=row.index,
-                birth_date=row.birth_date,
-                phone=row.phone,
-                email=row.email,
-                unit_id=row.unit_id,
-                row=row.number,
+        if done % STEP == 0:
+            report(done, total, _("Checking the rows."))
+    report(len(table.rows), total, _("Checking the rows."))
+    with transaction.atomic():
+        new = _check_against_list(election, rows, errors)
+        if errors:
+            errors.sort(key=lambda e: (e.loc[1], str(e.loc[2])))
+            raise ValidationFailed(errors=errors, code="census_rejected")
+        for start in range(0, len(new), STEP):
+            CensusEntry.objects.bulk_create(
+                CensusEntry(  # type: ignore[misc]  # birth_date: an encrypted date field
+                    election=election,
+                    document_type=row.document_type,
+                    document_number=row.document_number,
+                    document_index=row.index,
+                    birth_date=row.birth_date,
+                    phone=row.phone,
+                    email=row.email,
+                    unit_id=row.unit_id,
+                    row=row.number,
+                )
+                for row in new[start : start + STEP]
             )
-            for row in new
-        ),
-        batch_size=2000,
-    )
+            written = min(start + STEP, len(new))
+            report(len(table.rows) + written * len(table.rows) // len(new), total, _("Writing."))
+    report(total, total, _("Done."))
     return CensusImport(rows=len(table.rows), added=len(new), unchanged=len(rows) - len(new))
+
+
+def census_import_start(
+    *, actor: User | AnonymousUser, election: Election, upload: UploadedFile
+) -> Job:
+    """Check who sends a census file and keep it for a task worker (see
+    :func:`census_import`); return the job whose page shows its progress and outcome.
+
+    Raises as :func:`census_import` does for the sender and the vote, and
+    :class:`ValidationFailed` on ``file`` for a file that is not CSV or XLSX; the rows are
+    checked by the job.
+    """
+    from barrio.participation.tasks import import_census_file
+
+    user = _require_census_vote(actor, election)
+    return import_start(
+        actor=user,
+        election=election,
+        kind=PendingImport.Kind.CENSUS,
+        upload=upload,
+        options={},
+        title=_("Census import of %(file)s") % {"file": upload.name},
+        task=import_census_file,
+    )

@@ -21,9 +21,7 @@ compared with it. Agreeing sheets become anonymous ballots at once; every disagr
 from __future__ import annotations
 
 import secrets
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,23 +42,28 @@ from barrio.participation.models import (
     PaperEntry,
     PaperKind,
     PaperTally,
+    PendingImport,
     PollingStation,
     Pot,
 )
 from barrio.participation.services.ballots import Choice, check_choices
+from barrio.participation.services.imports import Progress, import_start
 from barrio.participation.services.stations import require_official, station_pot
 from barrio.participation.services.votes import require_manager
 from barrio.territories.tables import Table, read_table
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
+    from django.core.files.uploadedfile import UploadedFile
+
+    from barrio.jobs.models import Job
 
 __all__ = [
     "COUNTABLE_RULES",
     "count_rule_errors",
     "paper_entry_import",
+    "paper_entry_import_start",
     "paper_tally_resolve",
-    "uploaded_table",
 ]
 
 #: Rules that only add votes up: the only ones that may count totals without sheets.
@@ -70,6 +73,8 @@ COUNTABLE_RULES = frozenset(
 #: Sheets: ``{sheet label: {proposal id: value}}``; totals: ``{proposal id: votes}``.
 Sheets = dict[str, dict[int, int]]
 MARKS = {"x", "X", "✓", "✔"}
+#: Sheets checked between two reports of progress.
+STEP = 2000
 
 
 def count_rule_errors(election: Election, rule: str) -> list[FieldError]:
@@ -141,7 +146,7 @@ def _number(text: str) -> int | None:
 
 
 def _read_sheets(
-    table: Table, station: PollingStation, pot: Pot, codes: set[str]
+    table: Table, station: PollingStation, pot: Pot, codes: set[str], report: Progress
 ) -> tuple[list[FieldError], Sheets]:
     election = pot.election
     errors, columns = _columns(table, pot, PaperKind.SHEETS)
@@ -150,7 +155,9 @@ def _read_sheets(
     items = {item.proposal_id: item for item in columns.values()}
     sheets: Sheets = {}
     first_row: dict[str, int] = {}
-    for number, row in table.rows:
+    for done, (number, row) in enumerate(table.rows, start=1):
+        if done % STEP == 0:
+            report(done, 2 * len(table.rows), _("Checking the sheets."))
         errors += _station_errors(station, number, row.get("station", ""), codes)
         label = row.get("sheet", "").strip()
         if not label:
@@ -387,23 +394,6 @@ def _compare(
     )
 
 
-@contextmanager
-def uploaded_table(upload: Any) -> Iterator[Path]:
-    """Keep an uploaded ``.csv`` or ``.xlsx`` file in a temporary file while it is read.
-
-    Raises :class:`ValidationFailed` on ``file`` for any other kind of file.
-    """
-    suffix = Path(upload.name or "").suffix.lower()
-    if suffix not in {".csv", ".xlsx"}:
-        raise ValidationFailed(errors=[FieldError(("file",), _("Send a .csv or .xlsx file."))])
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"paper{suffix}"
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        yield path
-
-
 def _open_for_paper(election: Election) -> None:
     if election.status not in (Election.Status.OPEN, Election.Status.CLOSED):
         raise Conflict(
@@ -412,7 +402,42 @@ def _open_for_paper(election: Election) -> None:
         )
 
 
-@transaction.atomic
+def _entry_of(
+    actor: User | AnonymousUser, station: PollingStation, pot: Pot, kind: str
+) -> tuple[PollingStation, Pot, User]:
+    """Check who enters which station's ballots, and when; return the station (with its
+    vote), the station's pot and the official."""
+    station = PollingStation.objects.select_related("election__call__programme", "unit").get(
+        pk=station.pk
+    )
+    official = require_official(actor, station)
+    election = station.election
+    _open_for_paper(election)
+    pot = station_pot(station, pot)
+    pot.election = election
+    if kind not in PaperKind.values:
+        raise ValidationFailed(errors=[FieldError(("kind",), _("Choose sheets or totals."))])
+    return station, pot, official
+
+
+def _entries_so_far(
+    station: PollingStation, pot: Pot, official: User, kind: str, *, lock: bool
+) -> list[PaperEntry]:
+    """The entries already in; refuse a third, a second by the same official or of the
+    other kind."""
+    found = PaperEntry.objects.filter(station=station, pot=pot)
+    entries = list(found.select_for_update(of=("self",)) if lock else found)
+    if len(entries) >= 2:
+        raise Conflict(_("Both entries of this station are in."), code="entered_twice")
+    if entries and entries[0].entered_by_id == official.pk:
+        raise Conflict(_("The second entry is typed by another official."), code="same_official")
+    if entries and entries[0].kind != kind:
+        raise Conflict(
+            _("The first entry was of the other kind; enter the same kind."), code="other_kind"
+        )
+    return entries
+
+
 def paper_entry_import(
     *,
     actor: User | AnonymousUser,
@@ -421,11 +446,14 @@ def paper_entry_import(
     kind: str,
     path: Path,
     file_name: str = "",
+    progress: Progress | None = None,
 ) -> tuple[PaperEntry, PaperTally | None]:
     """Take one official's entry of a station's paper ballots in ``pot`` from a table.
 
-    The first entry is kept; the second, by another official, is compared with it at once
-    and the agreeing sheets (or agreeing totals) are counted.
+    The whole table is checked first (reading only); then, in one transaction, the entry
+    is stored and the second entry, by another official, is compared with the first at
+    once and the agreeing sheets (or agreeing totals) are counted. ``progress``, when
+    given, is told each step (done, total, message).
 
     Returns
     -------
@@ -443,55 +471,76 @@ def paper_entry_import(
     ValidationFailed
         A ``{row, column, message}`` error per problem of the table; nothing is stored.
     """
-    station = PollingStation.objects.select_related("election__call__programme", "unit").get(
-        pk=station.pk
-    )
-    official = require_official(actor, station)
+    report = progress or (lambda done, total, message: None)
+    station, pot, official = _entry_of(actor, station, pot, kind)
     election = station.election
-    _open_for_paper(election)
-    pot = station_pot(station, pot)
-    pot.election = election
-    if kind not in PaperKind.values:
-        raise ValidationFailed(errors=[FieldError(("kind",), _("Choose sheets or totals."))])
-    entries = list(
-        PaperEntry.objects.select_for_update(of=("self",)).filter(station=station, pot=pot)
-    )
-    if len(entries) >= 2:
-        raise Conflict(_("Both entries of this station are in."), code="entered_twice")
-    if entries and entries[0].entered_by_id == official.pk:
-        raise Conflict(_("The second entry is typed by another official."), code="same_official")
-    if entries and entries[0].kind != kind:
-        raise Conflict(
-            _("The first entry was of the other kind; enter the same kind."), code="other_kind"
-        )
+    _entries_so_far(station, pot, official, kind, lock=False)  # refuse before reading
+    report(0, 1, _("Reading the file."))
     table = read_table(path)
     codes = set(PollingStation.objects.filter(election=election).values_list("code", flat=True))
     content: Any
     if kind == PaperKind.SHEETS:
-        errors, sheets = _read_sheets(table, station, pot, codes)
+        errors, sheets = _read_sheets(table, station, pot, codes, report)
         count, content = len(sheets), _sheets_json(sheets)
     else:
         errors, count, counts = _read_counts(table, station, pot, codes)
         content = {str(pid): votes for pid, votes in counts.items()}
     if errors:
         raise ValidationFailed(errors=errors[:200], code="bad_table")
-    try:
-        with transaction.atomic():
-            entry = PaperEntry.objects.create(
-                station=station,
-                pot=pot,
-                kind=kind,
-                number=len(entries) + 1,
-                sheets=count,
-                content=content,
-                file_name=file_name[:200],
-                entered_by=official,
-            )
-    except IntegrityError:
-        raise Conflict(_("Both entries of this station are in."), code="entered_twice") from None
-    if not entries:
-        return entry, None
-    return entry, _compare(station, pot, entries[0], entry)
+    steps = 2 * len(table.rows)
+    report(len(table.rows), steps, _("Counting the ballots."))
+    with transaction.atomic():
+        entries = _entries_so_far(station, pot, official, kind, lock=True)
+        try:
+            with transaction.atomic():
+                entry = PaperEntry.objects.create(
+                    station=station,
+                    pot=pot,
+                    kind=kind,
+                    number=len(entries) + 1,
+                    sheets=count,
+                    content=content,
+                    file_name=file_name[:200],
+                    entered_by=official,
+                )
+        except IntegrityError:
+            raise Conflict(
+                _("Both entries of this station are in."), code="entered_twice"
+            ) from None
+        tally = _compare(station, pot, entries[0], entry) if entries else None
+    report(steps, steps, _("Done."))
+    return entry, tally
+
+
+def paper_entry_import_start(
+    *,
+    actor: User | AnonymousUser,
+    station: PollingStation,
+    pot: Pot,
+    kind: str,
+    upload: UploadedFile,
+) -> Job:
+    """Check who sends a station's paper table and keep it for a task worker (see
+    :func:`paper_entry_import`); return the job whose page shows its progress and outcome.
+
+    Raises as :func:`paper_entry_import` does for the official, the vote and the entries
+    already in, and :class:`ValidationFailed` on ``file`` for a file that is not CSV or
+    XLSX; the table is checked by the job.
+    """
+    from barrio.participation.tasks import import_paper_file
+
+    station, pot, official = _entry_of(actor, station, pot, kind)
+    _entries_so_far(station, pot, official, kind, lock=False)
+    return import_start(
+        actor=official,
+        election=station.election,
+        kind=PendingImport.Kind.PAPER,
+        upload=upload,
+        options={"station": station.pk, "pot": pot.pk, "kind": kind},
+        title=_("Paper ballots of %(station)s from %(file)s")
+        % {"station": station.code, "file": upload.name},
+        task=import_paper_file,
+    )
 
 
 def _resolution_errors(

@@ -7,9 +7,6 @@ with the code.
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from barrio.accounts.audit import Channel
-from barrio.errors import BarrioError, PermissionDenied, ValidationFailed
+from barrio.errors import BarrioError, PermissionDenied
 from barrio.participation.models import CensusEntry, Election, OneTimeCode
 from barrio.participation.selectors import census as census_selectors
 from barrio.participation.selectors import votes as selectors
 from barrio.participation.selectors.votes import may_manage_votes
-from barrio.participation.services.census import CENSUS_COLUMNS, census_import
+from barrio.participation.services.census import CENSUS_COLUMNS, census_import_start
 from barrio.participation.services.codes import (
     CODE_MINUTES,
     census_ballot_cast,
@@ -77,41 +74,27 @@ def _census_election(request: HttpRequest, election_id: int) -> Election:
 
 @login_required
 def census(request: HttpRequest, election_id: int) -> HttpResponse:
-    """The census list of a vote (masked, audited) and, for a manager, its import."""
+    """The census list of a vote (masked, audited) and, for a manager, its import: the file
+    is checked and applied by a task worker, whose job page shows the progress and the
+    outcome (the people added, or every wrong cell)."""
     election = _census_election(request, election_id)
     form = CensusFileForm()
-    problems: list[tuple[object, object, str]] = []
     if request.method == "POST":
         form = CensusFileForm(request.POST, request.FILES)
         if form.is_valid():
-            upload = form.cleaned_data["file"]
-            suffix = Path(upload.name.lower()).suffix
             try:
-                if suffix not in {".csv", ".xlsx"}:
-                    raise ValidationFailed(_("Send a file ending in .csv or .xlsx."))
-                with tempfile.TemporaryDirectory() as directory:
-                    path = Path(directory) / f"census{suffix}"
-                    path.write_bytes(upload.read())
-                    done = census_import(actor=request.user, election=election, path=path)
+                job = census_import_start(
+                    actor=request.user, election=election, upload=form.cleaned_data["file"]
+                )
             except PermissionDenied as error:
                 raise DjangoPermissionDenied from error
             except BarrioError as error:
-                messages.error(request, str(error.message))
-                problems = [
-                    (
-                        e.loc[1] if len(e.loc) > 1 else "",
-                        e.loc[2] if len(e.loc) > 2 else "",
-                        str(e.msg),
-                    )
-                    for e in error.errors
-                ]
+                for problem in error.errors:
+                    form.add_error("file", str(problem.msg))
+                if not error.errors:
+                    form.add_error(None, str(error.message))
             else:
-                messages.success(
-                    request,
-                    _("%(added)s people added; %(unchanged)s were already on the census.")
-                    % {"added": done.added, "unchanged": done.unchanged},
-                )
-                return redirect("participation:census", election.pk)
+                return redirect("jobs:detail", job_id=job.pk)
     try:
         page = census_selectors.census_read(
             user=request.user, election=election, channel=Channel.PAGE
@@ -125,7 +108,6 @@ def census(request: HttpRequest, election_id: int) -> HttpResponse:
             "election": election,
             "page": page,
             "form": form,
-            "problems": problems,
             "columns": list(CENSUS_COLUMNS),
             "may_import": may_manage_votes(request.user, election.call.programme)
             and election.status in (Election.Status.DRAFT, Election.Status.OPEN),

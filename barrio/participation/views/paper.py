@@ -22,13 +22,12 @@ from barrio.participation.models import Election, PaperKind, PaperTally, Polling
 from barrio.participation.selectors import paper as stations
 from barrio.participation.selectors import votes as selectors
 from barrio.participation.services import (
-    paper_entry_import,
+    paper_entry_import_start,
     paper_tally_resolve,
     station_ballot_enter,
     station_create,
     station_official_assign,
 )
-from barrio.participation.services.paper import uploaded_table
 from barrio.participation.services.stations import DOCUMENT_TYPES, may_officiate
 from barrio.participation.views.votes import (
     _show,
@@ -280,7 +279,8 @@ def station_ballot(request: HttpRequest, election_id: int, station_id: int) -> H
 @require_POST
 @login_required
 def station_paper(request: HttpRequest, election_id: int, station_id: int) -> HttpResponse:
-    """Take one official's entry of the station's paper ballots from a table."""
+    """Take one official's entry of the station's paper ballots from a table: a task
+    worker checks and counts it; its job page shows the progress and the outcome."""
     place = _station_or_404(request, election_id, station_id)
     if not may_officiate(request.user, place):
         raise DjangoPermissionDenied
@@ -290,35 +290,18 @@ def station_paper(request: HttpRequest, election_id: int, station_id: int) -> Ht
         messages.error(request, _("Choose the pot, the kind of table and the file."))
         return redirect("participation:station", place.election_id, place.pk)
     pot = next(p for p in pots if p.pk == form.cleaned_data["pot"])
-    upload = form.cleaned_data["file"]
     try:
-        with uploaded_table(upload) as path:
-            _entry, tally = paper_entry_import(
-                actor=request.user,
-                station=place,
-                pot=pot,
-                kind=form.cleaned_data["kind"],
-                path=path,
-                file_name=upload.name or "",
-            )
+        job = paper_entry_import_start(
+            actor=request.user,
+            station=place,
+            pot=pot,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+        )
     except BarrioError as error:
         _errors(request, error)
-    else:
-        if tally is None:
-            messages.success(
-                request, _("The first entry is saved; another official types the second.")
-            )
-        elif tally.status == PaperTally.Status.COUNTED:
-            messages.success(request, _("Both entries agree: the paper ballots are counted."))
-        else:
-            messages.warning(
-                request,
-                _(
-                    "The two entries disagree; the agreeing sheets are counted, the rest "
-                    "await a supervisor."
-                ),
-            )
-    return redirect("participation:station", place.election_id, place.pk)
+        return redirect("participation:station", place.election_id, place.pk)
+    return redirect("jobs:detail", job_id=job.pk)
 
 
 def _resolution_from(
