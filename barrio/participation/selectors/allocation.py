@@ -182,12 +182,15 @@ def result_table(run: AllocationRun) -> list[tuple[Pot, str, list[ResultRow]]]:
     return table
 
 
-def result_for_proposal(run: AllocationRun, proposal_id: int) -> ResultRow:
-    """One project's row of a run, or :class:`NotFound`."""
-    for _pot, _budget, rows in result_table(run):
+def result_for_proposal(
+    run: AllocationRun, proposal_id: int
+) -> tuple[ResultRow, Pot, list[ResultRow]]:
+    """One project's row of a run, with its pot and the rows of that pot (for the chart), or
+    :class:`NotFound`."""
+    for pot, _budget, rows in result_table(run):
         for row in rows:
             if row.result.item.proposal_id == proposal_id:
-                return row
+                return row, pot, rows
     raise NotFound()
 
 

@@ -87,6 +87,13 @@ def test_results_say_why_each_project_is_in_or_out_in_three_languages():
         detail = client.get(f"/participation/votes/{election.pk}/results/{out.item.proposal_id}/")
     assert detail.status_code == 200
     assert "vote-chart" in page.content.decode()
+    # The project's page draws its pot's chart, every project labelled, this one marked.
+    html = detail.content.decode()
+    marked = html.split('aria-current="true"', 1)
+    assert len(marked) == 2
+    assert out.item.proposal.title in marked[1].split("</li>", 1)[0]
+    for result in run.results.all():
+        assert f"{result.item.proposal.title}: {result.votes} " in html
     rows = list(
         csv.reader(
             io.StringIO(

@@ -40,7 +40,8 @@ def result_project(request: HttpRequest, election_id: int, proposal_id: int) -> 
     """Why one project is funded or not, in plain words."""
     election = election_or_404(request, election_id)
     run = _published(election)
-    row = or_404(lambda: outcomes.result_for_proposal(run, proposal_id))
+    # The project's row, and the chart of its pot with this project marked among the others.
+    row, pot, rows = or_404(lambda: outcomes.result_for_proposal(run, proposal_id))
     return render(
         request,
         "participation/votes/result_project.html",
@@ -49,6 +50,9 @@ def result_project(request: HttpRequest, election_id: int, proposal_id: int) -> 
             "run": run,
             "rule": AllocationRule(run.rule).label,
             "row": row,
+            "pot": pot,
+            "rows": rows,
+            "current": proposal_id,
         },
     )
 
