@@ -332,30 +332,55 @@ class _Run(StabilityBounds):
             self.round_bounds.append(self.stable_for)
 
     def _replay(self, previous: MesRun, grown_by: float, stale: dict[int, float]) -> None:
-        """Fund again the leading winners of ``previous`` that its bounds prove unchanged."""
+        """Fund again the leading winners of ``previous`` that its bounds prove unchanged.
+
+        Each replayed round is proven twice: by ``previous`` (its bound less the budget
+        already added) and afresh, at this budget, as a single round whose losers do not
+        catch up (a tie counts as caught up); either proof holds, so the larger is kept.
+        The fresh proof is only sought up to twice what ``previous`` proved for its whole
+        run (the later rounds are unlikely to prove more), and given up once it is no
+        longer than the inherited one: it costs a look at the losers of every round.
+        """
         removed_in: dict[int, list[int]] = {}
         for p, r in previous.removed:
             removed_in.setdefault(r, []).append(p)
+        # The fresh proof so far (0 once given up).
+        target = 2 * max(previous.stable_for, grown_by, self.track_until)
+        fresh = min(self.stable_for, target) if self.track else 0.0
         for r, p in enumerate(previous.winners):
             if previous.round_bounds[r] <= grown_by:
                 return
+            if fresh <= previous.round_bounds[r] - grown_by:
+                fresh = 0.0
             for gone in removed_in.get(r, ()):
                 stale.pop(gone, None)
                 self.removed.append((gone, r))
+                if self.track and fresh > 0:
+                    fresh = min(fresh, self._unaffordable_bound(gone, self._money_f(gone)))
             ev = self.evaluate(p)
             if ev is None:
                 raise AssertionError("a replayed winner became unaffordable")
             self.settle(ev)
             del stale[p]
-            # What the previous run proved for its first r + 1 rounds still holds, less the
-            # budget already added.
-            self.stable_for = min(self.stable_for, previous.round_bounds[r] - grown_by)
+            if self.track and fresh > 0:
+                # ``_losers_bound`` skips losers it can tell are beyond ``stable_for``.
+                self.stable_for = fresh
+                fresh = min(
+                    fresh, self._losers_bound([ev], list(stale), self.budget_f, self.beta, True)
+                )
+            self.stable_for = min(self.horizon, max(fresh, previous.round_bounds[r] - grown_by))
             if self.stable_for < self.track_until:
                 self.track = False
+                fresh = 0.0
             if self.track:
                 self._grow(ev)
             self._fund(ev)
             self.round_bounds.append(self.stable_for)
+
+    def _money_f(self, p: int) -> float:
+        """The float money of ``p``'s supporters now (0 for those who gave all they had)."""
+        supporters = self.data.supporters[p]
+        return float(self.data.mult_f[supporters] @ self.budget_f[supporters])
 
     def flush(self) -> None:
         """Settle the bound of the rounds still in an open block (at the end of the run)."""

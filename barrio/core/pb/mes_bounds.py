@@ -43,25 +43,21 @@ class StabilityBounds(ABC):
     def exact_rho(self, ev: Evaluation) -> Fraction:
         """The exact per-supporter price ``ev`` needs (a ``Fraction``), from the run's state."""
 
-    def _bound(self, shortfall: float, scale: float, growth: float) -> None:
-        """Lower the stability bound for a project whose supporters lack ``shortfall``.
+    def _unaffordable_bound(self, p: int, money: float) -> float:
+        """How far ``b`` may grow while ``p``'s supporters, holding ``money``, lack its cost.
 
-        ``growth`` bounds how fast the money that matters grows with ``b``; nothing changes
-        while ``growth * t`` stays below the shortfall (less a margin for float error).
+        The shortfall (less a margin for float error) over how fast their money can grow at
+        most (their growth bounds ``beta``).
         """
-        if self.track:
-            room = max(0.0, shortfall - TOLERANCE * scale)
-            if growth > 0:
-                self.stable_for = min(self.stable_for, room / (growth * (1 + TOLERANCE)))
-            if self.stable_for < self.track_until:
-                self.track = False
+        supporters = self.data.supporters[p]
+        growth = float(self.data.mult_f[supporters] @ self.beta[supporters])
+        cost = float(self.data.costs_f[p])
+        room = max(0.0, cost - money - TOLERANCE * (cost + money))
+        return room / (growth * (1 + TOLERANCE)) if growth > 0 else math.inf
 
     def _bound_unaffordable(self, p: int, money: float) -> None:
         if self.track:
-            supporters = self.data.supporters[p]
-            growth = float(self.data.mult_f[supporters] @ self.beta[supporters])
-            cost = float(self.data.costs_f[p])
-            self._bound(cost - money, cost + money, growth)
+            self._apply(self._unaffordable_bound(p, money))
 
     def _winner_slope(self, ev: Evaluation) -> float:
         """A bound on how fast the winner's price per satisfaction falls with ``b`` (<= 0).
