@@ -46,7 +46,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
-from barrio.core.pb.mes_bounds import Block, StabilityBounds
+from barrio.core.pb.mes_bounds import Block, StabilityBounds, least
 from barrio.core.pb.mes_data import (
     HORIZON_STEPS,
     TOLERANCE,
@@ -84,7 +84,8 @@ class MesRun:
         less than ``round_bounds[r]`` funds the same first ``r + 1`` winners (Add1 replays
         them instead of searching again).
     removed : tuple of (int, int)
-        ``(project, round)`` for each project found unaffordable, and in which round.
+        ``(project, round)`` for each project found unaffordable, and in which round, that
+        ``round_bounds`` prove unaffordable from that round on.
     """
 
     data: MesData
@@ -168,6 +169,7 @@ class _Run(StabilityBounds):
         self.round_bounds: list[float] = []
         self.removed: list[tuple[int, int]] = []
         self.block: Block | None = None  # rounds whose bound is decided a few rounds later
+        self.watched: dict[int, list[float]] = {}  # see ``_bound_unaffordable``
 
     # -- exact quantities -------------------------------------------------------------------
 
@@ -270,8 +272,7 @@ class _Run(StabilityBounds):
         live = supporters[alive]
         cost_f = data.costs_f[p]
         if len(live) == 0:
-            self._bound_unaffordable(p, 0.0)
-            self.removed.append((p, len(self.winners)))
+            self._drop(p, 0.0)
             return None
         ppoints = data.supporter_points[p][alive]
         budgets = self.budget_f[live]
@@ -280,8 +281,7 @@ class _Run(StabilityBounds):
         if money_f < cost_f * (1 + TOLERANCE) and (
             money_f < cost_f * (1 - TOLERANCE) or self.exact_money(live) < data.instance.costs[p]
         ):
-            self._bound_unaffordable(p, money_f)
-            self.removed.append((p, len(self.winners)))
+            self._drop(p, money_f)
             return None
         per_point = budgets / ppoints if not data.profile.approval else budgets
         lowest = float(cost_f / (mult @ ppoints))
@@ -291,6 +291,16 @@ class _Run(StabilityBounds):
         lam_f, rich = solve_price(cost_f, budgets, per_point, ppoints, mult, lowest)
         ordered = np.concatenate([live[~rich], live[rich]])
         return Evaluation(p, ordered, int((~rich).sum()), lam_f / data.weights_f[p], lam_f)
+
+    def _drop(self, p: int, money: float) -> None:
+        """Take ``p`` out of this run: its supporters hold ``money``, less than its cost.
+
+        Unless it is watched (see ``_bound_unaffordable``), the bound proves it stays
+        unaffordable, so a replay of this round leaves it out too; a watched project is only
+        proven not to win, so a replay keeps it among the candidates.
+        """
+        if not self._bound_unaffordable(p, money):
+            self.removed.append((p, len(self.winners)))
 
     # -- the rounds -------------------------------------------------------------------------
 
@@ -306,6 +316,7 @@ class _Run(StabilityBounds):
         if previous is not None:
             self._replay(previous, grown_by, stale)
         while stale:
+            self._watch_start()
             best_f = math.inf
             evaluated: list[Evaluation] = []
             for p in sorted(stale, key=stale.__getitem__):
@@ -326,10 +337,11 @@ class _Run(StabilityBounds):
             del stale[winner.project]
             if self.track:
                 self._bound_round(winner, tied, sorted(stale, key=stale.__getitem__))
+            self._watch_round(winner)
             if self.track:
                 self._grow(winner)
             self._fund(winner)
-            self.round_bounds.append(self.stable_for)
+            self.round_bounds.append(self._round_bound())
 
     def _replay(self, previous: MesRun, grown_by: float, stale: dict[int, float]) -> None:
         """Fund again the leading winners of ``previous`` that its bounds prove unchanged.
@@ -363,11 +375,10 @@ class _Run(StabilityBounds):
             self.settle(ev)
             del stale[p]
             if self.track and fresh > 0:
-                # ``_losers_bound`` skips losers it can tell are beyond ``stable_for``.
+                # ``_loser_bounds`` skips losers it can tell are beyond ``stable_for``.
                 self.stable_for = fresh
-                fresh = min(
-                    fresh, self._losers_bound([ev], list(stale), self.budget_f, self.beta, True)
-                )
+                bounds = self._loser_bounds([ev], list(stale), self.budget_f, self.beta, True)
+                fresh = min(fresh, least(bounds))
             self.stable_for = min(self.horizon, max(fresh, previous.round_bounds[r] - grown_by))
             if self.stable_for < self.track_until:
                 self.track = False
@@ -377,13 +388,11 @@ class _Run(StabilityBounds):
             self._fund(ev)
             self.round_bounds.append(self.stable_for)
 
-    def _money_f(self, p: int) -> float:
-        """The float money of ``p``'s supporters now (0 for those who gave all they had)."""
-        supporters = self.data.supporters[p]
-        return float(self.data.mult_f[supporters] @ self.budget_f[supporters])
-
     def flush(self) -> None:
-        """Settle the bound of the rounds still in an open block (at the end of the run)."""
+        """Settle the bound of the rounds still in an open block (at the end of the run),
+        and of the watched projects (unaffordable at the end, or their best proof)."""
+        self._watch_start()
+        self._watch_end()
         if self.track or self.block is not None:
             self._flush()
 

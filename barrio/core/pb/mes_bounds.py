@@ -20,6 +20,11 @@ BLOCK_ROUNDS = 8
 """The most rounds taken together as one block (see :class:`Block`)."""
 
 
+def least(bounds: FloatArray) -> float:
+    """The smallest of ``bounds`` (``inf`` if there is none)."""
+    return float(bounds.min()) if len(bounds) else math.inf
+
+
 class StabilityBounds(ABC):
     """Bound bookkeeping shared by every run (attributes set by the run's constructor).
 
@@ -38,6 +43,7 @@ class StabilityBounds(ABC):
     exhausted: np.ndarray
     round_bounds: list[float]
     block: Block | None
+    watched: dict[int, list[float]]
 
     @abstractmethod
     def exact_rho(self, ev: Evaluation) -> Fraction:
@@ -55,9 +61,82 @@ class StabilityBounds(ABC):
         room = max(0.0, cost - money - TOLERANCE * (cost + money))
         return room / (growth * (1 + TOLERANCE)) if growth > 0 else math.inf
 
-    def _bound_unaffordable(self, p: int, money: float) -> None:
-        if self.track:
-            self._apply(self._unaffordable_bound(p, money))
+    def _money_f(self, p: int) -> float:
+        """The float money of ``p``'s supporters now (0 for those who gave all they had)."""
+        supporters = self.data.supporters[p]
+        return float(self.data.mult_f[supporters] @ self.budget_f[supporters])
+
+    # -- projects found unaffordable ----------------------------------------------------------
+
+    def _bound_unaffordable(self, p: int, money: float) -> bool:
+        """Account for ``p``, found unaffordable in this round (or watch it, see below).
+
+        Unaffordable now and while its supporters' money cannot reach its cost, ``p`` stays
+        out of every later round (a run only spends money). Where that bound is short,
+        ``p`` is *watched*: it may become affordable at a larger budget and still never win,
+        because it loses this round and the next ones to their winners (as any loser does,
+        :meth:`_loser_bounds`) until a round where it is unaffordable again. Both are proofs;
+        for each round ``s`` from here, "loses every round before ``s``, unaffordable at
+        ``s``" is one more, and the longest is kept (:meth:`_watch_start`). Lazy evaluation
+        finds a project unaffordable in whichever round its turn to be priced came, so such
+        a project often crosses its cost in an early round while it is far from winning.
+        Returns whether ``p`` is watched.
+        """
+        if not self.track:
+            return False
+        bound = self._unaffordable_bound(p, money)
+        if bound < self.stable_for and self.block is None:
+            self.watched[p] = [math.inf, bound]  # [loses every round so far, best proof]
+            return True
+        self._apply(bound)
+        return False
+
+    def _watch_start(self) -> None:
+        """At the start of a round, take "unaffordable from here on" as a proof for each
+        watched project; stop watching those whose losing streak cannot beat it any more."""
+        if not self.track:
+            self.watched.clear()
+        for p, entry in list(self.watched.items()):
+            losing, best = entry
+            entry[1] = best = max(best, min(losing, self._unaffordable_bound(p, self._money_f(p))))
+            if losing <= best:
+                del self.watched[p]
+                self._apply(best)
+
+    def _watch_round(self, winner: Evaluation) -> None:
+        """Extend each watched project's losing streak by this round's winner.
+
+        In a block of rounds (whose order may change) single rounds prove nothing: the
+        watched projects are then settled with their best proof so far.
+        """
+        if not self.watched:
+            return
+        if self.block is not None or not self.track:
+            self._watch_end()
+            return
+        watched = list(self.watched)
+        bounds = self._loser_bounds([winner], watched, self.budget_f, self.beta, strict=True)
+        for p, bound in zip(watched, bounds.tolist(), strict=True):
+            entry = self.watched[p]
+            entry[0] = min(entry[0], bound)
+            if entry[0] <= entry[1]:
+                del self.watched[p]
+                self._apply(entry[1])
+
+    def _watch_end(self) -> None:
+        """Settle every watched project with its best proof."""
+        bests = [best for _, best in self.watched.values()]
+        self.watched.clear()
+        if bests:
+            self._apply(min(bests))
+
+    def _round_bound(self) -> float:
+        """The bound for the rounds so far: a watched project has not won any of them while
+        it kept losing or since it was unaffordable."""
+        bound = self.stable_for
+        for losing, best in self.watched.values():
+            bound = min(bound, max(losing, best))
+        return bound
 
     def _winner_slope(self, ev: Evaluation) -> float:
         """A bound on how fast the winner's price per satisfaction falls with ``b`` (<= 0).
@@ -89,14 +168,14 @@ class StabilityBounds(ABC):
         ev.slope = min(0.0, (far - ev.rho_f) / self.horizon)
         return ev.slope
 
-    def _losers_bound(
+    def _loser_bounds(
         self,
         winners: list[Evaluation],
         losers: list[int],
         budget_f: FloatArray,
         beta: FloatArray,
         strict: bool,
-    ) -> float:
+    ) -> FloatArray:
         """How far ``b`` may grow before a loser's price falls to the winners' price.
 
         The winners' highest price per satisfaction, ``rho``, is at most ``rho + slope * t``
@@ -107,10 +186,12 @@ class StabilityBounds(ABC):
         concave function of ``t`` whose slope at 0 is the growth bound of the budget for those
         short of the price now, and the price's slope for the others. With ``strict``, a loser
         that could pay its cost at ``rho`` already (a tie, within the tolerance) gives 0;
-        otherwise ties are left to :meth:`_tie_holds`.
+        otherwise ties are left to :meth:`_tie_holds`. One bound per loser, ``inf`` for those
+        this cheaply finds beyond ``stable_for``.
         """
+        result = np.full(len(losers), math.inf)
         if not losers:
-            return math.inf
+            return result
         data = self.data
         rho = max(ev.rho_f for ev in winners)
         chosen = np.asarray(losers, dtype=np.int64)
@@ -122,9 +203,10 @@ class StabilityBounds(ABC):
         ceiling = cost * np.minimum(1.0, rho / data.lowest_rho_f[chosen])
         room = cost - ceiling - TOLERANCE * (cost + ceiling)
         fast = float(beta.max()) * data.votes_f[chosen] * (1 + TOLERANCE)
-        near = chosen[(room < self.stable_for * fast) | (room <= 0)]
+        looked = np.flatnonzero((room < self.stable_for * fast) | (room <= 0))
+        near = chosen[looked]
         if len(near) == 0:
-            return math.inf
+            return result
         slope = max(self._winner_slope(ev) for ev in winners)
         ballots = np.concatenate([data.supporters[p] for p in near.tolist()])
         weight = np.concatenate(
@@ -140,13 +222,15 @@ class StabilityBounds(ABC):
         growth = np.bincount(owner, weights=mult * rate, minlength=len(near))
         cost = data.costs_f[near]
         room = cost - money - TOLERANCE * (cost + money)
-        if strict and bool((room <= 0).any()):
-            return 0.0
+        caught = room <= 0
         room = np.maximum(0.0, room)
         moving = growth > 0
-        if not moving.any():
-            return math.inf
-        return float(np.min(room[moving] / (growth[moving] * (1 + TOLERANCE))))
+        found = np.full(len(near), math.inf)
+        found[moving] = room[moving] / (growth[moving] * (1 + TOLERANCE))
+        if strict:
+            found[caught] = 0.0
+        result[looked] = found
+        return result
 
     def _tie_holds(self, ev: Evaluation) -> bool:
         """Whether a project that lost a round on tie-breaking alone keeps losing it.
@@ -223,8 +307,10 @@ class StabilityBounds(ABC):
             if len(block.members) < BLOCK_ROUNDS and block.admits(self, winner):
                 block.singles.append(single)
                 others = [p for p in block.losers if p not in block.funded]
-                bound = self._losers_bound(
-                    block.members, others, block.budget_f, block.beta, strict=True
+                bound = least(
+                    self._loser_bounds(
+                        block.members, others, block.budget_f, block.beta, strict=True
+                    )
                 )
                 block.options.append(bound)
                 if bound >= self.stable_for:
@@ -243,7 +329,8 @@ class StabilityBounds(ABC):
                 and not self._tie_holds(ev)
             ):
                 return 0.0
-        return self._losers_bound([winner], losers, self.budget_f, self.beta, strict=False)
+        bounds = self._loser_bounds([winner], losers, self.budget_f, self.beta, strict=False)
+        return least(bounds)
 
     def _flush(self) -> None:
         """Close the open block where the bound it leaves is the largest."""
@@ -276,7 +363,7 @@ class Block:
     left, and never after running out earlier), so each winner's price depends only on the
     budgets at the start of the block, whatever the order, and so does what everyone pays.
     If, at the start of the block, every other project is dearer than the dearest of them,
-    and stays so while ``b`` grows (:meth:`StabilityBounds._losers_bound`), the block funds
+    and stays so while ``b`` grows (:meth:`StabilityBounds._loser_bounds`), the block funds
     the same projects and leaves the same budgets at every budget below the bound. With more
     money, budgets only grow and prices only fall, so full shares stay affordable.
     """
