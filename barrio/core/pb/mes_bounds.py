@@ -272,10 +272,15 @@ class StabilityBounds(ABC):
         poor = np.concatenate([supporters[self.exhausted[supporters]], ev.live[: ev.poor_count]])
         rich = ev.live[ev.poor_count :]
         column = data.columns[p]
-        rich_points, poor_points = column[rich], column[poor]
-        paying = float(data.mult_f[rich] @ rich_points)
+        approval = data.profile.approval  # every point is 1: no need to look them up
+        rich_points = 1.0 if approval else column[rich]
+        poor_points = np.ones(len(poor)) if approval else column[poor]
+        paying = float(data.mult_f[rich].sum() if approval else data.mult_f[rich] @ rich_points)
         drop = float(data.mult_f[poor] @ self.beta[poor]) / paying * (1 + TOLERANCE)
-        self.beta[rich] += drop * rich_points
+        if drop > 0:
+            self.beta[rich] += drop * rich_points
+        if len(poor) == 0:
+            return  # no partial payer: the price stays, and so does every lower bound
         share = ev.lam_f * poor_points
         growth = self.beta[poor] + drop * poor_points
         margin = share - self.budget_f[poor] - TOLERANCE * (share + self.budget_f[poor])
@@ -288,7 +293,8 @@ class StabilityBounds(ABC):
         partial = ev.live[: ev.poor_count][staying]
         rise = float(data.mult_f[partial] @ self.alpha[partial])
         fall = rise / (paying + doubtful) * (1 - TOLERANCE)
-        self.alpha[rich] += fall * rich_points
+        if fall > 0:
+            self.alpha[rich] += fall * rich_points
         self.alpha[poor] = 0.0
 
     # -- blocks of rounds whose order may change ----------------------------------------------
