@@ -235,6 +235,13 @@ BARRIO_DEMO_ALLOWED = not PRODUCTION
 # phone, segments) and sends nothing; a provider's adapter is named here in production.
 BARRIO_MESSAGE_SENDER = env("BARRIO_MESSAGE_SENDER", "barrio.messaging.ConsoleSender")
 
+# One-time codes of census votes (issue 8): at most this many attempts per client address
+# and per 10 minutes at each step (asking for a code; voting with it), pages and API together.
+BARRIO_CODE_RATE_LIMIT = int(env("BARRIO_CODE_RATE_LIMIT", "20"))
+# Reverse proxies (their addresses) whose X-Forwarded-For header names the client. Empty:
+# the connection's address is the client's and the header is ignored (anyone can write it).
+BARRIO_TRUSTED_PROXIES = env_list("BARRIO_TRUSTED_PROXIES", [])
+
 # Open data (issue 8): the licence of every dataset in the catalogue at /api/v1/open-data/
 # (anonymised ballots as pabulib files, results as CSV).
 BARRIO_OPEN_DATA_LICENCE = {

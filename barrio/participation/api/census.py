@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 from barrio.accounts.audit import Channel
 from barrio.errors import in_payload
 from barrio.participation.api.votes import ChoiceIn, ReceiptOut
+from barrio.participation.models import CodeAttempt
 from barrio.participation.selectors import census as census_selectors
 from barrio.participation.selectors import votes as selectors
 from barrio.participation.services import Choice
@@ -20,8 +21,10 @@ from barrio.participation.services.codes import (
     census_ballot_cast,
     census_code_send,
     census_identify,
+    code_attempt_record,
 )
 from barrio.participation.services.imports import uploaded_table
+from barrio.participation.views.common import client_address
 
 router = Router(tags=["participation"])
 
@@ -110,8 +113,12 @@ def census_list(request: HttpRequest, vote_id: int, offset: int = 0, limit: int 
     summary="Ask for a one-time code",
 )
 def census_code(request: HttpRequest, vote_id: int, payload: CodeIn) -> Status[CodeSentOut]:
-    """Send a one-time code to a person on the census, by SMS or e-mail (no sign-in)."""
+    """Send a one-time code to a person on the census, by SMS or e-mail (no sign-in).
+
+    At most ``BARRIO_CODE_RATE_LIMIT`` attempts per client address in 10 minutes: beyond,
+    429 (``too_many_requests``)."""
     election = selectors.election_get_for_user(user=request.user, election_id=vote_id)
+    code_attempt_record(address=client_address(request), step=CodeAttempt.Step.SEND)
     sent = in_payload(lambda: census_code_send(election=election, **payload.dict()))
     return Status(201, CodeSentOut(channel=sent.channel, to=sent.to, expires_at=sent.expires_at))
 
@@ -125,9 +132,13 @@ def census_code(request: HttpRequest, vote_id: int, payload: CodeIn) -> Status[C
 def census_ballot(
     request: HttpRequest, vote_id: int, pot_id: int, payload: CensusBallotIn
 ) -> Status[ReceiptOut]:
-    """Cast the ballot of a person on the census with the code sent to them (no sign-in)."""
+    """Cast the ballot of a person on the census with the code sent to them (no sign-in).
+
+    At most ``BARRIO_CODE_RATE_LIMIT`` attempts per client address in 10 minutes: beyond,
+    429 (``too_many_requests``)."""
     election = selectors.election_get_for_user(user=request.user, election_id=vote_id)
     pot = selectors.pot_get(election=election, pot_id=pot_id)
+    code_attempt_record(address=client_address(request), step=CodeAttempt.Step.VERIFY)
     cast = in_payload(
         lambda: census_ballot_cast(
             pot=pot,

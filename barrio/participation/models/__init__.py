@@ -11,7 +11,7 @@ from barrio.participation.models.assemblies import (
 from barrio.participation.models.calls import Call, ReviewCriterion, WorkKind
 
 # Census list and one-time codes (issue 8, second half).
-from barrio.participation.models.census import CensusEntry, OneTimeCode
+from barrio.participation.models.census import CensusEntry, CodeAttempt, OneTimeCode
 from barrio.participation.models.groups import CommunityGroup, GroupMember
 
 # Census and paper files waiting for a task worker.
@@ -70,6 +70,7 @@ __all__ = [
     "BudgetLine",
     "Call",
     "CensusEntry",
+    "CodeAttempt",
     "CommitteeMember",
     "CommunityGroup",
     "Election",

@@ -85,3 +85,31 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry_id} · {self.channel}"
+
+
+class CodeAttempt(models.Model):
+    """One request to the code endpoints of census votes (asking for a code, voting with
+    it) from one client address, for the per-address rate limit.
+
+    The address is kept only as its keyed hash; rows older than the limit's window are
+    deleted as new ones come.
+    """
+
+    class Step(models.TextChoices):
+        SEND = "send", _("Asking for a code")
+        VERIFY = "verify", _("Voting with a code")
+
+    address_hash = models.CharField(_("keyed hash of the address"), max_length=64)
+    step = models.CharField(_("step"), max_length=10, choices=Step.choices)
+    created_at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("code attempt")
+        verbose_name_plural = _("code attempts")
+        ordering = ["created_at"]
+        indexes = [
+            models.Index(fields=["address_hash", "step", "created_at"], name="code_attempt_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -16,15 +16,17 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
-from barrio.errors import Conflict, FieldError, PermissionDenied, ValidationFailed
+from barrio.crypto import blind_index
+from barrio.errors import BarrioError, Conflict, FieldError, PermissionDenied, ValidationFailed
 from barrio.messaging import Sender, SendFailed, message_sender
-from barrio.participation.models import CensusEntry, Election, OneTimeCode, Pot
+from barrio.participation.models import CensusEntry, CodeAttempt, Election, OneTimeCode, Pot
 from barrio.participation.services.ballots import (
     CastBallot,
     Choice,
@@ -36,11 +38,14 @@ from barrio.participation.services.census import document_index
 __all__ = [
     "CODE_MINUTES",
     "MAX_ATTEMPTS",
+    "RATE_WINDOW",
     "CodeSent",
+    "TooManyRequests",
     "census_ballot_cast",
     "census_code_send",
     "census_identify",
     "census_may_vote_in",
+    "code_attempt_record",
 ]
 
 CODE_DIGITS = 6
@@ -48,6 +53,50 @@ CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
 #: At most this many codes per person and hour, so that nobody is flooded with messages.
 MAX_CODES_PER_HOUR = 5
+#: The window of the per-address limit on the code endpoints (``BARRIO_CODE_RATE_LIMIT``).
+RATE_WINDOW = dt.timedelta(minutes=10)
+ADDRESS_PURPOSE = "participation.census.code_attempt.address"
+
+
+class TooManyRequests(BarrioError):
+    """Too many attempts from one address at the code endpoints (429)."""
+
+    code = "too_many_requests"
+    status = 429
+
+
+def code_attempt_record(*, address: str, step: str, now: dt.datetime | None = None) -> None:
+    """Count one attempt at a code endpoint from ``address``; refuse beyond the limit.
+
+    The code endpoints need no sign-in, so each client address may try at most
+    ``settings.BARRIO_CODE_RATE_LIMIT`` times per :data:`RATE_WINDOW` at each ``step``
+    (:class:`CodeAttempt.Step`: asking for a code, voting with it), pages and API together.
+    Attempts are rows in the database (so every web process and thread shares the count, on
+    SQLite and PostgreSQL), written before the attempt and outside its transaction: a refused
+    code or ballot still counts; a refused attempt does not. The address is stored only as
+    its keyed hash.
+
+    Raises
+    ------
+    TooManyRequests
+        Beyond the limit (``too_many_requests``, 429); nothing else is done then.
+    """
+    now = now or timezone.now()
+    since = now - RATE_WINDOW
+    key = blind_index(address or "unknown", purpose=ADDRESS_PURPOSE)
+    CodeAttempt.objects.filter(created_at__lt=since).delete()
+    # Write first, then count: two attempts at once cannot both pass the last place.
+    attempt = CodeAttempt.objects.create(address_hash=key, step=step, created_at=now)
+    count = CodeAttempt.objects.filter(address_hash=key, step=step, created_at__gte=since).count()
+    if count > settings.BARRIO_CODE_RATE_LIMIT:
+        attempt.delete()
+        raise TooManyRequests(
+            _(
+                "Too many attempts from your connection in the last %(minutes)s minutes. "
+                "Wait a few minutes and try again."
+            )
+            % {"minutes": int(RATE_WINDOW.total_seconds() // 60)}
+        )
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, override_settings
+from django.test import Client
 
 from barrio.accounts.tests.test_permission_matrix import signed_in_client
 from barrio.participation.models import Ballot, CensusEntry, Election, OneTimeCode, Voter
@@ -24,14 +24,6 @@ pytestmark = [
     pytest.mark.usefixtures("recording_sender"),
 ]
 ANA = {"document_number": "ABCD800531HDF", "birth_date": "1980-05-31"}
-
-
-@pytest.fixture
-def recording_sender():
-    with override_settings(
-        BARRIO_MESSAGE_SENDER="barrio.participation.tests.census_factories.RecordingSender"
-    ):
-        yield
 
 
 @pytest.fixture

@@ -18,17 +18,20 @@ from django.utils.translation import gettext_lazy
 
 from barrio.accounts.audit import Channel
 from barrio.errors import BarrioError, PermissionDenied
-from barrio.participation.models import CensusEntry, Election, OneTimeCode
+from barrio.participation.models import CensusEntry, CodeAttempt, Election, OneTimeCode
 from barrio.participation.selectors import census as census_selectors
 from barrio.participation.selectors import votes as selectors
 from barrio.participation.selectors.votes import may_manage_votes
 from barrio.participation.services.census import CENSUS_COLUMNS, census_import_start
 from barrio.participation.services.codes import (
     CODE_MINUTES,
+    TooManyRequests,
     census_ballot_cast,
     census_code_send,
     census_may_vote_in,
+    code_attempt_record,
 )
+from barrio.participation.views.common import client_address
 from barrio.participation.views.votes import (
     ballot_context,
     ballot_errors,
@@ -70,6 +73,20 @@ def _census_election(request: HttpRequest, election_id: int) -> Election:
     if election.validation != Election.Validation.CENSUS:
         raise DjangoPermissionDenied
     return election
+
+
+def _rate_limited(request: HttpRequest, election: Election, step: str) -> HttpResponse | None:
+    """Count the attempt; the page that says to wait (429) when there were too many."""
+    try:
+        code_attempt_record(address=client_address(request), step=step)
+    except TooManyRequests as error:
+        return render(
+            request,
+            "participation/votes/too_many.html",
+            {"election": election, "message": error.message},
+            status=429,
+        )
+    return None
 
 
 @login_required
@@ -119,6 +136,10 @@ def census_identify(request: HttpRequest, election_id: int) -> HttpResponse:
     """A voter on the census gives their document and date of birth and gets a code."""
     election = _census_election(request, election_id)
     form = IdentifyForm(request.POST or None)
+    if request.method == "POST":
+        refused = _rate_limited(request, election, CodeAttempt.Step.SEND)
+        if refused is not None:
+            return refused
     if request.method == "POST" and form.is_valid():
         try:
             sent = census_code_send(election=election, **form.cleaned_data)
@@ -164,6 +185,9 @@ def census_ballot(request: HttpRequest, election_id: int, pot_id: int) -> HttpRe
     errors: list[str] = []
     chosen: dict[int, int] = {}
     if request.method == "POST":
+        refused = _rate_limited(request, election, CodeAttempt.Step.VERIFY)
+        if refused is not None:
+            return refused
         choices = choices_from(request.POST, election, items)
         chosen = {c.proposal_id: c.value for c in choices}
         try:
