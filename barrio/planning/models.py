@@ -6,17 +6,14 @@ approved them, and one row per unit that says why the unit is in or out.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.decisions import Run, user_field
 
-class TargetingRun(models.Model):
+
+class TargetingRun(Run):
     """One ranking of a programme's units by an index, with filters, quotas and limits."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
 
     programme = models.ForeignKey(
         "accounts.Programme",
@@ -34,31 +31,10 @@ class TargetingRun(models.Model):
     )
     period = models.CharField(_("period"), max_length=20)
     parameters = models.JSONField(_("parameters"))
-    fingerprint = models.CharField(_("fingerprint"), max_length=100)
     unit_count = models.PositiveIntegerField(_("candidate units"))
     eligible_count = models.PositiveIntegerField(_("eligible units"))
     selected_count = models.PositiveIntegerField(_("selected units"))
     total_cost_cents = models.BigIntegerField(_("total cost (cents)"), default=0)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("run by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("run at"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("targeting run")
@@ -130,13 +106,7 @@ class Apportionment(models.Model):
     floor_cents = models.BigIntegerField(_("floor per unit (cents)"), default=0)
     formula = models.JSONField(_("formula"))
     fingerprint = models.CharField(_("fingerprint"), max_length=100)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("made by"))
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from barrio.crypto import EncryptedTextField
+from barrio.decisions import Run, status_field
 from barrio.participation.models.calls import Call
 from barrio.participation.models.proposals import Proposal
 
@@ -297,7 +298,7 @@ class BallotChoice(models.Model):
         return f"{self.ballot_id} · {self.item_id}"
 
 
-class AllocationRun(models.Model):
+class AllocationRun(Run):
     """One decision of the engine over a closed vote's ballots, to approve before publishing."""
 
     class Status(models.TextChoices):
@@ -313,26 +314,7 @@ class AllocationRun(models.Model):
     voter_count = models.PositiveIntegerField(_("ballots"))
     total_cost_cents = models.BigIntegerField(_("total funded (cents)"))
     seconds = models.FloatField(_("seconds the engine took"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("run by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("run at"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    status = status_field(Status)
 
     class Meta:
         verbose_name = _("allocation run")

@@ -16,7 +16,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from barrio.accounts.permissions import Action
@@ -267,21 +266,16 @@ def allocation_run_approve(*, actor: User | AnonymousUser, run: AllocationRun) -
     manager = require_manager(actor, election.call, Action.ALLOCATION_APPROVE)
     if run.status == AllocationRun.Status.APPROVED or election.status != Election.Status.CLOSED:
         raise Conflict(_("This vote's results are already published."), code="already_approved")
-    if run.created_by_id is not None and run.created_by_id == manager.pk:
-        raise Conflict(
-            _("A run is approved by someone other than the person who ran it."),
-            code="four_eyes",
-        )
+    run.check_four_eyes(
+        manager, _("A run is approved by someone other than the person who ran it.")
+    )
     params = dict(run.parameters)
     if inputs_fingerprint(election, params, _pot_data(election)) != run.fingerprint:
         raise Conflict(
             _("The ballots of this vote changed since it was run; run it again."),
             code="inputs_changed",
         )
-    run.status = AllocationRun.Status.APPROVED
-    run.approved_by = manager
-    run.approved_at = timezone.now()
-    run.save(update_fields=["status", "approved_by", "approved_at"])
+    run.mark_approved(manager)
     funded = set(run.results.filter(funded=True).values_list("item__proposal_id", flat=True))
     proposals = (
         Proposal.objects.select_for_update(of=("self",))

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from barrio.accounts.permissions import Action
@@ -289,13 +288,9 @@ def targeting_run_approve(*, actor: User | AnonymousUser, run: TargetingRun) -> 
     programme = run.programme
     require(actor, Action.PLANNING_APPROVE, programme)
     run = TargetingRun.objects.select_for_update().get(pk=run.pk)
-    if run.status == TargetingRun.Status.APPROVED:
+    if run.is_approved:
         raise Conflict(_("This run is already approved."), code="already_approved")
-    if run.created_by_id is not None and run.created_by_id == actor.pk:
-        raise Conflict(
-            _("A run is approved by someone other than the person who ran it."),
-            code="four_eyes",
-        )
+    run.check_four_eyes(actor, _("A run is approved by someone other than the person who ran it."))
     try:
         *_ignored, again = targeting_prepare(programme=programme, spec=spec_of(run))
     except ValidationFailed as error:
@@ -308,8 +303,5 @@ def targeting_run_approve(*, actor: User | AnonymousUser, run: TargetingRun) -> 
             _("The data of this run changed since it was run; run it again."),
             code="inputs_changed",
         )
-    run.status = TargetingRun.Status.APPROVED
-    run.approved_by = actor if isinstance(actor, User) else None
-    run.approved_at = timezone.now()
-    run.save(update_fields=["status", "approved_by", "approved_at"])
+    run.mark_approved(actor)
     return run

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from barrio.core.grievances import is_overdue
 from barrio.crypto import EncryptedTextField
+from barrio.decisions import user_field
 
 
 class GrievanceCategory(models.TextChoices):
@@ -101,14 +101,7 @@ class Grievance(models.Model):
     contact_phone = EncryptedTextField(_("phone"), blank=True)
     contact_email = EncryptedTextField(_("e-mail"), blank=True)
     description = EncryptedTextField(_("what the person says"))
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_to = user_field(_("assigned to"), blank=True)
     opened_at = models.DateTimeField(_("opened at"))
     due_at = models.DateTimeField(_("due at"))
     resolution = EncryptedTextField(_("resolution"), blank=True)
@@ -117,14 +110,7 @@ class Grievance(models.Model):
     satisfaction = models.PositiveSmallIntegerField(
         _("satisfaction (1 to 5)"), null=True, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("recorded by"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -167,23 +153,9 @@ class GrievanceEvent(models.Model):
         _("from"), max_length=20, choices=Grievance.Status.choices, blank=True
     )
     to_status = models.CharField(_("to"), max_length=20, choices=Grievance.Status.choices)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("assigned to"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    assigned_to = user_field(_("assigned to"), blank=True)
     note = EncryptedTextField(_("note"), blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = user_field(_("by"), blank=True)
     created_at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
@@ -260,21 +232,8 @@ class DataChangeRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("asked by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    requested_by = user_field(_("asked by"))
+    decided_by = user_field(_("decided by"), blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
@@ -354,14 +313,7 @@ class Referral(models.Model):
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     attended_on = models.DateField(_("attended on"), null=True, blank=True)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("made by"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from barrio.crypto import EncryptedDateField, EncryptedTextField
+from barrio.decisions import user_field
 from barrio.registry.choices import (
     ConsentPurpose,
     DocumentType,
@@ -95,14 +96,7 @@ class Household(models.Model):
         on_delete=models.SET_NULL,
         related_name="households",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("registered by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("registered by"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -204,14 +198,7 @@ class Consent(models.Model):
     )
     purpose = models.CharField(_("purpose"), max_length=30, choices=ConsentPurpose.choices)
     given_on = models.DateField(_("given on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field(_("recorded by"), blank=True)
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

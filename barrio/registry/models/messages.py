@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from barrio.decisions import user_field
 
 
 class MessageLanguage(models.TextChoices):
@@ -33,14 +34,7 @@ class MessageTemplate(models.Model):
     body_es = models.TextField(_("text in Spanish"))
     body_en = models.TextField(_("text in English"), blank=True)
     body_pt = models.TextField(_("text in Portuguese"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("written by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("written by"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -112,14 +106,7 @@ class MessageCampaign(models.Model):
     job = models.ForeignKey(
         "jobs.Job", verbose_name=_("job"), null=True, blank=True, on_delete=models.SET_NULL
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("sent by"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from barrio.decisions import Decision, user_field
 
 
 class EligibilityRule(models.Model):
@@ -36,13 +37,7 @@ class EligibilityRule(models.Model):
         related_name="+",
         help_text=_("Its selected units are the field 'lives in a selected unit'."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("made by"))
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
 
     class Meta:
@@ -65,12 +60,8 @@ class EligibilityRule(models.Model):
         return {"programme": self.programme.slug}
 
 
-class TargetList(models.Model):
+class TargetList(Decision):
     """The households a rule puts in, on the data of one moment, with why for each."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
 
     programme = models.ForeignKey(
         "accounts.Programme",
@@ -85,31 +76,10 @@ class TargetList(models.Model):
         related_name="target_lists",
     )
     parameters = models.JSONField(_("parameters"))
-    fingerprint = models.CharField(_("fingerprint"), max_length=100)
     household_count = models.PositiveIntegerField(_("households considered"))
     eligible_count = models.PositiveIntegerField(_("eligible households"))
     selected_count = models.PositiveIntegerField(_("households in the list"))
     quotas = models.JSONField(_("quotas"), default=list)
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("target list")
@@ -172,13 +142,7 @@ class CashBudget(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3)
     total_cents = models.BigIntegerField(_("budget (cents)"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("set by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_field(_("set by"))
     updated_at = models.DateTimeField(_("set at"), auto_now=True)
 
     class Meta:
@@ -208,13 +172,7 @@ class Cycle(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     budget_cents = models.BigIntegerField(_("budget (cents)"))
     formula = models.JSONField(_("entitlement formula"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("made by"))
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
 
     class Meta:
@@ -242,13 +200,7 @@ class ExchangeRate(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     on = models.DateField(_("date"))
     eur_per_unit = models.DecimalField(_("euros per unit"), max_digits=20, decimal_places=10)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("entered by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    entered_by = user_field(_("entered by"))
     created_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
     class Meta:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from barrio.crypto import EncryptedTextField
+from barrio.decisions import Decision, status_field, user_field
 
 #: Why a household of the list gets no payment, in words (codes of the services).
 EXCLUSION_REASONS = {
@@ -39,13 +39,7 @@ class DeliveryAccount(models.Model):
     provider = models.CharField(_("provider"), max_length=40)
     mechanism = models.CharField(_("delivery mechanism"), max_length=20)
     details = EncryptedTextField(_("payment details"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    updated_by = user_field(_("recorded by"))
     updated_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
     class Meta:
@@ -60,7 +54,7 @@ class DeliveryAccount(models.Model):
         return {"household": self.household_id}
 
 
-class PaymentPlan(models.Model):
+class PaymentPlan(Decision):
     """The payments of one cycle to the households of one approved target list."""
 
     class Status(models.TextChoices):
@@ -91,43 +85,11 @@ class PaymentPlan(models.Model):
     total_cents = models.BigIntegerField(_("total (cents)"))
     payment_count = models.PositiveIntegerField(_("payments"))
     excluded_count = models.PositiveIntegerField(_("households left out"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("made by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("approved by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
-    authorized_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("authorized by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    fingerprint = None  # type: ignore[assignment]
+    status = status_field(Status)
+    authorized_by = user_field(_("authorized by"), blank=True)
     authorized_at = models.DateTimeField(_("authorized at"), null=True, blank=True)
-    released_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("released by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    released_by = user_field(_("released by"), blank=True)
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
     class Meta:
@@ -236,13 +198,7 @@ class ReconciliationImport(models.Model):
     fingerprint = models.CharField(_("fingerprint"), max_length=100)
     row_count = models.PositiveIntegerField(_("rows"))
     changed_count = models.PositiveIntegerField(_("payments changed"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("imported by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("imported by"))
     created_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
     class Meta:
@@ -266,13 +222,7 @@ class Verification(models.Model):
     seed = models.PositiveIntegerField(_("seed"))
     size = models.PositiveIntegerField(_("households to contact"))
     population = models.PositiveIntegerField(_("delivered payments"))
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("drawn by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("drawn by"))
     created_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
 
     class Meta:
@@ -307,14 +257,7 @@ class VerificationContact(models.Model):
         _("answer"), max_length=20, choices=Answer.choices, default=Answer.PENDING
     )
     note = models.TextField(_("note"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field(_("recorded by"), blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
 
     class Meta:

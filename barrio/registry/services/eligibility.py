@@ -332,13 +332,11 @@ def target_list_approve(*, actor: User | AnonymousUser, target_list: TargetList)
     programme = target_list.programme
     require_whole(actor, Action.ELIGIBILITY_APPROVE, programme)
     target = TargetList.objects.select_for_update().get(pk=target_list.pk)
-    if target.status == TargetList.Status.APPROVED:
+    if target.is_approved:
         raise Conflict(_("This target list is already approved."), code="already_approved")
-    if target.created_by_id is not None and target.created_by_id == actor.pk:
-        raise Conflict(
-            _("A target list is approved by someone other than the person who made it."),
-            code="four_eyes",
-        )
+    target.check_four_eyes(
+        actor, _("A target list is approved by someone other than the person who made it.")
+    )
     on = dt.date.fromisoformat(target.parameters["on"])
     rule = target.rule
     keys, frame = household_frame(programme, on=on, targeting_run_id=rule.targeting_run_id)
@@ -348,8 +346,5 @@ def target_list_approve(*, actor: User | AnonymousUser, target_list: TargetList)
             _("The households changed since this list was made; make it again."),
             code="inputs_changed",
         )
-    target.status = TargetList.Status.APPROVED
-    target.approved_by = actor if isinstance(actor, User) else None
-    target.approved_at = timezone.now()
-    target.save(update_fields=["status", "approved_by", "approved_at"])
+    target.mark_approved(actor)
     return target

@@ -312,14 +312,10 @@ def payment_plan_approve(*, actor: User | AnonymousUser, plan: PaymentPlan) -> P
     the same person).
     """
     plan = _locked(plan, PaymentPlan.Status.DRAFT, Action.PAYMENT_PLAN_APPROVE, actor)
-    if plan.created_by_id == actor.pk:
-        raise Conflict(
-            _("A plan is approved by someone other than the person who made it."),
-            code="four_eyes",
-        )
-    plan.status = PaymentPlan.Status.APPROVED
-    plan.approved_by, plan.approved_at = _user(actor), timezone.now()
-    plan.save(update_fields=["status", "approved_by", "approved_at"])
+    plan.check_four_eyes(
+        actor, _("A plan is approved by someone other than the person who made it.")
+    )
+    plan.mark_approved(actor)
     return plan
 
 
