@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedTextField
 
 
-class Programme(models.Model):
+class Programme(AuditScoped, models.Model):
     """A neighbourhood-improvement programme: the root of every scope in Barrio.
 
     A programme runs in one country, counts money in one currency and keeps its dates in one
@@ -46,6 +46,8 @@ class Programme(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    audit_scope = {"programme": "slug"}
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
@@ -53,10 +55,6 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.slug}
 
 
 class Organisation(models.Model):
@@ -154,7 +152,7 @@ class Role(models.TextChoices):
     PROTECTION_FOCAL = "protection_focal", _("Protection focal point")
 
 
-class RoleGrant(models.Model):
+class RoleGrant(AuditScoped, models.Model):
     """A role given to a user within a programme, or within one unit of it and what it holds.
 
     ``unit`` empty means the whole programme. A grant ends at ``expires_on`` (inclusive) or
@@ -205,10 +203,6 @@ class RoleGrant(models.Model):
     def is_active(self) -> bool:
         """Tell whether the grant is in force today (not revoked, not expired)."""
         return self.revoked_at is None and self.expires_on >= dt.date.today()
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class Profile(models.Model):

@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.decisions import Run, user_field
 
 
-class TargetingRun(Run):
+class TargetingRun(AuditScoped, Run):
     """One ranking of a programme's units by an index, with filters, quotas and limits."""
 
     programme = models.ForeignKey(
@@ -43,10 +44,6 @@ class TargetingRun(Run):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme the run belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class TargetingDecision(models.Model):
@@ -83,7 +80,7 @@ class TargetingDecision(models.Model):
         return f"{self.run} · {self.unit}"
 
 
-class Apportionment(models.Model):
+class Apportionment(AuditScoped, models.Model):
     """An amount split among units by a formula, in exact cents."""
 
     programme = models.ForeignKey(
@@ -116,10 +113,6 @@ class Apportionment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme the apportionment belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class ApportionmentShare(models.Model):

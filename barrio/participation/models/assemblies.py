@@ -12,12 +12,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedTextField
 from barrio.participation.models.calls import Call
 from barrio.participation.models.proposals import Proposal
 
 
-class Assembly(models.Model):
+class Assembly(AuditScoped, models.Model):
     """One assembly of a unit's residents, with its quorum rule and its agenda."""
 
     class Voting(models.TextChoices):
@@ -68,6 +69,8 @@ class Assembly(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    audit_scope = {"programme": "call.programme.slug", "call": "call.slug"}
+
     class Meta:
         verbose_name = _("assembly")
         verbose_name_plural = _("assemblies")
@@ -80,10 +83,6 @@ class Assembly(models.Model):
 
     def __str__(self) -> str:
         return self.place
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme and call the assembly belongs to."""
-        return {"programme": self.call.programme.slug, "call": self.call.slug}
 
 
 class AgendaItem(models.Model):

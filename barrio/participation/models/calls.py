@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
+
 
 class WorkKind(models.TextChoices):
     """Kinds of works the programmes fund (Mexico City's PCMB list, Chile's QMB works)."""
@@ -22,7 +24,7 @@ class WorkKind(models.TextChoices):
     OTHER = "other", _("Other works")
 
 
-class Call(models.Model):
+class Call(AuditScoped, models.Model):
     """A programme's call for proposals, with the dates of each of its steps.
 
     The steps follow one another: submission, committee review, assemblies, voting, results.
@@ -112,10 +114,6 @@ class Call(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme the call belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class ReviewCriterion(models.Model):

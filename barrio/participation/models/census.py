@@ -16,11 +16,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedDateField, EncryptedTextField
 from barrio.participation.models.votes import Election
 
 
-class CensusEntry(models.Model):
+class CensusEntry(AuditScoped, models.Model):
     """A person who may vote in a vote, as imported by the programme (encrypted)."""
 
     election = models.ForeignKey(
@@ -43,6 +44,8 @@ class CensusEntry(models.Model):
     row = models.PositiveIntegerField(_("row in the imported file"))
     imported_at = models.DateTimeField(_("imported at"), auto_now_add=True)
 
+    audit_scope = {"programme": "election.call.programme.slug"}
+
     class Meta:
         verbose_name = _("census entry")
         verbose_name_plural = _("census entries")
@@ -55,10 +58,6 @@ class CensusEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.election_id} · #{self.pk}"
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme the entry belongs to."""
-        return {"programme": self.election.call.programme.slug}
 
 
 class OneTimeCode(models.Model):

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedTextField
 
 
-class CommunityGroup(models.Model):
+class CommunityGroup(AuditScoped, models.Model):
     """A registered group of residents of a unit; its representative speaks for it."""
 
     programme = models.ForeignKey(
@@ -50,10 +51,6 @@ class CommunityGroup(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme the group belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class GroupMember(models.Model):

@@ -6,13 +6,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedTextField
 from barrio.participation.lifecycle import ProposalStatus
 from barrio.participation.models.calls import Call, WorkKind
 from barrio.participation.models.groups import CommunityGroup
 
 
-class Proposal(models.Model):
+class Proposal(AuditScoped, models.Model):
     """A group's project for one unit in one call.
 
     While it is a draft (or returned for correction) the group edits it; submitting freezes
@@ -71,6 +72,8 @@ class Proposal(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    audit_scope = {"programme": "call.programme.slug", "call": "call.slug"}
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -84,10 +87,6 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme and call the proposal belongs to."""
-        return {"programme": self.call.programme.slug, "call": self.call.slug}
 
 
 class BudgetLine(models.Model):

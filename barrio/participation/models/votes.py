@@ -25,6 +25,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedTextField
 from barrio.decisions import Run, status_field
 from barrio.participation.models.calls import Call
@@ -65,7 +66,7 @@ class AllocationRule(models.TextChoices):
     PHRAGMEN = "phragmen", _("Sequential Phragmén")
 
 
-class Election(models.Model):
+class Election(AuditScoped, models.Model):
     """A vote of a call: its period, ballot kind and limits, pots, and the rule that decides.
 
     ``max_choices`` is the *k* of approval ("choose up to k") and ranked ("rank up to k")
@@ -132,6 +133,8 @@ class Election(models.Model):
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    audit_scope = {"programme": "call.programme.slug", "call": "call.slug"}
+
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
@@ -145,10 +148,6 @@ class Election(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_additional_data(self) -> dict[str, str]:
-        """Tell the audit log which programme and call the vote belongs to."""
-        return {"programme": self.call.programme.slug, "call": self.call.slug}
 
 
 class Pot(models.Model):

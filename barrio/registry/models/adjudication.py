@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.decisions import user_field
 
 
-class AdjudicationTask(models.Model):
+class AdjudicationTask(AuditScoped, models.Model):
     """Two people's records that a rule or the matcher found alike, for a person to decide.
 
     The pair is stored in order (``member_low`` has the smaller id), and a pair is asked
@@ -75,7 +74,3 @@ class AdjudicationTask(models.Model):
 
     def __str__(self) -> str:
         return str(_("Probable duplicate %(number)s") % {"number": self.pk})
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}

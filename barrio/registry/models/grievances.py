@@ -9,12 +9,11 @@ status change and assignment is a :class:`GrievanceEvent` (who, when, from what 
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.core.grievances import is_overdue
 from barrio.crypto import EncryptedTextField
 from barrio.decisions import user_field
@@ -53,7 +52,7 @@ DEADLINE_DAYS: dict[str, int] = {
 }
 
 
-class Grievance(models.Model):
+class Grievance(AuditScoped, models.Model):
     """A case brought to the programme: a complaint, a request, a report."""
 
     class Channel(models.TextChoices):
@@ -138,10 +137,6 @@ class Grievance(models.Model):
         """Tell whether the case is still open after its deadline."""
         return is_overdue(self.status, self.due_at, timezone.now())
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}
-
 
 class GrievanceEvent(models.Model):
     """One step of a case's history: a status change or an assignment, by whom and when."""
@@ -167,7 +162,7 @@ class GrievanceEvent(models.Model):
         return f"{self.from_status or '-'} → {self.to_status}"
 
 
-class DataChangeRequest(models.Model):
+class DataChangeRequest(AuditScoped, models.Model):
     """A household asks to correct one of its values; a second person approves or rejects.
 
     The old value (as it was when asked) and the new one are encrypted. Approval applies
@@ -247,12 +242,8 @@ class DataChangeRequest(models.Model):
     def __str__(self) -> str:
         return str(_("Data-change request %(number)s") % {"number": self.pk})
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}
 
-
-class Referral(models.Model):
+class Referral(AuditScoped, models.Model):
     """A household or a case sent to a service of a partner organisation, and what came of it."""
 
     class Service(models.TextChoices):
@@ -324,7 +315,3 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return str(_("Referral %(number)s") % {"number": self.pk})
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}

@@ -7,12 +7,11 @@ each word of a person's names (so a name can be searched word by word, exactly).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedDateField, EncryptedTextField
 from barrio.decisions import user_field
 from barrio.registry.choices import (
@@ -24,7 +23,7 @@ from barrio.registry.choices import (
 )
 
 
-class Household(models.Model):
+class Household(AuditScoped, models.Model):
     """People who live together and are assisted together, in one unit of a programme.
 
     ``head``, ``primary_collector`` and ``alternate_collector`` are members of the
@@ -109,12 +108,8 @@ class Household(models.Model):
     def __str__(self) -> str:
         return str(_("Household %(number)s") % {"number": self.pk})
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}
 
-
-class Member(models.Model):
+class Member(AuditScoped, models.Model):
     """A person of a household: names as given and family names apart, and who they are.
 
     ``name_index`` holds the blind index of each word of the names (16 hex digits each,
@@ -142,6 +137,8 @@ class Member(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    audit_scope = {"programme": "household.programme.slug"}
+
     class Meta:
         verbose_name = _("member")
         verbose_name_plural = _("members")
@@ -150,12 +147,8 @@ class Member(models.Model):
     def __str__(self) -> str:
         return str(_("Person %(number)s") % {"number": self.pk})
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.household.programme.slug}
 
-
-class Document(models.Model):
+class Document(AuditScoped, models.Model):
     """An identity document of a member; its number is encrypted, with a blind index."""
 
     member = models.ForeignKey(
@@ -169,6 +162,8 @@ class Document(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    audit_scope = {"programme": "member.household.programme.slug"}
+
     class Meta:
         verbose_name = _("identity document")
         verbose_name_plural = _("identity documents")
@@ -177,12 +172,8 @@ class Document(models.Model):
     def __str__(self) -> str:
         return str(self.get_type_display())
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.member.household.programme.slug}
 
-
-class Consent(models.Model):
+class Consent(AuditScoped, models.Model):
     """A person's consent to one use of their household's data: when, and who recorded it."""
 
     household = models.ForeignKey(
@@ -202,6 +193,8 @@ class Consent(models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    audit_scope = {"programme": "household.programme.slug"}
+
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
@@ -209,10 +202,6 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return str(self.get_purpose_display())
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.household.programme.slug}
 
 
 class RegistrationDraft(models.Model):

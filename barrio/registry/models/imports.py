@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedTextField
 from barrio.decisions import user_field
 
 
-class ColumnMapping(models.Model):
+class ColumnMapping(AuditScoped, models.Model):
     """How another agency's file says what the template says, saved under a name.
 
     ``columns`` maps a template column to the file's column (``{"given_names": "Nombres"}``);
@@ -49,12 +48,8 @@ class ColumnMapping(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}
 
-
-class ImportBatch(models.Model):
+class ImportBatch(AuditScoped, models.Model):
     """One file sent for import: checked, summarised, and applied all at once or not at all.
 
     The file itself is kept encrypted (``payload``) only until the batch is applied or
@@ -108,7 +103,3 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}

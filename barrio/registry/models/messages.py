@@ -7,11 +7,10 @@ the message in memory when it sends, and records only the outcome.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.decisions import user_field
 
 
@@ -21,7 +20,7 @@ class MessageLanguage(models.TextChoices):
     PT = "pt", _("Portuguese")
 
 
-class MessageTemplate(models.Model):
+class MessageTemplate(AuditScoped, models.Model):
     """A message with named placeholders (``{given_name}``), in up to three languages."""
 
     programme = models.ForeignKey(
@@ -53,10 +52,6 @@ class MessageTemplate(models.Model):
         """The text in ``language``, or in Spanish when there is none in it."""
         return str(getattr(self, f"body_{language}", "") or self.body_es)
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}
-
 
 class ContactPreference(models.Model):
     """How a household prefers to be written to: its language."""
@@ -78,7 +73,7 @@ class ContactPreference(models.Model):
         return self.get_language_display()
 
 
-class MessageCampaign(models.Model):
+class MessageCampaign(AuditScoped, models.Model):
     """One sending of a template to the households that matched some filters."""
 
     class Status(models.TextChoices):
@@ -117,10 +112,6 @@ class MessageCampaign(models.Model):
 
     def __str__(self) -> str:
         return str(_("Sending %(number)s") % {"number": self.pk})
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme a change belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class MessageRecipient(models.Model):

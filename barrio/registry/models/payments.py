@@ -8,15 +8,14 @@ or out; it is approved by a programme manager other than who made it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.decisions import Decision, user_field
 
 
-class EligibilityRule(models.Model):
+class EligibilityRule(AuditScoped, models.Model):
     """One version of a declarative rule (see :mod:`barrio.core.cash.eligibility`)."""
 
     programme = models.ForeignKey(
@@ -55,12 +54,8 @@ class EligibilityRule(models.Model):
             _("%(name)s, version %(version)s") % {"name": self.name, "version": self.version}
         )
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme the rule belongs to."""
-        return {"programme": self.programme.slug}
 
-
-class TargetList(Decision):
+class TargetList(AuditScoped, Decision):
     """The households a rule puts in, on the data of one moment, with why for each."""
 
     programme = models.ForeignKey(
@@ -88,10 +83,6 @@ class TargetList(Decision):
 
     def __str__(self) -> str:
         return str(_("Target list %(number)s") % {"number": self.pk})
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme the list belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class TargetListEntry(models.Model):
@@ -131,7 +122,7 @@ class TargetListEntry(models.Model):
         return f"{self.target_list} · {self.household_id}"
 
 
-class CashBudget(models.Model):
+class CashBudget(AuditScoped, models.Model):
     """The money a programme has for cash transfers: its cycles' budgets never add up to more."""
 
     programme = models.OneToOneField(
@@ -152,12 +143,8 @@ class CashBudget(models.Model):
     def __str__(self) -> str:
         return str(_("Cash budget of %(programme)s") % {"programme": self.programme})
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme the budget belongs to."""
-        return {"programme": self.programme.slug}
 
-
-class Cycle(models.Model):
+class Cycle(AuditScoped, models.Model):
     """A round of payments: its dates, its budget and the formula of each household's amount."""
 
     programme = models.ForeignKey(
@@ -183,12 +170,8 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme the cycle belongs to."""
-        return {"programme": self.programme.slug}
 
-
-class ExchangeRate(models.Model):
+class ExchangeRate(AuditScoped, models.Model):
     """Euros for one unit of a currency on a date, as a manager entered it (for reports)."""
 
     programme = models.ForeignKey(
@@ -215,7 +198,3 @@ class ExchangeRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.currency} {self.on}: {self.eur_per_unit} EUR"
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme the rate belongs to."""
-        return {"programme": self.programme.slug}

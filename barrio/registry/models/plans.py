@@ -10,11 +10,10 @@ seeded sample of paid households to contact and records what they answered.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.crypto import EncryptedTextField
 from barrio.decisions import Decision, status_field, user_field
 
@@ -27,7 +26,7 @@ EXCLUSION_REASONS = {
 }
 
 
-class DeliveryAccount(models.Model):
+class DeliveryAccount(AuditScoped, models.Model):
     """How a household is paid: a provider and the fields it needs (encrypted, as JSON)."""
 
     household = models.OneToOneField(
@@ -42,6 +41,8 @@ class DeliveryAccount(models.Model):
     updated_by = user_field(_("recorded by"))
     updated_at = models.DateTimeField(_("recorded at"), auto_now=True)
 
+    audit_scope = {"household": "household_id"}
+
     class Meta:
         verbose_name = _("payment details")
         verbose_name_plural = _("payment details")
@@ -49,12 +50,8 @@ class DeliveryAccount(models.Model):
     def __str__(self) -> str:
         return f"{self.household_id} · {self.provider}"
 
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which household the details belong to."""
-        return {"household": self.household_id}
 
-
-class PaymentPlan(Decision):
+class PaymentPlan(AuditScoped, Decision):
     """The payments of one cycle to the households of one approved target list."""
 
     class Status(models.TextChoices):
@@ -99,10 +96,6 @@ class PaymentPlan(Decision):
 
     def __str__(self) -> str:
         return str(_("Payment plan %(number)s") % {"number": self.pk})
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which programme the plan belongs to."""
-        return {"programme": self.programme.slug}
 
 
 class Payment(models.Model):
@@ -159,7 +152,7 @@ class Payment(models.Model):
         return str(EXCLUSION_REASONS.get(self.excluded_reason, self.excluded_reason))
 
 
-class PaymentFile(models.Model):
+class PaymentFile(AuditScoped, models.Model):
     """A provider's payment list of a released plan, encrypted (XLSX or CSV in an AES ZIP)."""
 
     plan = models.ForeignKey(
@@ -172,6 +165,8 @@ class PaymentFile(models.Model):
     row_count = models.PositiveIntegerField(_("payments"))
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
 
+    audit_scope = {"plan": "plan_id"}
+
     class Meta:
         verbose_name = _("payment list file")
         verbose_name_plural = _("payment list files")
@@ -179,10 +174,6 @@ class PaymentFile(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
-
-    def get_additional_data(self) -> dict[str, Any]:
-        """Tell the audit log which plan the file belongs to."""
-        return {"plan": self.plan_id}
 
 
 class ReconciliationImport(models.Model):
