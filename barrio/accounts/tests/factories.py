@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
@@ -94,3 +96,16 @@ def grant(
         unit=unit,
         expires_on=dt.date.today() + dt.timedelta(days=days),
     )
+
+
+def fresh(make: Callable[..., Any], /, **fixed: Any) -> Callable[..., int]:
+    """A maker of new objects: each call runs ``make(**fixed)`` and returns the new id.
+
+    A write that succeeds only once (approving, deciding, publishing) needs a new object for
+    every actor that tries it; keyword arguments of a call replace the fixed ones.
+    """
+
+    def new(**changes: Any) -> int:
+        return int(make(**{**fixed, **changes}).pk)
+
+    return new

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from barrio.accounts.models import ApiToken, Role
 from barrio.accounts.services import api_token_create, organisation_create
-from barrio.accounts.tests.factories import build_world, grant, make_user
+from barrio.accounts.tests.factories import build_world, fresh, grant, make_user
 from barrio.crypto import blind_index
 from barrio.jobs.models import Job
 from barrio.participation.tests.paper_factories import programme_stations
@@ -171,16 +171,6 @@ class Ctx:
     verification_id: int = 0
     contact_id: int = 0
     cycle_id: int = 0
-
-
-def approve(path: str, method: str) -> Callable[[Client, Ctx], Any]:
-    """Approve a fresh draft run (each try needs a run still to approve)."""
-
-    def call(client: Client, ctx: Ctx) -> Any:
-        assert ctx.fresh_run is not None
-        return getattr(client, method)(path.format(slug=ctx.slug, run_id=ctx.fresh_run()))
-
-    return call
 
 
 def decide_pair(path: str) -> Callable[[Client, Ctx], Any]:
@@ -560,17 +550,24 @@ def new_household(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def on_fresh_case(
-    method: str, path: str, body: Any, fresh: str = "fresh_case"
+def on_fresh(
+    make: str,
+    method: str,
+    path: str,
+    body: Any = None,
+    *,
+    caller: Callable[..., Callable[[Client, Ctx], Any]] = api_json,
+    args: tuple[Any, ...] = (),
 ) -> Callable[[Client, Ctx], Any]:
-    """Act on a new case (or correction) each time: a decision cannot be tried twice."""
+    """Call ``path`` on a new object of ``ctx.<make>``, its id in ``{fresh}``.
+
+    Approving, deciding, publishing or signing succeeds once: each try needs its own object.
+    """
 
     def call(client: Client, ctx: Ctx) -> Any:
-        make = getattr(ctx, fresh)
-        assert make is not None
-        url = path.format(case_id=make())
-        data = body(ctx) if callable(body) else body
-        return getattr(client, method)(url, data, content_type="application/json")
+        maker = getattr(ctx, make)
+        assert maker is not None
+        return caller(method, path.replace("{fresh}", str(maker(*args))), body)(client, ctx)
 
     return call
 
@@ -750,9 +747,10 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:grievance_assign": [
         (
             CASE_HANDLERS,
-            on_fresh_case(
+            on_fresh(
+                "fresh_case",
                 "post",
-                "/api/v1/grievances/{case_id}/assign",
+                "/api/v1/grievances/{fresh}/assign",
                 lambda c: {"assignee_id": c.handler_id},
             ),
         )
@@ -760,8 +758,11 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:grievance_status": [
         (
             CASE_HANDLERS,
-            on_fresh_case(
-                "post", "/api/v1/grievances/{case_id}/status", {"status": "closed", "note": "x"}
+            on_fresh(
+                "fresh_case",
+                "post",
+                "/api/v1/grievances/{fresh}/status",
+                {"status": "closed", "note": "x"},
             ),
         )
     ],
@@ -813,11 +814,11 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:data_change_decision": [
         (
             CORRECTION_DECIDERS,
-            on_fresh_case(
+            on_fresh(
+                "fresh_change",
                 "post",
-                "/api/v1/data-changes/{case_id}/decision",
+                "/api/v1/data-changes/{fresh}/decision",
                 {"approve": False, "note": "No corresponde."},
-                fresh="fresh_change",
             ),
         )
     ],
@@ -849,11 +850,8 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
     "api:referral_status": [
         (
             HOUSEHOLD_REFERRERS,
-            on_fresh_case(
-                "post",
-                "/api/v1/referrals/{case_id}/status",
-                {"status": "accepted"},
-                fresh="fresh_referral",
+            on_fresh(
+                "fresh_referral", "post", "/api/v1/referrals/{fresh}/status", {"status": "accepted"}
             ),
         )
     ],
@@ -935,7 +933,12 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
         (EVERY_ROLE, page("get", "/programmes/{slug}/targeting/{approved_id}.geojson")),
     ],
     "planning:targeting_approve": [
-        (MANAGER, approve("/programmes/{slug}/targeting/{run_id}/approve/", "post"))
+        (
+            MANAGER,
+            on_fresh(
+                "fresh_run", "post", "/programmes/{slug}/targeting/{fresh}/approve/", caller=page
+            ),
+        )
     ],
     "planning:targeting_compare": [
         (
@@ -966,7 +969,12 @@ MATRIX: dict[str, list[tuple[Who, Callable[[Client, Ctx], Any] | None]]] = {
         (EVERY_ROLE, api_json("get", "/api/v1/programmes/{slug}/targeting-runs/{approved_id}")),
     ],
     "api:run_approve": [
-        (MANAGER, approve("/api/v1/programmes/{slug}/targeting-runs/{run_id}/approve", "post"))
+        (
+            MANAGER,
+            on_fresh(
+                "fresh_run", "post", "/api/v1/programmes/{slug}/targeting-runs/{fresh}/approve"
+            ),
+        )
     ],
     "api:apportionment_create": [
         (PLANNERS, api_json("post", "/api/v1/programmes/{slug}/apportionments", SPLIT))
@@ -1548,12 +1556,6 @@ def call_body(ctx: Ctx) -> dict[str, Any]:
     }
 
 
-def publish_fresh(client: Client, ctx: Ctx) -> Any:
-    """Publish a new draft call (a published call cannot be published again)."""
-    assert ctx.fresh_call is not None
-    return client.post(f"/api/v1/calls/{ctx.fresh_call()}/publish")
-
-
 def proposal_body(ctx: Ctx) -> dict[str, Any]:
     return {"group_id": ctx.group_id, "title": "m", "kind": "park", "unit_id": ctx.unit_id}
 
@@ -1571,7 +1573,9 @@ MATRIX.update(
                 api_json("put", "/api/v1/calls/{call_id}", lambda c: {**call_body(c), "slug": "m"}),
             )
         ],
-        "api:call_publish": [(MANAGER, publish_fresh)],
+        "api:call_publish": [
+            (MANAGER, on_fresh("fresh_call", "post", "/api/v1/calls/{fresh}/publish"))
+        ],
         "api:group_register": [
             (
                 REPRESENTATIVES,
@@ -1778,18 +1782,6 @@ CASH_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.PAYMENTS_OFFICER, Role.AU
 CASH_RUNNERS = frozenset({Role.PROGRAMME_MANAGER, Role.PAYMENTS_OFFICER})
 
 
-def approve_list(
-    method: str, path: str, caller: Callable[..., Any]
-) -> Callable[[Client, Ctx], Any]:
-    """Approve a fresh draft target list (each try needs a list still to approve)."""
-
-    def call(client: Client, ctx: Ctx) -> Any:
-        assert ctx.fresh_list is not None
-        return caller(method, path.replace("{list_id}", str(ctx.fresh_list())))(client, ctx)
-
-    return call
-
-
 MATRIX.update(
     {
         "registry:eligibility": [
@@ -1810,7 +1802,12 @@ MATRIX.update(
             (CASH_READERS, page("get", "/registry/programmes/{slug}/target-lists/{list_id}/")),
             (
                 MANAGER,
-                approve_list("post", "/registry/programmes/{slug}/target-lists/{list_id}/", page),
+                on_fresh(
+                    "fresh_list",
+                    "post",
+                    "/registry/programmes/{slug}/target-lists/{fresh}/",
+                    caller=page,
+                ),
             ),
         ],
         "registry:cycles": [
@@ -1853,8 +1850,8 @@ MATRIX.update(
         "api:target_list_approve": [
             (
                 MANAGER,
-                approve_list(
-                    "post", "/api/v1/programmes/{slug}/target-lists/{list_id}/approve", api_json
+                on_fresh(
+                    "fresh_list", "post", "/api/v1/programmes/{slug}/target-lists/{fresh}/approve"
                 ),
             )
         ],
@@ -1893,21 +1890,6 @@ PLAN_MAKERS = frozenset({Role.PAYMENTS_OFFICER})
 FILE_READERS = frozenset({Role.PAYMENTS_OFFICER, Role.AUDITOR})
 
 
-def sign_plan(
-    step: str, waiting: str, path: str, caller: Callable[..., Any]
-) -> Callable[[Client, Ctx], Any]:
-    """Sign a fresh plan waiting for ``step`` (each try needs a plan still to sign)."""
-
-    def call(client: Client, ctx: Ctx) -> Any:
-        assert ctx.fresh_plan is not None
-        url = path.replace("{plan_id}", str(ctx.fresh_plan(waiting)))
-        if caller is page:
-            return page("post", url, {"step": step})(client, ctx)
-        return caller("post", url)(client, ctx)
-
-    return call
-
-
 def plan_ids(ctx: Ctx) -> dict[str, Any]:
     return {"target_list": ctx.approved_list_id}
 
@@ -1924,26 +1906,35 @@ MATRIX.update(
             (CASH_READERS, page("get", "/registry/programmes/{slug}/payment-plans/{plan_id}/")),
             (
                 MANAGER,
-                sign_plan(
-                    "approve", "draft", "/registry/programmes/{slug}/payment-plans/{plan_id}/", page
+                on_fresh(
+                    "fresh_plan",
+                    "post",
+                    "/registry/programmes/{slug}/payment-plans/{fresh}/",
+                    {"step": "approve"},
+                    caller=page,
+                    args=("draft",),
                 ),
             ),
             (
                 PLAN_MAKERS,
-                sign_plan(
-                    "authorize",
-                    "approved",
-                    "/registry/programmes/{slug}/payment-plans/{plan_id}/",
-                    page,
+                on_fresh(
+                    "fresh_plan",
+                    "post",
+                    "/registry/programmes/{slug}/payment-plans/{fresh}/",
+                    {"step": "authorize"},
+                    caller=page,
+                    args=("approved",),
                 ),
             ),
             (
                 PLAN_MAKERS,
-                sign_plan(
-                    "release",
-                    "authorized",
-                    "/registry/programmes/{slug}/payment-plans/{plan_id}/",
-                    page,
+                on_fresh(
+                    "fresh_plan",
+                    "post",
+                    "/registry/programmes/{slug}/payment-plans/{fresh}/",
+                    {"step": "release"},
+                    caller=page,
+                    args=("authorized",),
                 ),
             ),
         ],
@@ -1990,33 +1981,33 @@ MATRIX.update(
         "api:payment_plan_approve": [
             (
                 MANAGER,
-                sign_plan(
-                    "approve",
-                    "draft",
-                    "/api/v1/programmes/{slug}/payment-plans/{plan_id}/approve",
-                    api_json,
+                on_fresh(
+                    "fresh_plan",
+                    "post",
+                    "/api/v1/programmes/{slug}/payment-plans/{fresh}/approve",
+                    args=("draft",),
                 ),
             )
         ],
         "api:payment_plan_authorize": [
             (
                 PLAN_MAKERS,
-                sign_plan(
-                    "authorize",
-                    "approved",
-                    "/api/v1/programmes/{slug}/payment-plans/{plan_id}/authorize",
-                    api_json,
+                on_fresh(
+                    "fresh_plan",
+                    "post",
+                    "/api/v1/programmes/{slug}/payment-plans/{fresh}/authorize",
+                    args=("approved",),
                 ),
             )
         ],
         "api:payment_plan_release": [
             (
                 PLAN_MAKERS,
-                sign_plan(
-                    "release",
-                    "authorized",
-                    "/api/v1/programmes/{slug}/payment-plans/{plan_id}/release",
-                    api_json,
+                on_fresh(
+                    "fresh_plan",
+                    "post",
+                    "/api/v1/programmes/{slug}/payment-plans/{fresh}/release",
+                    args=("authorized",),
                 ),
             )
         ],
@@ -2205,10 +2196,12 @@ def test_permission_matrix():
     votes = programme_votes(world.lima, world.miraflores, planner, approver)  # issue 8
     votes.paper = programme_stations(world.lima, world.miraflores, approver)
 
-    def fresh_run() -> int:
-        spec = TargetingSpec(name="m", level="distrito", indicator="need", period="2020")
-        return targeting_run_create(actor=planner, programme=world.lima, spec=spec).pk
-
+    fresh_run = fresh(
+        targeting_run_create,
+        actor=planner,
+        programme=world.lima,
+        spec=TargetingSpec(name="m", level="distrito", indicator="need", period="2020"),
+    )
     draft = fresh_run()
     approved = targeting_run_approve(
         actor=approver, run=TargetingRun.objects.get(pk=fresh_run())
@@ -2254,46 +2247,43 @@ def test_permission_matrix():
     handler = make_user("handler@lima.pe")
     grant(handler, Role.CASEWORKER, world.lima)
 
-    def fresh_case(category: str = "payment") -> int:
-        return grievance_record(
-            actor=handler,
-            programme=world.lima,
-            unit=world.miraflores,
-            category=category,
-            channel="desk",
-            description="Caso de prueba.",
-            contact_name="Persona Sintética",
-            contact_phone="+51 900 000 000",
-        ).pk
-
-    case_id, sensitive_id = fresh_case(), fresh_case("protection")
+    fresh_case = fresh(
+        grievance_record,
+        actor=handler,
+        programme=world.lima,
+        unit=world.miraflores,
+        category="payment",
+        channel="desk",
+        description="Caso de prueba.",
+        contact_name="Persona Sintética",
+        contact_phone="+51 900 000 000",
+    )
+    case_id, sensitive_id = fresh_case(), fresh_case(category="protection")
     from barrio.registry.services.data_changes import data_change_request
 
     asker = make_user("asker@lima.pe")
     grant(asker, Role.MUNICIPAL_TEAM, world.lima)
 
-    def fresh_change() -> int:
-        return data_change_request(
-            actor=asker,
-            household=household,
-            field="address",
-            new_value="Calle Nueva 1",
-            reason="Se mudó.",
-        ).pk
-
+    fresh_change = fresh(
+        data_change_request,
+        actor=asker,
+        household=household,
+        field="address",
+        new_value="Calle Nueva 1",
+        reason="Se mudó.",
+    )
     change_id = fresh_change()
     from barrio.registry.services.messages import message_campaign_start, message_template_save
     from barrio.registry.services.referrals import referral_make
 
-    def fresh_referral() -> int:
-        return referral_make(
-            actor=handler,
-            programme=world.lima,
-            organisation=organisation,
-            service="health",
-            household=household,
-        ).pk
-
+    fresh_referral = fresh(
+        referral_make,
+        actor=handler,
+        programme=world.lima,
+        organisation=organisation,
+        service="health",
+        household=household,
+    )
     referral_id = fresh_referral()
     message = message_template_save(
         actor=planner, programme=world.lima, name="m", bodies={"es": "Hola {given_name}."}

@@ -15,7 +15,7 @@ from typing import Any
 from django.utils import timezone
 
 from barrio.accounts.models import Role
-from barrio.accounts.tests.factories import grant, make_user
+from barrio.accounts.tests.factories import fresh, grant, make_user
 from barrio.crypto import blind_index
 from barrio.participation.models import (
     AgendaItem,
@@ -36,6 +36,16 @@ _names = itertools.count()
 def fresh_name() -> str:
     """A name never used before in this run (attendance lists refuse a person twice)."""
     return f"Persona {next(_names)}"
+
+
+def attendee(*, assembly_id: int) -> Attendee:
+    """A new person on an assembly's attendance list."""
+    name = fresh_name()
+    return Attendee.objects.create(
+        assembly_id=assembly_id,
+        full_name=name,
+        person_index=blind_index(name, purpose="assembly-attendee"),
+    )
 
 
 def build_review_data(world: Any) -> tuple[Any, dict[str, Any]]:
@@ -94,24 +104,11 @@ def build_review_data(world: Any) -> tuple[Any, dict[str, Any]]:
         )
         AgendaItem.objects.create(assembly=record, proposal=on_agenda, votes_for=1 if ready else 0)
         if ready:
-            name = fresh_name()
-            Attendee.objects.create(
-                assembly=record,
-                full_name=name,
-                person_index=blind_index(name, purpose="assembly-attendee"),
-            )
+            attendee(assembly_id=record.pk)
         return record.pk, on_agenda.pk
 
     tally_assembly, _ = assembly()
     vote_assembly, _ = assembly("individual")
-
-    def fresh_attendee() -> int:
-        name = fresh_name()
-        return Attendee.objects.create(
-            assembly_id=vote_assembly,
-            full_name=name,
-            person_index=blind_index(name, purpose="assembly-attendee"),
-        ).pk
 
     return assigned, {
         "review_call_id": call.pk,
@@ -126,6 +123,6 @@ def build_review_data(world: Any) -> tuple[Any, dict[str, Any]]:
         "candidate_id": candidate.pk,
         "assembly_id": tally_assembly,
         "vote_assembly_id": vote_assembly,
-        "fresh_attendee": fresh_attendee,
+        "fresh_attendee": fresh(attendee, assembly_id=vote_assembly),
         "fresh_assembly": lambda: assembly(ready=True),
     }

@@ -14,7 +14,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from barrio.accounts.models import Role
-from barrio.accounts.tests.factories import grant, make_user
+from barrio.accounts.tests.factories import fresh, grant, make_user
 from barrio.registry.models import DeliveryAccount, Household, PaymentPlan
 from barrio.registry.services.cycles import cash_budget_set, cycle_create
 from barrio.registry.services.eligibility import (
@@ -62,10 +62,7 @@ def build_cash(world: Any, maker: Any) -> dict[str, Any]:
     rule = eligibility_rule_save(
         actor=maker, programme=world.lima, name="m", definition=RULE["definition"]
     )
-
-    def fresh_list() -> int:
-        return target_list_create(actor=maker, rule=rule).pk
-
+    fresh_list = fresh(target_list_create, actor=maker, rule=rule)
     plans = build_plans(world, maker, rule)
     return {
         "rule_id": rule.pk,
