@@ -2,8 +2,9 @@
 
 *Planned* is what the plans hold (payments not left out), *released* what released plans
 sent to providers, *delivered* what providers reported delivered. A row of fewer than
-:data:`~barrio.registry.selectors.SMALL_COUNT` households shows no count and no money
-(the totals row keeps them: it never has so few unless the whole programme does).
+:data:`~barrio.registry.selectors.SMALL_COUNT` households shows no count and no money, nor
+does a second row where the total would otherwise give the first away (see
+:func:`suppress_small`).
 The chart is an SVG drawn here, from our own markup: no script, no CDN.
 """
 
@@ -12,7 +13,8 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from django.utils.html import escape
@@ -30,9 +32,18 @@ if TYPE_CHECKING:
 _RELEASED = (Payment.Status.SENT, Payment.Status.DELIVERED, Payment.Status.FAILED)
 
 
+#: One payment as the dashboard sums it: household, city, group, currency, status, entitled
+#: and delivered cents.
+Record = tuple[int, str, str, str, str, int, int | None]
+
+
 @dataclass
 class MoneyRow:
-    """One city or group in one currency; money ``None`` when the row is suppressed."""
+    """One city or group in one currency; money ``None`` when the row is suppressed.
+
+    ``hidden`` says why: ``"small"`` (fewer than :data:`SMALL_COUNT` households) or
+    ``"complement"`` (hidden as well, so that a small row cannot be worked out from the total).
+    """
 
     dimension: str
     name: str
@@ -41,54 +52,101 @@ class MoneyRow:
     planned: int | None
     released: int | None
     delivered: int | None
+    hidden: str = ""
 
     @property
     def suppressed(self) -> bool:
         return self.households is None
 
 
-def payments_dashboard(programme: Programme) -> list[MoneyRow]:
+def payments_dashboard(programme: Programme, *, small: int = SMALL_COUNT) -> list[MoneyRow]:
     """The rows of the dashboard: by city, by group, and the programme's total per currency.
 
-    Callers have checked that the user may see the programme's cash assistance.
+    Rows of fewer than ``small`` households are hidden (:func:`suppress_small`). Callers
+    have checked that the user may see the programme's cash assistance.
     """
     rows = Payment.objects.filter(plan__programme=programme).exclude(status=Payment.Status.EXCLUDED)
     city = city_of(programme)
     labels = dict(ResidenceStatus.choices)
-    # key -> [households, planned, released, delivered]
-    sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    records: Iterable[Record] = (
+        (
+            household,
+            city(country, path),
+            str(labels.get(group, group)),
+            currency,
+            status,
+            cents,
+            paid,
+        )
+        for household, country, path, group, currency, status, cents, paid in rows.values_list(
+            "household_id",
+            "household__unit__country",
+            "household__unit__path",
+            "household__residence_status",
+            "currency",
+            "status",
+            "amount_cents",
+            "delivered_cents",
+        )
+    )
+    return suppress_small(money_rows(records, total_name=_("All households")), small)
+
+
+def money_rows(records: Iterable[Record], *, total_name: str) -> list[MoneyRow]:
+    """Sum payments by city, by group and in total, per currency; nothing hidden yet.
+
+    Rows come cities first, then groups, then totals, each by name and currency.
+    """
+    # key -> [planned, released, delivered]
+    sums: dict[tuple[str, str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     seen: dict[tuple[str, str, str], set[int]] = defaultdict(set)
-    for household, country, path, group, currency, status, cents, delivered in rows.values_list(
-        "household_id",
-        "household__unit__country",
-        "household__unit__path",
-        "household__residence_status",
-        "currency",
-        "status",
-        "amount_cents",
-        "delivered_cents",
-    ):
+    for household, city, group, currency, status, cents, delivered in records:
         keys = (
-            ("city", city(country, path), currency),
-            ("group", str(labels.get(group, group)), currency),
-            ("total", _("All households"), currency),
+            ("city", city, currency),
+            ("group", group, currency),
+            ("total", total_name, currency),
         )
         for key in keys:
             seen[key].add(household)
             money = sums[key]
-            money[1] += cents
+            money[0] += cents
             if status in _RELEASED:
-                money[2] += cents
-            money[3] += delivered or 0
-    out = []
-    for key in sorted(sums, key=lambda k: (("city", "group", "total").index(k[0]), k[1], k[2])):
-        count = len(seen[key])
-        planned, released, delivered = sums[key][1:]
-        if key[0] != "total" and count < SMALL_COUNT:
-            out.append(MoneyRow(*key, None, None, None, None))
-        else:
-            out.append(MoneyRow(*key, count, planned, released, delivered))
-    return out
+                money[1] += cents
+            money[2] += delivered or 0
+    order = ("city", "group", "total")
+    return [
+        MoneyRow(*key, len(seen[key]), planned, released, delivered)
+        for key, (planned, released, delivered) in sorted(
+            sums.items(), key=lambda item: (order.index(item[0][0]), item[0][1:])
+        )
+    ]
+
+
+def suppress_small(rows: list[MoneyRow], small: int = SMALL_COUNT) -> list[MoneyRow]:
+    """Hide each row of fewer than ``small`` households, and what would give it away.
+
+    A row's count and money are hidden when it has fewer than ``small`` households (the
+    total too: then every row of its currency is that small). The cities of a currency add
+    up to its total, and so do its groups: where exactly one city (or group) is hidden, the
+    total minus the shown rows would reveal it, so the smallest other city (or group) is
+    hidden as well (complementary suppression). No hidden row can then be worked out from
+    the shown ones.
+    """
+    hidden = {i: "small" for i, row in enumerate(rows) if (row.households or 0) < small}
+    parts: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        if row.dimension != "total":
+            parts[row.dimension, row.currency].append(i)
+    for members in parts.values():
+        shown = [i for i in members if i not in hidden]
+        if len(members) - len(shown) == 1 and shown:
+            hidden[min(shown, key=lambda i: (rows[i].households or 0, rows[i].name))] = "complement"
+    return [
+        replace(row, households=None, planned=None, released=None, delivered=None, hidden=why)
+        if (why := hidden.get(i))
+        else row
+        for i, row in enumerate(rows)
+    ]
 
 
 def dashboard_csv(rows: list[MoneyRow]) -> str:
@@ -103,7 +161,9 @@ def dashboard_csv(rows: list[MoneyRow]) -> str:
             "" if cents is None else f"{cents // 100}.{cents % 100:02d}"
             for cents in (row.planned, row.released, row.delivered)
         ]
-        households = f"<{SMALL_COUNT}" if row.households is None else str(row.households)
+        households = {"small": f"<{SMALL_COUNT}", "complement": "hidden"}.get(
+            row.hidden, str(row.households)
+        )
         writer.writerow([row.dimension, row.name, row.currency, households, *money])
     return text.getvalue()
 
