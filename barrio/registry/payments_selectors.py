@@ -21,6 +21,7 @@ from barrio.registry.models import (
     Cycle,
     EligibilityRule,
     ExchangeRate,
+    Household,
     Payment,
     PaymentFile,
     PaymentPlan,
@@ -39,6 +40,13 @@ if TYPE_CHECKING:
 def may_see_cash(user: User | AnonymousUser, programme: Programme) -> bool:
     """Tell whether ``user`` reads the cash assistance of ``programme``."""
     return may(user, Action.CASH_VIEW, programme=programme)
+
+
+def may_record_payment_details(user: User | AnonymousUser, household: Household) -> bool:
+    """Tell whether ``user`` sees and records how ``household`` is paid (its payment details)."""
+    return may(
+        user, Action.PERSONAL_DATA_CHANGE, programme=household.programme, unit=household.unit
+    )
 
 
 def eligibility_rule_list_for_user(

@@ -131,3 +131,19 @@ def test_payment_details_are_checked_and_kept_encrypted(cash):  # noqa: F811
         {"provider": "yape", "details": {"phone": "987654321"}},
         content_type="application/json",
     ).status_code in {403, 404}
+
+
+def test_the_household_page_and_its_payment_details_link_to_each_other(cash):  # noqa: F811
+    """Who records payment details reaches them from the household, and goes back; others
+    see the household without the link."""
+    household = Household.objects.order_by("pk").first()
+    page = f"/registry/households/{household.pk}/"
+    details = f"/registry/households/{household.pk}/payment-details/"
+    caseworker = signed_in_client(cash.caseworker)
+    assert f'href="{details}"' in caseworker.get(page).content.decode()
+    assert f'href="{page}"' in caseworker.get(details).content.decode()
+    officer = signed_in_client(cash.officer)
+    seen = officer.get(page)
+    assert seen.status_code == 200
+    assert f'href="{details}"' not in seen.content.decode()
+    assert officer.get(details).status_code == 403

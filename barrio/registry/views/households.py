@@ -31,6 +31,7 @@ from barrio.registry.forms import (
     registration_record,
     show_service_errors,
 )
+from barrio.registry.payments_selectors import may_record_payment_details
 from barrio.registry.services.households import local_today
 
 DRAFT_SKIP = {"csrfmiddlewaretoken", "action", "draft"}
@@ -283,5 +284,6 @@ def household_detail(request: HttpRequest, household_id: int) -> HttpResponse:
             "vulnerability": [labels.get(code, code) for code in household.vulnerability],
             "unmasked": unmasked,
             "may_unmask": may_unmask,
+            "may_pay": may_record_payment_details(request.user, household),
         },
     )

@@ -173,12 +173,7 @@ class DeliveryAccountForm(forms.Form):
 def delivery_account(request: HttpRequest, household_id: int) -> HttpResponse:
     """How a household is paid: its provider now, and a form to record new details."""
     household = household_or_404(request, household_id)
-    if not may(
-        request.user,
-        Action.PERSONAL_DATA_CHANGE,
-        programme=household.programme,
-        unit=household.unit,
-    ):
+    if not selectors.may_record_payment_details(request.user, household):
         raise DjangoPermissionDenied
     form = DeliveryAccountForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
