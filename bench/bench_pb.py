@@ -14,6 +14,7 @@ Run from the repository root::
     python bench/bench_pb.py --only Lodz --limit 300
     python bench/bench_pb.py --recorded       # all files, pabutools' times as recorded
     python bench/bench_pb.py --reading        # reading alone, every file, best of 3 each
+    python bench/bench_pb.py --runs --only Budapest  # Add1's MES runs, sets and orders
 
 Non-approval ballots are converted to approval ballots for both engines, as pabutools users
 do. pabutools gets a multiprofile (identical ballots merged), its fastest form.
@@ -166,6 +167,47 @@ def reading(paths: list[Path], repeat: int) -> None:
     )
 
 
+def runs(paths: list[Path]) -> None:
+    """Count the MES runs Add1 makes per file, and the distinct sets and orders among them.
+
+    The figure Add1's proofs are judged by: a run is made wherever the budget steps it may
+    skip end, so fewer runs means longer proofs.
+    """
+    import importlib
+    from fractions import Fraction
+
+    from barrio.core.pb import instance_of, parse_pb, profile_of
+    from barrio.core.pb.mes import MesData, MesRun, prepare
+    from barrio.core.pb.tiebreak import BY_ID
+
+    module = importlib.import_module("barrio.core.pb.equal_shares")
+    plain = module.run_mes
+    made: list[tuple[int, ...]] = []
+
+    def counted(data: MesData, voter_budget: Fraction, **options: Any) -> MesRun:
+        run: MesRun = plain(data, voter_budget, **options)
+        made.append(run.winners)
+        return run
+
+    setattr(module, "run_mes", counted)  # noqa: B010 (mypy rejects assigning to it)
+    print(f"{'file':<44} {'steps':>7} {'runs':>6} {'sets':>5} {'orders':>6} {'cpu s':>7}")
+    for path in paths:
+        with path.open("rb") as handle:
+            election = parse_pb(handle)
+        instance, profile = instance_of(election), profile_of(election, as_approval=True)
+        data = prepare(instance, profile, "cost", BY_ID.ranks(instance, profile))
+        made.clear()
+        started = time.process_time()
+        final = module.add1(data, module.MesParams(add1=True))
+        spent = time.process_time() - started
+        steps = final.voter_budget - Fraction(instance.budget) / profile.num_voters
+        print(
+            f"{path.name[:44]:<44} {int(steps):>7} {len(made):>6} "
+            f"{len({frozenset(w) for w in made}):>5} {len(set(made)):>6} {spent:7.2f}",
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="eight representative files")
@@ -181,6 +223,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--reading", action="store_true", help="time reading alone against parse_pabulib"
+    )
+    parser.add_argument(
+        "--runs", action="store_true", help="count Add1's MES runs per file (MES + Add1 alone)"
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,6 +245,9 @@ def main() -> None:
         paths = [p for p in paths if args.skip not in p.name]
     if args.reading:
         reading(paths, repeat=3)
+        return
+    if args.runs:
+        runs(paths)
         return
     print(f"rule {args.rule}; pabutools capped at {limit:.0f} s (shown as '> {limit:.0f}')")
     header = (
