@@ -350,15 +350,16 @@ class _Run(StabilityBounds):
         already added) and afresh, at this budget, as a single round whose losers do not
         catch up (a tie counts as caught up); either proof holds, so the larger is kept.
         The fresh proof is only sought up to twice what ``previous`` proved for its whole
-        run (the later rounds are unlikely to prove more), and given up once it is no
-        longer than the inherited one: it costs a look at the losers of every round.
+        run (the later rounds are unlikely to prove more), not at all if that was nothing
+        (where a run is made at every step), and given up once it is no longer than the
+        inherited one: it costs a look at the losers of every round.
         """
         removed_in: dict[int, list[int]] = {}
         for p, r in previous.removed:
             removed_in.setdefault(r, []).append(p)
         # The fresh proof so far (0 once given up).
         target = 2 * max(previous.stable_for, grown_by, self.track_until)
-        fresh = min(self.stable_for, target) if self.track else 0.0
+        fresh = min(self.stable_for, target) if self.track and previous.stable_for else 0.0
         for r, p in enumerate(previous.winners):
             if previous.round_bounds[r] <= grown_by:
                 return
