@@ -87,6 +87,9 @@ def test_results_say_why_each_project_is_in_or_out_in_three_languages():
         detail = client.get(f"/participation/votes/{election.pk}/results/{out.item.proposal_id}/")
     assert detail.status_code == 200
     assert "vote-chart" in page.content.decode()
+    run.refresh_from_db()
+    assert run.approved_by is not None
+    assert run.approved_by.email not in page.content.decode()  # a public page names no one
     # The project's page draws its pot's chart, every project labelled, this one marked.
     html = detail.content.decode()
     marked = html.split('aria-current="true"', 1)
