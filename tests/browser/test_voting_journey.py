@@ -84,10 +84,14 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     page.goto(f"{live_server.url}/participation/votes/{election.pk}/results/")
     assert page.get_by_role("heading", level=1).inner_text().startswith("Resultados de")
     expect(page.get_by_text("Financiado en la ronda 1")).to_be_visible()
-    expect(page.get_by_role("img", name="Votos y costos")).to_be_visible()
+    chart = page.get_by_role("figure", name="Votos y costos")
+    expect(chart).to_be_visible()
+    expect(chart.locator("ol > li")).to_have_count(3)  # one labelled bar per project
     assert serious_violations(page) == []
     page.get_by_role("link", name="Proyecto 015-001 2").click()
     expect(page.get_by_text("No financiado: nadie votó por él.")).to_be_visible()
+    # Its pot's chart, this project marked among the others.
+    expect(page.locator("[aria-current='true']")).to_contain_text("Proyecto 015-001 2")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     context.close()
