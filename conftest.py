@@ -2,6 +2,8 @@
 
 - With ``CI=true`` a skipped test fails: a missing browser or database cannot pass silently.
 - No test may reach the network beyond this machine's loopback.
+- Property tests have no time limit per example: speed is measured in ``bench/``, and a
+  loaded machine would otherwise fail them at random (Hypothesis' default is 200 ms).
 """
 
 from __future__ import annotations
@@ -13,6 +15,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("barrio", deadline=None)
+settings.load_profile("barrio")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
