@@ -4,7 +4,6 @@ once the result is published she reads why a project is in or out."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
@@ -12,15 +11,9 @@ from django.test import override_settings
 from playwright.sync_api import expect
 
 from barrio.participation.models import Ballot, Election
-from barrio.participation.services import (
-    RunSpec,
-    allocation_run_approve,
-    allocation_run_create,
-    vote_close,
-)
 from barrio.participation.tests.census_factories import RecordingSender, census_vote, last_code
 from barrio.participation.tests.factories import build_world
-from barrio.participation.tests.test_allocation_run import second_manager
+from barrio.participation.tests.vote_factories import close_and_publish
 from tests.browser.conftest import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -102,11 +95,7 @@ def test_resident_votes_with_the_census_and_a_code_on_a_phone(
     context.close()
 
     # The vote closes; a manager decides it and a second manager publishes the result.
-    closed = vote_close(
-        actor=world.manager, election=election, now=election.closes_at + dt.timedelta(seconds=1)
-    )
-    run = allocation_run_create(actor=world.manager, election=closed, spec=RunSpec(rule="greedy"))
-    allocation_run_approve(actor=second_manager(world), run=run)
+    close_and_publish(world, election)
 
     # She reads on her phone why each project is in or out.
     context = browser.new_context(locale="es-MX", viewport=PHONE)

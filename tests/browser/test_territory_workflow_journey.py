@@ -8,11 +8,11 @@ import json
 import geopandas as gpd
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 from shapely.geometry import box
 
 from barrio.accounts.services import programme_create, programme_set_units
+from barrio.jobs.tests.worker import run_worker
 from barrio.territories.services import indicator_define, unit_create
 from tests.browser.conftest import serious_violations
 from tests.browser.test_planning_journey import sign_in
@@ -29,11 +29,6 @@ INDEX = {
         ],
     },
 }
-
-
-def run_worker():
-    """Do the queued work, as the task worker process of `make run` does."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def test_administrator_imports_builds_an_index_and_targets(

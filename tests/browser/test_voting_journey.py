@@ -3,21 +3,12 @@ out; the ballot's running total comes from our own script."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from playwright.sync_api import expect
 
 from barrio.accounts.tests.factories import PASSWORD
-from barrio.participation.services import (
-    RunSpec,
-    allocation_run_approve,
-    allocation_run_create,
-    vote_close,
-)
 from barrio.participation.tests.factories import build_world
-from barrio.participation.tests.test_allocation_run import second_manager
-from barrio.participation.tests.vote_factories import open_vote, residents
+from barrio.participation.tests.vote_factories import close_and_publish, open_vote, residents
 from tests.browser.conftest import serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -72,11 +63,7 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     context.close()
 
     # The vote closes; a manager decides it and a second manager publishes the result.
-    closed = vote_close(
-        actor=world.manager, election=election, now=election.closes_at + dt.timedelta(seconds=1)
-    )
-    run = allocation_run_create(actor=world.manager, election=closed, spec=RunSpec(rule="greedy"))
-    allocation_run_approve(actor=second_manager(world), run=run)
+    close_and_publish(world, election)
 
     # The resident reads the results on her phone and why a project is out.
     context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})

@@ -113,3 +113,16 @@ def test_other_users_cannot_see_a_job(owner):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert Client().get(f"/api/v1/jobs/{job.pk}").status_code == 401
+
+
+def test_the_worker_run_in_a_test_leaves_the_runners_signal_handlers():
+    """``run_worker`` runs ``db_worker`` in the test's process; the worker's own handlers
+    (which exit with status 0) must not outlive it, or a signal would end a pytest worker
+    quietly and its remaining tests would never run."""
+    import signal
+
+    from barrio.jobs.tests.worker import SIGNALS, run_worker
+
+    before = {number: signal.getsignal(number) for number in SIGNALS}
+    run_worker()
+    assert {number: signal.getsignal(number) for number in SIGNALS} == before

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.management import call_command
 from django.utils import translation
 
 from barrio.accounts.models import Role
 from barrio.accounts.tests.factories import grant, make_user
 from barrio.errors import Conflict, PermissionDenied, ValidationFailed
 from barrio.jobs.models import Job
+from barrio.jobs.tests.worker import run_worker
 from barrio.participation.lifecycle import ProposalStatus
 from barrio.participation.models import AllocationRun, Election, Proposal
 from barrio.participation.selectors.allocation import explain, run_summary
@@ -26,7 +26,7 @@ from barrio.participation.services import (
     vote_close_and_allocate,
 )
 from barrio.participation.tests.factories import build_world
-from barrio.participation.tests.vote_factories import open_vote, residents
+from barrio.participation.tests.vote_factories import open_vote, residents, second_manager
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +52,6 @@ def closed(**fields):
     return world, election, ids
 
 
-def second_manager(world):
-    other = make_user("second.manager@example.org")
-    grant(other, Role.PROGRAMME_MANAGER, world.programme)
-    return other
-
-
 @pytest.mark.django_db(transaction=True)
 def test_closing_a_vote_runs_its_rule_in_the_background():
     """The task is queued on commit and done by the real db_worker."""
@@ -68,7 +62,7 @@ def test_closing_a_vote_runs_its_rule_in_the_background():
     election.refresh_from_db()
     closed_vote, job = vote_close_and_allocate(actor=world.manager, election=election)
     assert closed_vote.status == Election.Status.CLOSED
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED, job.error
     run = AllocationRun.objects.get(pk=job.result["run"])

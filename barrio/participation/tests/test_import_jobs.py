@@ -8,13 +8,13 @@ import base64
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
 from barrio.accounts.tests.test_permission_matrix import signed_in_client
 from barrio.crypto import decrypt
 from barrio.jobs.models import Job
+from barrio.jobs.tests.worker import run_worker
 from barrio.participation.models import Ballot, CensusEntry, PaperEntry, PaperTally, PendingImport
 from barrio.participation.tests.census_factories import HEADER, census_setup
 from barrio.participation.tests.factories import build_world
@@ -30,10 +30,6 @@ SHEETS = [(1, 1, 0), (0, 1, 0), (0, 0, 0), (1, 0, 1)]  # the third is blank
 def english():
     with override_settings(LANGUAGE_CODE="en"):
         yield
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def csv_upload(text: str, name: str = "file.csv") -> SimpleUploadedFile:

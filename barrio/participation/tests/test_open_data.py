@@ -18,8 +18,7 @@ from barrio.participation.services import (
 )
 from barrio.participation.tests.factories import build_world
 from barrio.participation.tests.paper_factories import paper_vote, sheet_rows, table
-from barrio.participation.tests.test_allocation_run import second_manager
-from barrio.participation.tests.vote_factories import residents
+from barrio.participation.tests.vote_factories import residents, second_manager
 
 pytestmark = pytest.mark.django_db
 

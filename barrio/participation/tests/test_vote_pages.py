@@ -22,8 +22,8 @@ from barrio.participation.services import (
     vote_close,
 )
 from barrio.participation.tests.factories import build_world
-from barrio.participation.tests.test_allocation_run import PATTERN, second_manager
-from barrio.participation.tests.vote_factories import open_vote, residents
+from barrio.participation.tests.test_allocation_run import PATTERN
+from barrio.participation.tests.vote_factories import open_vote, residents, second_manager
 
 pytestmark = pytest.mark.django_db
 

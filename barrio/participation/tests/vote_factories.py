@@ -220,3 +220,20 @@ def programme_votes(
         census_proposal_id=census_proposal,
         new_census_person=census_person_maker(census),
     )
+
+
+def second_manager(world: World) -> User:
+    """Another programme manager: the one who approves what ``world.manager`` runs."""
+    other = make_user("second.manager@example.org")
+    grant(other, Role.PROGRAMME_MANAGER, world.programme)
+    return other
+
+
+def close_and_publish(world: World, election: Election, rule: str = "greedy") -> AllocationRun:
+    """Close ``election`` just after its period, decide it by ``rule`` (the manager) and
+    publish the run (a second manager approves it)."""
+    closed = vote_close(
+        actor=world.manager, election=election, now=election.closes_at + dt.timedelta(seconds=1)
+    )
+    run = allocation_run_create(actor=world.manager, election=closed, spec=RunSpec(rule=rule))
+    return allocation_run_approve(actor=second_manager(world), run=run)

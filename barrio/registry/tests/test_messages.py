@@ -7,11 +7,11 @@ import logging
 from dataclasses import replace
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 
 from barrio.errors import PermissionDenied, ValidationFailed
 from barrio.jobs.models import Job
+from barrio.jobs.tests.worker import run_worker
 from barrio.registry.models import Member, MessageRecipient, MessageTemplate
 from barrio.registry.services.messages import (
     SendFailed,
@@ -169,7 +169,7 @@ def test_a_real_db_worker_sends_the_campaign_with_progress(caplog):
         values={"amount": "S/ 200,00", "date": "01/12/2026"},
     )
     with caplog.at_level(logging.INFO, logger="barrio.messaging"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        run_worker()
     job = Job.objects.get(pk=campaign.job_id)
     assert job.status == "succeeded", job.error
     assert job.done == job.total == 1
