@@ -4,6 +4,8 @@
 - No test may reach the network beyond this machine's loopback.
 - Property tests have no time limit per example: speed is measured in ``bench/``, and a
   loaded machine would otherwise fail them at random (Hypothesis' default is 200 ms).
+- A run that ends without having run every collected test fails, even if nothing failed:
+  a test worker that stops early cannot pass for a green suite.
 """
 
 from __future__ import annotations
@@ -67,3 +69,30 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
         return
     settings = request.getfixturevalue("settings")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+_finished: set[str] = set()
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # With xdist this is called in the controller for every worker's reports; every test
+    # that ran, passed or not, reports its teardown.
+    if report.when == "teardown":
+        _finished.add(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    config = session.config
+    if hasattr(config, "workerinput") or config.option.collectonly:
+        return  # an xdist worker (the controller counts) or nothing meant to run
+    if exitstatus != pytest.ExitCode.OK or len(_finished) >= session.testscollected:
+        return
+    missing = session.testscollected - len(_finished)
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"{missing} of {session.testscollected} collected tests never ran: "
+            "the run is incomplete.",
+            red=True,
+        )
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
