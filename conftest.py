@@ -4,8 +4,8 @@
 - No test may reach the network beyond this machine's loopback.
 - Property tests have no time limit per example: speed is measured in ``bench/``, and a
   loaded machine would otherwise fail them at random (Hypothesis' default is 200 ms).
-- A run that ends without having run every collected test fails, even if nothing failed:
-  a test worker that stops early cannot pass for a green suite.
+- Two tests may not share an id (pytest-xdist would run one of them), and a run that ends
+  without having run every collected test fails, even if nothing failed.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -71,23 +72,34 @@ def _fast_password_hashing(request: pytest.FixtureRequest) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-_finished: set[str] = set()
+_finished = 0
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    counts = Counter(item.nodeid for item in items)
+    shared = sorted(nodeid for nodeid, count in counts.items() if count > 1)
+    if shared:
+        raise pytest.UsageError(
+            f"{len(shared)} test ids are shared, e.g. {shared[0]} by {counts[shared[0]]} tests: "
+            "pytest-xdist would run only one test of each."
+        )
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     # With xdist this is called in the controller for every worker's reports; every test
     # that ran, passed or not, reports its teardown.
+    global _finished
     if report.when == "teardown":
-        _finished.add(report.nodeid)
+        _finished += 1
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     config = session.config
     if hasattr(config, "workerinput") or config.option.collectonly:
         return  # an xdist worker (the controller counts) or nothing meant to run
-    if exitstatus != pytest.ExitCode.OK or len(_finished) >= session.testscollected:
+    if exitstatus != pytest.ExitCode.OK or _finished >= session.testscollected:
         return
-    missing = session.testscollected - len(_finished)
+    missing = session.testscollected - _finished
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(

@@ -1,4 +1,5 @@
-"""The suite fails when some collected tests never ran (root ``conftest.py``).
+"""The suite fails when some collected tests never ran or two share an id (root
+``conftest.py``).
 
 Each case runs pytest in a subprocess on a small directory that has a copy of the real root
 ``conftest.py``, so what is checked is the file the suite uses.
@@ -10,6 +11,8 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,10 +40,23 @@ def pytest_runtestloop(session):
 """
 
 
+# A plugin that collects a second test under the first one's id.
+TWICE = """
+import copy
+
+import pytest
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    items.append(copy.copy(items[0]))
+"""
+
+
 def _pytest(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
     shutil.copy(ROOT / "conftest.py", tmp_path / "conftest.py")
     (tmp_path / "test_three.py").write_text(THREE_TESTS)
     (tmp_path / "stops_early.py").write_text(STOPS_EARLY)
+    (tmp_path / "twice.py").write_text(TWICE)
     command = [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider"]
     return subprocess.run(
         [*command, "--rootdir", str(tmp_path), *args, str(tmp_path)],
@@ -74,3 +90,9 @@ def test_a_run_that_stops_early_fails(tmp_path: Path) -> None:
 def test_collecting_only_is_not_an_incomplete_run(tmp_path: Path) -> None:
     result = _pytest(tmp_path, "--collect-only", "-q")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_two_tests_under_one_id_are_refused(tmp_path: Path) -> None:
+    result = _pytest(tmp_path, "-p", "twice")
+    assert result.returncode == pytest.ExitCode.USAGE_ERROR, result.stdout + result.stderr
+    assert "1 test ids are shared, e.g. test_three.py::test_one by 2 tests" in result.stderr
