@@ -23,16 +23,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
 import numpy as np
 
 from barrio.core.pb.greedy import Satisfaction, build_outcome, greedy_complete, greedy_order
-from barrio.core.pb.mes import HORIZON_STEPS, MesData, MesRun, prepare, run_mes
+from barrio.core.pb.mes import HORIZON_STEPS, MesData, MesRun, exact_sum, prepare, run_mes
 from barrio.core.pb.model import Money
-from barrio.core.pb.outcome import Outcome, ProjectExplanation, Share
+from barrio.core.pb.outcome import Outcome, ProjectExplanation, Reason, Share
 from barrio.core.pb.profile import Instance, Profile
 from barrio.core.pb.tiebreak import BY_ID, TieBreaking
 
@@ -119,16 +119,31 @@ def add1(data: MesData, params: MesParams) -> MesRun:
             # The last feasible step may have been skipped over as funding the same projects,
             # or replayed in an order proven to fund the same: run it afresh so that the
             # order, prices and explanations are those of that exact voter budget.
+            if previous.voter_budget == previous_budget:
+                return _afresh(previous)
             return run_mes(data, previous_budget)
         if params.stop == "exhaustive" and _exhaustive(instance, current.winners, candidates):
-            return run_mes(data, voter_budget)
+            return _afresh(current)
         if current.stable_for == math.inf:
             # No larger budget changes anything: the loop would run forever (this happens only
             # when every supported project fits; handled above for "overspend").
-            return run_mes(data, voter_budget)
+            return _afresh(current)
         steps = max(1, math.ceil(current.stable_for / step) if current.stable_for > 0 else 1)
         previous, previous_budget = current, voter_budget + (steps - 1) * step
         voter_budget += steps * step
+
+
+def _afresh(run: MesRun) -> MesRun:
+    """``run``, or the same budget run afresh if it replayed rounds of an earlier run.
+
+    A replayed round funds the earlier run's winner without a search, and a block of them
+    in the earlier order, which the proofs allow to differ from this budget's own. A run
+    that replayed nothing searched every round: it is what a fresh run gives (tracking the
+    bounds changes no decision), so it is not made twice.
+    """
+    if run.state.replayed == 0:
+        return run
+    return run_mes(run.data, run.voter_budget)
 
 
 def _exhaustive(instance: Instance, selected: tuple[int, ...], available: set[int]) -> bool:
@@ -236,60 +251,61 @@ def _explain(run: MesRun, completed: bool) -> dict[int, ProjectExplanation]:
     data = run.data
     instance, profile = data.instance, data.profile
     points, mult = profile.points, profile.multiplicity
-    votes, scores = profile.votes(), profile.scores()
+    votes, scores = profile.votes().tolist(), profile.scores().tolist()
+    prices = run.prices
     result: dict[int, ProjectExplanation] = {}
-    for r, (p, lam) in enumerate(zip(run.winners, run.prices, strict=True)):
+    for r, (p, lam) in enumerate(zip(run.winners, prices, strict=True)):
         supporters = data.supporters[p]
         rich = supporters[(run.poor_round[supporters] < 0) | (run.poor_round[supporters] > r)]
         shares: dict[Fraction, int] = {}
-        full_total = Fraction(0)
-        for value in np.unique(points[rich, p]).tolist():
-            voters = int(mult[rich[points[rich, p] == value]].sum())
-            shares[lam * value] = shares.get(lam * value, 0) + voters
-            full_total += lam * value * voters
+        if profile.approval:
+            # Every supporter gave 1 point: one share (a search for distinct values costs
+            # more than the rest of the explanation on a small election).
+            given = [(1, int(mult[rich].sum()))] if len(rich) else []
+        else:
+            given = [
+                (value, int(mult[rich[points[rich, p] == value]].sum()))
+                for value in np.unique(points[rich, p]).tolist()
+            ]
+        for value, voters in given:
+            amount = lam * value
+            shares[amount] = shares.get(amount, 0) + voters
+        full_total = exact_sum((voters * value, lam) for value, voters in given)
+        paying = sum(shares.values())
         result[p] = ProjectExplanation(
             instance.project_ids[p],
             instance.costs[p],
-            int(votes[p]),
-            int(scores[p]),
+            votes[p],
+            scores[p],
             "funded",
             shares=tuple(Share(n, a) for a, n in sorted(shares.items(), reverse=True)),
             # Supporters who could not pay a full share: those who gave what they had left
             # this round and those who had nothing left from earlier rounds.
-            partial_voters=int(votes[p]) - sum(shares.values()),
-            partial_amount=instance.costs[p] - full_total
-            if sum(shares.values()) < votes[p]
-            else None,
+            partial_voters=votes[p] - paying,
+            partial_amount=instance.costs[p] - full_total if paying < votes[p] else None,
         )
     live = run.poor_round < 0
-    winners = list(run.winners)
+    winners = np.asarray(run.winners, dtype=np.int64)
+    reason: Reason = "did-not-fit" if completed else "mes-unaffordable"
     for p in range(instance.num_projects):
         if p in result:
             continue
         supporters = data.supporters[p]
+        common = (instance.project_ids[p], instance.costs[p], votes[p], scores[p])
         if len(supporters) == 0:
-            reason = "did-not-fit" if completed else "no-support"
-            result[p] = replace(
-                _plain(instance, p, votes, scores),
-                reason=reason,  # type: ignore[arg-type]
-            )
+            result[p] = ProjectExplanation(*common, "did-not-fit" if completed else "no-support")
             continue
         still = supporters[live[supporters]]
-        money = run.voter_budget * int(mult[still].sum())
-        if winners and len(still):
-            counts = mult[still] @ points[np.ix_(still, np.asarray(winners, dtype=np.int64))]
-            for n, lam in zip(counts.tolist(), run.prices, strict=True):
-                money -= lam * n
-        result[p] = replace(
-            _plain(instance, p, votes, scores),
-            reason="did-not-fit" if completed else "mes-unaffordable",
+        counts: list[int] = []
+        if len(winners) and len(still):
+            counts = (mult[still] @ points[still][:, winners]).tolist()
+        # No counts where no supporter has money left: nothing was spent from it.
+        spent = exact_sum(zip(counts, prices, strict=False))
+        money = run.voter_budget * int(mult[still].sum()) - spent
+        result[p] = ProjectExplanation(
+            *common,
+            reason,
             supporters_money=money,
-            needed_per_supporter=Fraction(instance.costs[p]) / int(votes[p]),
+            needed_per_supporter=Fraction(instance.costs[p]) / votes[p],
         )
     return result
-
-
-def _plain(instance: Instance, p: int, votes: np.ndarray, scores: np.ndarray) -> ProjectExplanation:
-    return ProjectExplanation(
-        instance.project_ids[p], instance.costs[p], int(votes[p]), int(scores[p]), "funded"
-    )

@@ -40,6 +40,7 @@ How it is computed (and why it is both fast and exact):
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -57,7 +58,7 @@ from barrio.core.pb.mes_data import (
 )
 from barrio.core.pb.profile import IntArray
 
-__all__ = ["HORIZON_STEPS", "TOLERANCE", "MesData", "MesRun", "prepare", "run_mes"]
+__all__ = ["HORIZON_STEPS", "TOLERANCE", "MesData", "MesRun", "exact_sum", "prepare", "run_mes"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -140,6 +141,33 @@ class MesRun:
         return table
 
 
+def exact_sum(terms: Iterable[tuple[int, Fraction]]) -> Fraction:
+    """Return ``sum(n * value)`` over ``terms``, exactly, normalised once at the end.
+
+    Adding ``Fraction`` objects one by one reduces every partial sum (a ``gcd`` of large
+    numbers and a new object each time); here the numerators are summed over the least
+    common denominator so far, in integers. The value is the same ``Fraction``.
+
+    Examples
+    --------
+    >>> exact_sum([(3, Fraction(1, 6)), (2, Fraction(1, 4)), (0, Fraction(1, 7))])
+    Fraction(1, 1)
+    >>> exact_sum([])
+    Fraction(0, 1)
+    """
+    numerator, denominator = 0, 1
+    for n, value in terms:
+        top, bottom = value.numerator, value.denominator
+        common = math.gcd(denominator, bottom)
+        if common == bottom:
+            numerator += n * top * (denominator // bottom)
+        else:
+            scale = bottom // common
+            numerator = numerator * scale + n * top * (denominator // common)
+            denominator *= scale
+    return Fraction(numerator, denominator)
+
+
 class _Run(StabilityBounds):
     """The state of one run; see :func:`run_mes`."""
 
@@ -155,6 +183,8 @@ class _Run(StabilityBounds):
         count = data.profile.points.shape[0]
         self.budget_f = np.full(count, float(voter_budget))
         self.exhausted = np.zeros(count, dtype=bool)
+        self.anyone_broke = False  # whether a voter ran out of money yet in this run
+        self.replayed = 0  # rounds replayed from a previous run (funded without a search)
         self.poor_round = np.full(count, -1, dtype=np.int64)
         self.winners: list[int] = []
         # Exact prices are computed only when needed (a close call, a tie, or the caller asks
@@ -185,9 +215,7 @@ class _Run(StabilityBounds):
         if rounds and len(voters):
             funded = np.asarray(self.winners[:rounds], dtype=np.int64)
             counts = self.data.columns[np.ix_(funded, voters)] @ weights
-            for q, n in enumerate(counts.tolist()):
-                if n:
-                    money -= self.price(q) * n
+            money -= exact_sum((n, self.price(q)) for q, n in enumerate(counts.tolist()) if n)
         return money
 
     def price(self, r: int) -> Fraction:
@@ -208,9 +236,10 @@ class _Run(StabilityBounds):
         """
         if ev.exact is not None:
             return
-        points = self.data.columns[ev.project][ev.live]
-        gap = self.budget_f[ev.live] - ev.lam_f * points
-        scale = self.budget_f[ev.live] + ev.lam_f * points
+        budgets = self.budget_f[ev.live]
+        owed = ev.lam_f * self.data.columns[ev.project][ev.live]
+        gap = budgets - owed
+        scale = budgets + owed
         if bool((np.abs(gap) <= TOLERANCE * scale).any()):
             self.exact_price(ev)
 
@@ -267,16 +296,21 @@ class _Run(StabilityBounds):
     def evaluate(self, p: int) -> Evaluation | None:
         """Price project ``p`` now, or return ``None`` if its supporters cannot pay for it."""
         data = self.data
-        supporters = data.supporters[p]
-        alive = ~self.exhausted[supporters]
-        live = supporters[alive]
-        cost_f = data.costs_f[p]
-        if len(live) == 0:
-            self._drop(p, 0.0)
-            return None
-        ppoints = data.supporter_points[p][alive]
+        if self.anyone_broke:
+            supporters = data.supporters[p]
+            alive = ~self.exhausted[supporters]
+            live = supporters[alive]
+            if len(live) == 0:
+                self._drop(p, 0.0)
+                return None
+            ppoints = data.supporter_points[p][alive]
+            mult = data.supporter_mult[p][alive]
+            lowest = data.costs_l[p] / float(mult @ ppoints)
+        else:  # nobody ran out of money yet: every supporter is live
+            live, ppoints = data.supporters[p], data.supporter_points[p]
+            mult, lowest = data.supporter_mult[p], data.full_lam[p]
+        cost_f = data.costs_l[p]
         budgets = self.budget_f[live]
-        mult = data.supporter_mult[p][alive]
         money_f = float(mult @ budgets)
         if money_f < cost_f * (1 + TOLERANCE) and (
             money_f < cost_f * (1 - TOLERANCE) or self.exact_money(live) < data.instance.costs[p]
@@ -284,13 +318,12 @@ class _Run(StabilityBounds):
             self._drop(p, money_f)
             return None
         per_point = budgets / ppoints if not data.profile.approval else budgets
-        lowest = float(cost_f / (mult @ ppoints))
         if float(per_point.min()) >= lowest * (1 + TOLERANCE):
             # Every supporter can pay a full share at the lowest possible price: no sorting.
-            return Evaluation(p, live, 0, lowest / data.weights_f[p], lowest)
+            return Evaluation(p, live, 0, lowest / data.weights_l[p], lowest)
         lam_f, rich = solve_price(cost_f, budgets, per_point, ppoints, mult, lowest)
         ordered = np.concatenate([live[~rich], live[rich]])
-        return Evaluation(p, ordered, int((~rich).sum()), lam_f / data.weights_f[p], lam_f)
+        return Evaluation(p, ordered, int((~rich).sum()), lam_f / data.weights_l[p], lam_f)
 
     def _drop(self, p: int, money: float) -> None:
         """Take ``p`` out of this run: its supporters hold ``money``, less than its cost.
@@ -370,6 +403,7 @@ class _Run(StabilityBounds):
                 self.removed.append((gone, r))
                 if self.track and fresh > 0:
                     fresh = min(fresh, self._unaffordable_bound(gone, self._money_f(gone)))
+            self.replayed += 1
             ev = self.evaluate(p)
             if ev is None:
                 raise AssertionError("a replayed winner became unaffordable")
@@ -417,6 +451,7 @@ class _Run(StabilityBounds):
         self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f * points, 0.0)
         self.budget_f[poor] = 0.0
         self.exhausted[poor] = True
+        self.anyone_broke = self.anyone_broke or len(poor) > 0
         self.poor_round[poor] = len(self.winners)
         self.winners.append(p)
         self.prices.append(ev.exact)

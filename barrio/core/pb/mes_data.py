@@ -49,6 +49,16 @@ class MesData:
     lowest_rho_f: FloatArray  # the same as an array (inf for a project nobody supports)
     votes_f: FloatArray  # per project, its supporters counted with multiplicity
     columns: IntArray  # the points by project (rows) and ballot: a project's points in a row
+    costs_l: tuple[float, ...]  # ``costs_f`` as Python floats (no numpy scalar per use)
+    weights_l: tuple[float, ...]  # ``weights_f`` as Python floats
+    full_lam: tuple[float, ...]  # per project, its payment per point if every supporter pays
+    # Every project's supporters one after the other (``owner`` the project of each entry),
+    # with their multiplicities and satisfaction (points x weight): the losers of a round are
+    # looked at together by masking this, not by joining their arrays one by one.
+    flat_ballots: IntArray
+    flat_owner: IntArray
+    flat_weight: FloatArray
+    flat_mult: FloatArray
 
 
 def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
@@ -70,10 +80,15 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
     mult_f = profile.multiplicity.astype(np.float64)
     points_f = tuple(profile.points[s, p].astype(np.float64) for p, s in enumerate(supporters))
     costs_f = np.array([float(c) for c in instance.costs], dtype=np.float64)
-    lowest = tuple(
-        float(costs_f[p] / (mult_f[s] @ points_f[p]) / weights_f[p]) if len(s) else 0.0
+    full_lam = tuple(
+        float(costs_f[p] / (mult_f[s] @ points_f[p])) if len(s) else 0.0
         for p, s in enumerate(supporters)
     )
+    lowest = tuple(
+        float(lam / weights_f[p]) if len(s) else 0.0
+        for p, (lam, s) in enumerate(zip(full_lam, supporters, strict=True))
+    )
+    sizes = [len(s) for s in supporters]
     return MesData(
         instance=instance,
         profile=profile,
@@ -94,6 +109,15 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         # Taking the points of many ballots for one project from a row of this copy reads
         # adjacent memory, not one row of the profile per ballot.
         columns=np.ascontiguousarray(profile.points.T),
+        costs_l=tuple(costs_f.tolist()),
+        weights_l=tuple(weights_f.tolist()),
+        full_lam=full_lam,
+        flat_ballots=np.concatenate([np.zeros(0, dtype=np.int64), *supporters]),
+        flat_owner=np.repeat(np.arange(len(supporters), dtype=np.int64), sizes),
+        flat_weight=np.concatenate(
+            [np.zeros(0), *(points_f[p] * weights_f[p] for p in range(len(supporters)))]
+        ),
+        flat_mult=np.concatenate([np.zeros(0), *(mult_f[s] for s in supporters)]),
     )
 
 
@@ -128,16 +152,18 @@ def solve_price(
     """
     weighted_budgets = mult * budgets
     weighted_points = mult * points
-    rich = per_point * (1 + 1e-12) >= lowest
+    reach = per_point * (1 + 1e-12)
+    add = np.add.reduce  # what ``.sum()`` calls, without its Python wrapper
+    rich = reach >= lowest
     while True:
-        paying = float(weighted_points[rich].sum())
+        paying = float(add(weighted_points[rich]))
         if paying == 0.0:
             # Floats disagree with the affordability test by an ulp: let the richest pay;
             # the exact pass in ``settle`` re-classifies such voters.
             rich = per_point >= per_point.max()
-            paying = float(weighted_points[rich].sum())
-        lam_f = (cost - float(weighted_budgets[~rich].sum())) / paying
-        settled = per_point * (1 + 1e-12) >= lam_f
+            paying = float(add(weighted_points[rich]))
+        lam_f = (cost - float(add(weighted_budgets[~rich]))) / paying
+        settled = reach >= lam_f
         if bool((settled == rich).all()):
             return lam_f, rich
         rich = settled

@@ -139,6 +139,8 @@ class Profile:
     def scores(self) -> IntArray:
         """Return, per project, the total points it received (= votes for approval ballots)."""
         found = self._supporters.get(-2)
+        if found is None and self.approval:
+            found = self._supporters[-2] = self.votes()  # every point is 1
         if found is None:
             rows, columns = np.nonzero(self.points)
             weights = self.multiplicity[rows] * self.points[rows, columns]
