@@ -20,6 +20,7 @@ class ParticipationConfig(AppConfig):
         auditlog.register(CommunityGroup)
         auditlog.register(Proposal)
         register_review_models()
+        register_vote_models()
 
 
 def register_review_models() -> None:
@@ -44,3 +45,37 @@ def register_review_models() -> None:
         auditlog.register(model)
     auditlog.register(models.Attendee, exclude_fields=["full_name", "person_index"])
     auditlog.register(models.ResidentCommitteeMember, exclude_fields=["full_name", "person_index"])
+
+
+def register_vote_models() -> None:
+    """Keep every change of a vote's setting-up, stations, census and decisions with who
+    made it (``docs/voting.md``, "What the audit log keeps").
+
+    The census's personal values are masked whole and its blind index left out. The rows a
+    resident's ballot writes (who voted, the anonymous ballot and its choices, the keyed
+    hash of an in-person voter's document) are not logged: an entry per ballot would carry
+    the voter as its actor next to what was chosen, breaking the ballot's secrecy, and
+    would double the writes of a vote. Rows frozen or computed in bulk (a ballot's items,
+    a run's results) and one-time codes are not logged either.
+    """
+    from auditlog.registry import auditlog
+
+    from barrio.participation import models
+
+    for model in (
+        models.Election,
+        models.Pot,
+        models.PollingStation,
+        models.StationOfficial,
+        models.AllocationRun,
+    ):
+        auditlog.register(model)
+    auditlog.register(
+        models.CensusEntry,
+        mask_fields=["document_number", "birth_date", "phone", "email"],
+        exclude_fields=["document_index"],
+    )
+    # What officials typed and how the entries compare: the sheets themselves are long and
+    # kept on the row; the log says who entered or resolved what, and when.
+    auditlog.register(models.PaperEntry, exclude_fields=["content"])
+    auditlog.register(models.PaperTally, exclude_fields=["disagreements"])

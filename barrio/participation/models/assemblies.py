@@ -85,7 +85,7 @@ class Assembly(AuditScoped, models.Model):
         return self.place
 
 
-class AgendaItem(models.Model):
+class AgendaItem(AuditScoped, models.Model):
     """A proposal on an assembly's agenda, its tally and, once closed, the result."""
 
     class Result(models.TextChoices):
@@ -110,6 +110,8 @@ class AgendaItem(models.Model):
         _("result"), max_length=20, choices=Result.choices, default=Result.PENDING
     )
 
+    audit_scope = {"programme": "assembly.call.programme.slug", "call": "assembly.call.slug"}
+
     class Meta:
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
@@ -122,7 +124,7 @@ class AgendaItem(models.Model):
         return f"{self.assembly_id} · {self.proposal_id}"
 
 
-class Attendee(models.Model):
+class Attendee(AuditScoped, models.Model):
     """A person at an assembly. One person is listed once (``person_index``)."""
 
     assembly = models.ForeignKey(
@@ -131,6 +133,8 @@ class Attendee(models.Model):
     full_name = EncryptedTextField(_("full name"))
     person_index = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+
+    audit_scope = {"programme": "assembly.call.programme.slug", "call": "assembly.call.slug"}
 
     class Meta:
         verbose_name = _("attendee")
@@ -146,7 +150,7 @@ class Attendee(models.Model):
         return str(self.pk)
 
 
-class Vote(models.Model):
+class Vote(AuditScoped, models.Model):
     """One attendee's vote on one agenda item; a second vote of the same person is refused."""
 
     class Choice(models.TextChoices):
@@ -163,6 +167,11 @@ class Vote(models.Model):
     choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
     created_at = models.DateTimeField(_("cast at"), auto_now_add=True)
 
+    audit_scope = {
+        "programme": "item.assembly.call.programme.slug",
+        "call": "item.assembly.call.slug",
+    }
+
     class Meta:
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
@@ -175,7 +184,7 @@ class Vote(models.Model):
         return f"{self.item_id}: {self.choice}"
 
 
-class ResidentCommittee(models.Model):
+class ResidentCommittee(AuditScoped, models.Model):
     """A committee of residents elected by an assembly to run one approved proposal."""
 
     class Kind(models.TextChoices):
@@ -195,6 +204,8 @@ class ResidentCommittee(models.Model):
     kind = models.CharField(_("committee"), max_length=30, choices=Kind.choices)
     created_at = models.DateTimeField(_("elected at"), auto_now_add=True)
 
+    audit_scope = {"programme": "assembly.call.programme.slug", "call": "assembly.call.slug"}
+
     class Meta:
         verbose_name = _("residents' committee")
         verbose_name_plural = _("residents' committees")
@@ -207,7 +218,7 @@ class ResidentCommittee(models.Model):
         return self.get_kind_display()
 
 
-class ResidentCommitteeMember(models.Model):
+class ResidentCommitteeMember(AuditScoped, models.Model):
     """An elected member of a residents' committee, with their role (name encrypted)."""
 
     class Role(models.TextChoices):
@@ -226,6 +237,11 @@ class ResidentCommitteeMember(models.Model):
     person_index = models.CharField(max_length=64, editable=False)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    audit_scope = {
+        "programme": "committee.assembly.call.programme.slug",
+        "call": "committee.assembly.call.slug",
+    }
 
     class Meta:
         verbose_name = _("committee member elected")

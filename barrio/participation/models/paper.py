@@ -21,10 +21,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.participation.models.votes import Election, Pot
 
 
-class PollingStation(models.Model):
+class PollingStation(AuditScoped, models.Model):
     """A place where residents vote in person and paper ballots are counted."""
 
     election = models.ForeignKey(
@@ -44,6 +45,8 @@ class PollingStation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    audit_scope = {"programme": "election.call.programme.slug", "call": "election.call.slug"}
+
     class Meta:
         verbose_name = _("polling station")
         verbose_name_plural = _("polling stations")
@@ -56,7 +59,7 @@ class PollingStation(models.Model):
         return f"{self.code} · {self.name}"
 
 
-class StationOfficial(models.Model):
+class StationOfficial(AuditScoped, models.Model):
     """An official assigned to a station: enters in-person ballots and paper entries."""
 
     station = models.ForeignKey(
@@ -79,6 +82,11 @@ class StationOfficial(models.Model):
         related_name="+",
     )
     assigned_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
+
+    audit_scope = {
+        "programme": "station.election.call.programme.slug",
+        "call": "station.election.call.slug",
+    }
 
     class Meta:
         verbose_name = _("station official")
@@ -134,7 +142,7 @@ class PaperKind(models.TextChoices):
     COUNTS = "counts", _("Totals per project")
 
 
-class PaperEntry(models.Model):
+class PaperEntry(AuditScoped, models.Model):
     """One official's transcription of a station's paper ballots in one pot (first or second).
 
     ``content`` is what was typed: for sheets ``[[sheet, {proposal id: value}], …]``, for
@@ -163,6 +171,11 @@ class PaperEntry(models.Model):
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
 
+    audit_scope = {
+        "programme": "station.election.call.programme.slug",
+        "call": "station.election.call.slug",
+    }
+
     class Meta:
         verbose_name = _("paper entry")
         verbose_name_plural = _("paper entries")
@@ -178,7 +191,7 @@ class PaperEntry(models.Model):
         return f"{self.station_id} · {self.pot_id} · {self.number}"
 
 
-class PaperTally(models.Model):
+class PaperTally(AuditScoped, models.Model):
     """The comparison of a station's two entries in a pot, and what was counted from them.
 
     ``disagreements`` lists ``{"sheet", "project", "first", "second"}`` (``sheet`` empty for
@@ -215,6 +228,11 @@ class PaperTally(models.Model):
         related_name="+",
     )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    audit_scope = {
+        "programme": "station.election.call.programme.slug",
+        "call": "station.election.call.slug",
+    }
 
     class Meta:
         verbose_name = _("paper tally")

@@ -13,12 +13,13 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from barrio.audit_scope import AuditScoped
 from barrio.participation.lifecycle import ProposalStatus
 from barrio.participation.models.calls import Call, ReviewCriterion
 from barrio.participation.models.proposals import Proposal
 
 
-class CommitteeMember(models.Model):
+class CommitteeMember(AuditScoped, models.Model):
     """A member of a call's technical committee: a user holding the committee-member role."""
 
     class Affiliation(models.TextChoices):
@@ -48,6 +49,8 @@ class CommitteeMember(models.Model):
     )
     created_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
+    audit_scope = {"programme": "call.programme.slug", "call": "call.slug"}
+
     class Meta:
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
@@ -60,7 +63,7 @@ class CommitteeMember(models.Model):
         return self.user.get_full_name() or self.user.get_username()
 
 
-class ReviewAssignment(models.Model):
+class ReviewAssignment(AuditScoped, models.Model):
     """One proposal given to one committee member to score.
 
     Before scoring, the member declares whether they have a conflict of interest; a declared
@@ -98,6 +101,8 @@ class ReviewAssignment(models.Model):
     )
     created_at = models.DateTimeField(_("assigned at"), auto_now_add=True)
 
+    audit_scope = {"programme": "proposal.call.programme.slug", "call": "proposal.call.slug"}
+
     class Meta:
         verbose_name = _("review assignment")
         verbose_name_plural = _("review assignments")
@@ -110,7 +115,7 @@ class ReviewAssignment(models.Model):
         return f"{self.proposal_id} · {self.member_id}"
 
 
-class ReviewScore(models.Model):
+class ReviewScore(AuditScoped, models.Model):
     """A member's score of one criterion of one proposal, with the reason (required)."""
 
     assignment = models.ForeignKey(
@@ -127,6 +132,11 @@ class ReviewScore(models.Model):
     created_at = models.DateTimeField(_("scored at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
+    audit_scope = {
+        "programme": "assignment.proposal.call.programme.slug",
+        "call": "assignment.proposal.call.slug",
+    }
+
     class Meta:
         verbose_name = _("review score")
         verbose_name_plural = _("review scores")
@@ -141,7 +151,7 @@ class ReviewScore(models.Model):
         return f"{self.criterion_id}: {self.value}"
 
 
-class ReviewDecision(models.Model):
+class ReviewDecision(AuditScoped, models.Model):
     """The programme's decision on a reviewed proposal, with the aggregate it was taken on."""
 
     proposal = models.ForeignKey(
@@ -164,6 +174,8 @@ class ReviewDecision(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+
+    audit_scope = {"programme": "proposal.call.programme.slug", "call": "proposal.call.slug"}
 
     class Meta:
         verbose_name = _("review decision")

@@ -150,7 +150,7 @@ class Election(AuditScoped, models.Model):
         return self.title
 
 
-class Pot(models.Model):
+class Pot(AuditScoped, models.Model):
     """Money of a vote for one unit's projects (``unit`` empty: the whole programme)."""
 
     election = models.ForeignKey(
@@ -168,6 +168,8 @@ class Pot(models.Model):
     )
     budget_cents = models.BigIntegerField(_("budget (cents)"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    audit_scope = {"programme": "election.call.programme.slug", "call": "election.call.slug"}
 
     class Meta:
         verbose_name = _("pot")
@@ -297,7 +299,7 @@ class BallotChoice(models.Model):
         return f"{self.ballot_id} · {self.item_id}"
 
 
-class AllocationRun(Run):
+class AllocationRun(AuditScoped, Run):
     """One decision of the engine over a closed vote's ballots, to approve before publishing."""
 
     class Status(models.TextChoices):
@@ -314,6 +316,8 @@ class AllocationRun(Run):
     total_cost_cents = models.BigIntegerField(_("total funded (cents)"))
     seconds = models.FloatField(_("seconds the engine took"))
     status = status_field(Status)
+
+    audit_scope = {"programme": "election.call.programme.slug", "call": "election.call.slug"}
 
     class Meta:
         verbose_name = _("allocation run")

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -193,6 +194,21 @@ def _check_against_list(
     return new
 
 
+def _log_census_growth(user: User, election: Election, *, added: int) -> None:
+    """Keep one audit entry on the vote for an import: who added how many people.
+
+    The census's rows are written in bulk, without an entry each (``docs/voting.md``); the
+    entry names no person, only how long the list was before and after.
+    """
+    before = CensusEntry.objects.filter(election=election).count()
+    LogEntry.objects.log_create(
+        election,
+        action=LogEntry.Action.UPDATE,
+        actor=user,
+        changes={"census": [str(before), str(before + added)]},
+    )
+
+
 def _require_census_vote(actor: User | AnonymousUser, election: Election) -> User:
     user = require_manager(actor, election.call, Action.VOTE_MANAGE)
     if election.validation != Election.Validation.CENSUS:
@@ -246,7 +262,7 @@ def census_import(
         nothing is stored.
     """
     report = progress or (lambda done, total, message: None)
-    _require_census_vote(actor, election)
+    user = _require_census_vote(actor, election)
     report(0, 1, _("Reading the file."))
     table = read_table(path)
     columns, errors = _columns(table.header)
@@ -270,6 +286,8 @@ def census_import(
         if errors:
             errors.sort(key=lambda e: (e.loc[1], str(e.loc[2])))
             raise ValidationFailed(errors=errors, code="census_rejected")
+        if new:
+            _log_census_growth(user, election, added=len(new))
         for start in range(0, len(new), STEP):
             CensusEntry.objects.bulk_create(
                 CensusEntry(  # type: ignore[misc]  # birth_date: an encrypted date field
