@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import signal
+from typing import Any
 
 from django.core.management import call_command
+
+from barrio.jobs.models import Job
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
 
@@ -24,3 +27,11 @@ def run_worker() -> None:
     finally:
         for number, handler in saved.items():
             signal.signal(number, handler)
+
+
+def queued_job(response: Any) -> Job:
+    """The job a page answered with (a redirect to its page), still queued."""
+    assert response.status_code == 302, response.content.decode()[:500]
+    job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+    assert job.status == Job.Status.QUEUED
+    return job

@@ -14,6 +14,7 @@ from django.test import override_settings
 from barrio.accounts.tests.test_permission_matrix import signed_in_client
 from barrio.crypto import decrypt
 from barrio.jobs.models import Job
+from barrio.jobs.tests.worker import queued_job as queued
 from barrio.jobs.tests.worker import run_worker
 from barrio.participation.models import Ballot, CensusEntry, PaperEntry, PaperTally, PendingImport
 from barrio.participation.tests.census_factories import HEADER, census_setup
@@ -34,14 +35,6 @@ def english():
 
 def csv_upload(text: str, name: str = "file.csv") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/csv")
-
-
-def queued(response) -> Job:
-    """The job a page sent us to follow."""
-    assert response.status_code == 302, response.content.decode()[:500]
-    job = Job.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-    assert job.status == Job.Status.QUEUED
-    return job
 
 
 def sheets_csv(election, sheets, code="M-01") -> str:
