@@ -256,7 +256,7 @@ def payment_file_get_for_user(
 def reconciliation_import_list_for_user(
     *, user: User | AnonymousUser, programme: Programme
 ) -> QuerySet[ReconciliationImport]:
-    """The result files applied to the programme, newest first."""
+    """The result files sent for the programme (applied, rejected or waiting), newest first."""
     if not may_see_cash(user, programme):
         return ReconciliationImport.objects.none()
     return ReconciliationImport.objects.filter(programme=programme).select_related("created_by")

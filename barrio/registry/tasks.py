@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from barrio.jobs.services import JobReporter, job_run
-from barrio.registry.models import ImportBatch
+from barrio.registry.models import ImportBatch, ReconciliationImport
 from barrio.registry.models.messages import MessageCampaign
 from barrio.registry.services import import_batch_run
 from barrio.registry.services.messages import message_campaign_send
+from barrio.registry.services.reconciliation import reconciliation_import_run
 
 
 @task()
@@ -57,3 +58,31 @@ def send_campaign(job_id: str, campaign_id: int) -> Any:
         return {"summary": summary, "url": url, **counts}
 
     return job_run(job_id, work)
+
+
+# Reconciliation with a provider's result file.
+
+
+@task()
+def run_reconciliation(job_id: str, import_id: int, user_id: int) -> Any:
+    """Check and apply the result file ``import_id`` for the user who sent it, as job
+    ``job_id`` (see :func:`reconciliation_import_run`). The stored file is dropped whatever
+    happened, even on an unexpected error (then the import is marked rejected)."""
+
+    def work(reporter: JobReporter) -> dict[str, Any]:
+        record = ReconciliationImport.objects.select_related("programme").get(pk=import_id)
+        actor = get_user_model().objects.get(pk=user_id)
+        done = reconciliation_import_run(record=record, actor=actor, progress=reporter.progress)
+        counts = {"rows": done.row_count, "changed": done.changed_count}
+        summary = _("%(rows)s rows read, %(changed)s payments changed.") % counts
+        url = reverse("registry:reconciliation_import", args=[record.programme.slug, import_id])
+        return {"summary": summary, "import": import_id, "url": url, **counts}
+
+    try:
+        return job_run(job_id, work)
+    finally:
+        left = ReconciliationImport.objects.filter(pk=import_id)
+        left.filter(status=ReconciliationImport.Status.RECEIVED).update(
+            status=ReconciliationImport.Status.REJECTED
+        )
+        left.update(payload="")

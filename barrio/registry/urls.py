@@ -86,6 +86,11 @@ urlpatterns = [
         name="reconciliation",
     ),
     path(
+        "programmes/<slug:slug>/reconciliation/imports/<int:import_id>/",
+        reconciliation.reconciliation_import,
+        name="reconciliation_import",
+    ),
+    path(
         "programmes/<slug:slug>/payments-dashboard/",
         reconciliation.payments_dashboard,
         name="payments_dashboard",

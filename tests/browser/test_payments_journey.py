@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from barrio.accounts.tests.factories import PASSWORD
+from barrio.jobs.tests.worker import run_worker
 from barrio.registry.models import Payment, PaymentPlan
 from barrio.registry.tests.test_payment_plan_create import setup_plan
 from barrio.registry.tests.test_target_list_create import cash  # noqa: F401 (fixture)
@@ -69,7 +70,15 @@ def test_payments_officer_reconciles_a_cycle(live_server, browser, cash):  # noq
         {"name": "resultado.csv", "mimeType": "text/csv", "buffer": result.encode()}
     )
     page.get_by_role("button", name="Revisar y aplicar el archivo").click()
+    # The file goes to a task worker; its job's page follows it.
+    page.wait_for_url("**/jobs/**")
+    run_worker()
+    page.reload()
     expect(page.get_by_text("2 filas leídas, 2 pagos modificados.")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Ver el resultado").click()
+    expect(page.get_by_text("2 filas, 2 pagos modificados")).to_be_visible()
+    page.get_by_role("link", name="Volver a la conciliación").click()
     expect(page.get_by_role("row", name="Todos").first).to_contain_text("250,00 PEN")
     assert serious_violations(page) == []
     # The same file again changes nothing.
@@ -77,7 +86,27 @@ def test_payments_officer_reconciles_a_cycle(live_server, browser, cash):  # noq
         {"name": "resultado.csv", "mimeType": "text/csv", "buffer": result.encode()}
     )
     page.get_by_role("button", name="Revisar y aplicar el archivo").click()
-    expect(page.get_by_text("2 filas leídas, 2 pagos modificados.")).to_be_visible()
+    page.wait_for_url("**/jobs/**")
+    run_worker()
+    page.reload()
+    expect(page.get_by_text("2 filas leídas, 0 pagos modificados.")).to_be_visible()
+    # A wrong file: every problem by row and column, nothing applied.
+    page.goto(f"{base}/reconciliation/")
+    wrong = (
+        "reference,delivered_amount,delivered_on,failure_reason\n"
+        f"P0-H0,1,2026-05-03,\n{payments[0].reference},abc,,\n"
+    )
+    page.get_by_label("Archivo de resultados del proveedor (.xlsx o .csv)").set_input_files(
+        {"name": "malo.csv", "mimeType": "text/csv", "buffer": wrong.encode()}
+    )
+    page.get_by_role("button", name="Revisar y aplicar el archivo").click()
+    page.wait_for_url("**/jobs/**")
+    run_worker()
+    page.goto(f"{base}/reconciliation/")
+    page.get_by_role("link", name="malo.csv").click()
+    expect(page.get_by_role("row", name="2 reference")).to_contain_text("Ningún pago")
+    expect(page.get_by_role("row", name="3 delivered_amount")).to_be_visible()
+    assert serious_violations(page) == []
     # The dashboard hides every row of fewer than five households: with two households in
     # all, the whole programme's total too (it would give the cities and groups away).
     page.get_by_role("link", name="Tablero de pagos").first.click()

@@ -170,6 +170,7 @@ class Ctx:
     plans_cycle_id: int = 0  # the cycle of those plans, with a delivered payment
     verification_id: int = 0
     contact_id: int = 0
+    reconciliation_import_id: int = 0  # a result file applied to those payments
     cycle_id: int = 0
 
 
@@ -2019,6 +2020,15 @@ MATRIX.update(
                     "post",
                     "/registry/programmes/{slug}/reconciliation/",
                     cash_data.empty_result_file,
+                ),
+            ),
+        ],
+        "registry:reconciliation_import": [
+            (
+                CASH_READERS,
+                page(
+                    "get",
+                    "/registry/programmes/{slug}/reconciliation/imports/{reconciliation_import_id}/",
                 ),
             ),
         ],

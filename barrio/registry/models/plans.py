@@ -177,7 +177,17 @@ class PaymentFile(AuditScoped, models.Model):
 
 
 class ReconciliationImport(models.Model):
-    """A provider's result file applied to the programme's payments."""
+    """A provider's result file applied to the programme's payments (or refused).
+
+    A file sent from the page waits, encrypted (``payload``), until a task worker has
+    checked it and applied or rejected it; then the file is dropped and only the counts, or
+    each problem as ``{"loc": [...], "msg": ...}`` (``errors``, without the values), stay.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received, waiting to be checked")
+        REJECTED = "rejected", _("Rejected")
+        APPLIED = "applied", _("Applied")
 
     programme = models.ForeignKey(
         "accounts.Programme",
@@ -187,6 +197,12 @@ class ReconciliationImport(models.Model):
     )
     file_name = models.CharField(_("file name"), max_length=200)
     fingerprint = models.CharField(_("fingerprint"), max_length=100)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.APPLIED
+    )
+    payload = EncryptedTextField(blank=True, default="")
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    job_id = models.CharField(max_length=64, blank=True, default="")
     row_count = models.PositiveIntegerField(_("rows"))
     changed_count = models.PositiveIntegerField(_("payments changed"))
     created_by = user_field(_("imported by"))

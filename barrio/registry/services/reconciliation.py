@@ -8,6 +8,7 @@ transaction, and the same file twice changes nothing.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -22,11 +23,13 @@ from barrio.accounts.permissions import Action
 from barrio.core.cash.reconciliation import (
     COLUMNS,
     Expected,
+    Result,
     check_results,
     sample_for_verification,
     totals,
 )
-from barrio.errors import Conflict, FieldError, ValidationFailed
+from barrio.errors import BarrioError, Conflict, FieldError, ValidationFailed
+from barrio.jobs.services import job_start
 from barrio.registry.imports.readers import file_format, read_csv, read_xlsx
 from barrio.registry.models import (
     Cycle,
@@ -39,6 +42,12 @@ from barrio.registry.services.eligibility import require_whole
 
 #: Between a group's name and its currency in a key of :func:`totals`.
 _SEP = "\x1f"
+#: The largest result file the page takes.
+IMPORT_MAX_BYTES = 50 * 1024 * 1024
+#: Payments written between two reports of progress.
+WRITE_STEP = 2000
+#: Told each step of a job: (done, total, message).
+Progress = Callable[[int, int, str], None]
 
 
 class SumRow(NamedTuple):
@@ -89,10 +98,9 @@ def _expected(programme: Programme) -> dict[str, Expected]:
 
 
 def _rows(file_name: str, content: bytes) -> tuple[list[dict[str, str]], list[int]]:
-    kind = file_format(file_name)
-    if kind == "kobo":
-        raise ValidationFailed(errors=[FieldError(("file",), _("Send an .xlsx or .csv file."))])
-    table = read_csv(content) if kind == "csv" else read_xlsx(content, wanted=COLUMNS[:2])
+    table = (
+        read_csv(content) if _kind(file_name) == "csv" else read_xlsx(content, wanted=COLUMNS[:2])
+    )
     missing = [c for c in COLUMNS[:2] if c not in table.header]
     if missing:
         raise ValidationFailed(
@@ -102,19 +110,29 @@ def _rows(file_name: str, content: bytes) -> tuple[list[dict[str, str]], list[in
     return [row for _locator, row in table.rows], lines
 
 
-@transaction.atomic
-def reconciliation_import(
-    *, actor: User | AnonymousUser, programme: Programme, file_name: str, content: bytes
-) -> ReconciliationImport:
-    """Apply a provider's result file (``reference, delivered_amount, delivered_on,
-    failure_reason``, optional ``currency``) to the programme's sent payments.
+def _kind(file_name: str) -> str:
+    """``csv`` or ``xlsx`` by the file's name; :class:`ValidationFailed` on ``file`` else."""
+    kind = file_format(file_name)
+    if kind == "kobo":
+        raise ValidationFailed(errors=[FieldError(("file",), _("Send an .xlsx or .csv file."))])
+    return kind
 
-    Every row must match a payment sent and pass the checks, or nothing is applied:
-    :class:`ValidationFailed` lists each problem at ``("row", n, column)``. A payment
-    delivered in part keeps the rest as undelivered; 0 with a reason marks it failed.
+
+def _no_progress(done: int, total: int, message: str = "") -> None:
+    """Progress told to nobody (an import from the API)."""
+
+
+def _checked(
+    programme: Programme, file_name: str, content: bytes, progress: Progress
+) -> tuple[int, list[Result]]:
+    """Read and check every row of a result file against the programme's payments (locked);
+    return the number of rows and the results that change a payment.
+
+    Raises :class:`ValidationFailed` with every problem at ``("row", n, column)``.
     """
-    require_whole(actor, Action.PAYMENT_RECONCILE, programme)
+    progress(0, 1, str(_("Reading the file.")))
     rows, lines = _rows(file_name, content)
+    progress(0, len(rows) or 1, str(_("Checking the rows.")))
     results, problems = check_results(rows, _expected(programme), lines=lines)
     if problems:
         raise ValidationFailed(
@@ -122,15 +140,11 @@ def reconciliation_import(
                 FieldError(("row", line, column), PROBLEMS[code]) for line, column, code in problems
             ]
         )
-    changed = [r for r in results if not r.unchanged]
-    fingerprint = "sha256:" + hashlib.sha256(content).hexdigest()
-    if not changed:
-        # The same file again (or results already recorded): nothing to apply or record.
-        previous = ReconciliationImport.objects.filter(
-            programme=programme, fingerprint=fingerprint
-        ).first()
-        if previous is not None:
-            return previous
+    return len(rows), [r for r in results if not r.unchanged]
+
+
+def _write(changed: list[Result], progress: Progress) -> None:
+    """Record the delivered amounts, dates and failures of ``changed``, a batch at a time."""
     table = connection.ops.quote_name(Payment._meta.db_table)
     # One statement per payment, sent in batches; the table name comes from the model.
     sql = (
@@ -138,27 +152,144 @@ def reconciliation_import(
         "failure_reason = %s, status = %s WHERE reference = %s"
     )
     with connection.cursor() as cursor:
-        cursor.executemany(
-            sql,
-            [
-                (
-                    r.delivered_cents,
-                    r.delivered_on,
-                    r.failure_reason,
-                    Payment.Status.DELIVERED if r.delivered_cents else Payment.Status.FAILED,
-                    r.reference,
-                )
-                for r in changed
-            ],
-        )
+        for start in range(0, len(changed), WRITE_STEP):
+            cursor.executemany(
+                sql,
+                [
+                    (
+                        r.delivered_cents,
+                        r.delivered_on,
+                        r.failure_reason,
+                        Payment.Status.DELIVERED if r.delivered_cents else Payment.Status.FAILED,
+                        r.reference,
+                    )
+                    for r in changed[start : start + WRITE_STEP]
+                ],
+            )
+            done = min(start + WRITE_STEP, len(changed))
+            progress(done, len(changed), str(_("Writing the results.")))
+
+
+def _fingerprint(content: bytes) -> str:
+    return "sha256:" + hashlib.sha256(content).hexdigest()
+
+
+@transaction.atomic
+def reconciliation_import(
+    *, actor: User | AnonymousUser, programme: Programme, file_name: str, content: bytes
+) -> ReconciliationImport:
+    """Apply a provider's result file (``reference, delivered_amount, delivered_on,
+    failure_reason``, optional ``currency``) to the programme's sent payments, at once
+    (the API; the page sends the file to a task worker, see
+    :func:`reconciliation_import_start`).
+
+    Every row must match a payment sent and pass the checks, or nothing is applied:
+    :class:`ValidationFailed` lists each problem at ``("row", n, column)``. A payment
+    delivered in part keeps the rest as undelivered; 0 with a reason marks it failed.
+    """
+    require_whole(actor, Action.PAYMENT_RECONCILE, programme)
+    row_count, changed = _checked(programme, file_name, content, _no_progress)
+    fingerprint = _fingerprint(content)
+    if not changed:
+        # The same file again (or results already recorded): nothing to apply or record.
+        previous = ReconciliationImport.objects.filter(
+            programme=programme, fingerprint=fingerprint, status=ReconciliationImport.Status.APPLIED
+        ).first()
+        if previous is not None:
+            return previous
+    _write(changed, _no_progress)
     return ReconciliationImport.objects.create(
         programme=programme,
         file_name=file_name[:200],
         fingerprint=fingerprint,
-        row_count=len(rows),
+        row_count=row_count,
         changed_count=len(changed),
         created_by=actor if isinstance(actor, User) else None,
     )
+
+
+def reconciliation_import_start(
+    *, actor: User | AnonymousUser, programme: Programme, file_name: str, content: bytes
+) -> ReconciliationImport:
+    """Check at once who sends a result file, that the programme has payments sent to a
+    provider and that the file is an ``.xlsx`` or ``.csv`` of at most 50 MB; keep it
+    encrypted and queue a task worker to check and apply it
+    (:func:`reconciliation_import_run`).
+
+    Returns the import, ``received``, whose ``job_id`` names the job to follow. Raises
+    :class:`PermissionDenied` (:class:`NotAuthenticated`) for anyone but a payments officer
+    of the whole programme, :class:`Conflict` (``nothing_sent``) when no payment of the
+    programme was sent, and :class:`ValidationFailed` on ``file`` for another kind of file
+    or a larger one. The rows are checked by the job.
+    """
+    from barrio.registry.tasks import run_reconciliation
+
+    require_whole(actor, Action.PAYMENT_RECONCILE, programme)
+    _kind(file_name)
+    if len(content) > IMPORT_MAX_BYTES:
+        raise ValidationFailed(errors=[FieldError(("file",), _("The file is larger than 50 MB."))])
+    if not Payment.objects.filter(plan__programme=programme, status__in=_SENT).exists():
+        raise Conflict(
+            _("No payment of this programme was sent to a provider yet."), code="nothing_sent"
+        )
+    user = actor if isinstance(actor, User) else None
+    with transaction.atomic():
+        record = ReconciliationImport.objects.create(
+            programme=programme,
+            file_name=file_name[:200],
+            fingerprint=_fingerprint(content),
+            status=ReconciliationImport.Status.RECEIVED,
+            payload=base64.b64encode(content).decode("ascii"),
+            row_count=0,
+            changed_count=0,
+            created_by=user,
+        )
+        job = job_start(
+            actor=user,
+            kind="registry.reconciliation",
+            title=str(_("Reconciliation with %(file)s") % {"file": record.file_name}),
+            task=run_reconciliation,
+            arguments={"import_id": record.pk, "user_id": actor.pk},
+        )
+        record.job_id = str(job.pk)
+        record.save(update_fields=["job_id"])
+    return record
+
+
+def reconciliation_import_run(
+    *, record: ReconciliationImport, actor: User | AnonymousUser, progress: Progress
+) -> ReconciliationImport:
+    """Check every row of a received result file, then apply it all in one transaction
+    (the task worker's part of :func:`reconciliation_import_start`); the stored file is
+    dropped whether it was applied or rejected.
+
+    Raises :class:`Conflict` (``not_received``) for an import already applied or rejected,
+    :class:`PermissionDenied` when ``actor`` may no longer reconcile, and
+    :class:`ValidationFailed` with every problem at ``("row", n, column)``, kept on the
+    import as well; then no payment changed.
+    """
+    if record.status != ReconciliationImport.Status.RECEIVED:
+        raise Conflict(_("This file was already checked."), code="not_received")
+    content = base64.b64decode(record.payload) if record.payload else b""
+    try:
+        with transaction.atomic():
+            require_whole(actor, Action.PAYMENT_RECONCILE, record.programme)
+            row_count, changed = _checked(record.programme, record.file_name, content, progress)
+            _write(changed, progress)
+            record.status = ReconciliationImport.Status.APPLIED
+            record.row_count, record.changed_count = row_count, len(changed)
+            record.payload = ""
+            record.save(update_fields=["status", "row_count", "changed_count", "payload"])
+    except BarrioError as error:
+        record.status = ReconciliationImport.Status.REJECTED
+        record.errors = [problem.as_dict() for problem in error.errors] or [
+            {"loc": [], "msg": str(error.message)}
+        ]
+        record.payload = ""
+        record.save(update_fields=["status", "errors", "payload"])
+        raise
+    progress(1, 1, str(_("Done.")))
+    return record
 
 
 def city_of(programme: Programme) -> Callable[[str, str], str]:

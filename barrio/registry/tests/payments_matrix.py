@@ -122,7 +122,7 @@ def build_plans(world: Any, maker: Any, rule: Any) -> dict[str, Any]:
             "reference", flat=True
         )
     )
-    reconciliation_import(
+    applied = reconciliation_import(
         actor=makers[0],
         programme=world.lima,
         file_name="r.csv",
@@ -132,6 +132,7 @@ def build_plans(world: Any, maker: Any, rule: Any) -> dict[str, Any]:
     return {
         "plans_cycle_id": cycle.pk,
         "verification_id": drawn.pk,
+        "reconciliation_import_id": applied.pk,
         "contact_id": drawn.contacts.order_by("pk")[0].pk,
         "approved_list_id": approved.pk,
         "plan_id": released.pk,

@@ -47,31 +47,33 @@ class DrawForm(forms.Form):
     )
 
 
-def _rows_of(error: BarrioError) -> list[dict[str, Any]]:
-    """The ``{row, column, message}`` report of a refused file."""
+def _rows_of(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``{row, column, message}`` report of a refused file, from its problems as kept
+    (``{"loc": [...], "msg": ...}``)."""
     report = []
-    for problem in error.errors:
-        loc = list(problem.loc)
+    for problem in problems:
+        loc = list(problem["loc"])
         row = loc[1] if len(loc) > 1 and loc[0] == "row" else ""
         column = loc[2] if len(loc) > 2 else (loc[-1] if loc and loc[0] != "row" else "")
-        report.append({"row": row, "column": column, "message": str(problem.msg)})
+        report.append({"row": row, "column": column, "message": problem["msg"]})
     return report
 
 
 @login_required
 def reconciliation_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """Import a result file (payments officers); the sums by cycle, city and programme."""
+    """Send a result file (payments officers): checked at once for who sends it and its
+    kind, then checked and applied by a task worker whose job page follows it; the sums by
+    cycle, city and programme, and the files sent."""
     programme = _cash_programme(request, slug)
     may_import = may(request.user, Action.PAYMENT_RECONCILE, programme=programme)
     form = ResultFileForm(request.POST or None, request.FILES or None)
-    report: list[dict[str, Any]] = []
     if request.method == "POST":
         if not may_import:
             raise DjangoPermissionDenied
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                done = reconciliation.reconciliation_import(
+                sent = reconciliation.reconciliation_import_start(
                     actor=request.user,
                     programme=programme,
                     file_name=upload.name,
@@ -80,31 +82,42 @@ def reconciliation_page(request: HttpRequest, slug: str) -> HttpResponse:
             except PermissionDenied as error:
                 raise DjangoPermissionDenied from error
             except BarrioError as error:
-                report = _rows_of(error)
                 form.add_error(
-                    "file",
-                    _("Nothing was applied: correct the rows below and send the file again."),
+                    "file", " ".join(str(e.msg) for e in error.errors) or str(error.message)
                 )
             else:
-                messages.success(
-                    request,
-                    _("%(rows)s rows read, %(changed)s payments changed.")
-                    % {"rows": done.row_count, "changed": done.changed_count},
-                )
-                return redirect("registry:reconciliation", slug=slug)
+                return redirect("jobs:detail", job_id=sent.job_id)
     return render(
         request,
         "registry/payments/reconciliation.html",
         {
             "programme": programme,
             "form": form if may_import else None,
-            "report": report,
             "imports": selectors.reconciliation_import_list_for_user(
                 user=request.user, programme=programme
             )[:20],
             "sums": reconciliation.reconciliation_totals(programme),
         },
-        status=422 if report else 200,
+        status=422 if form.errors else 200,
+    )
+
+
+@login_required
+def reconciliation_import(request: HttpRequest, slug: str, import_id: int) -> HttpResponse:
+    """One result file sent: waiting for the worker (a link to its job), applied (its
+    counts) or rejected (every problem by row and column)."""
+    programme = _cash_programme(request, slug)
+    found = (
+        selectors.reconciliation_import_list_for_user(user=request.user, programme=programme)
+        .filter(pk=import_id)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return render(
+        request,
+        "registry/payments/reconciliation_import.html",
+        {"programme": programme, "done": found, "report": _rows_of(found.errors)},
     )
 
 
