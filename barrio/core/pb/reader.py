@@ -534,8 +534,10 @@ class _State:
             if self.extra_columns
             else repeat(())
         )
-        given = map(attrgetter("points"), map(itemgetter(1), found))
-        # extras may be an endless repeat of (): the other three have one item per row.
+        given: Iterable[tuple[int, ...] | None] = repeat(None)  # ballots without points
+        if points_column >= 0:
+            given = map(attrgetter("points"), map(itemgetter(1), found))
+        # extras and given may be endless repeats: the other two have one item per row.
         rows = zip(ids, map(itemgetter(0), found), given, extras, strict=False)
         self.votes.extend(map(tuple.__new__, repeat(PbVote), rows))
 
