@@ -15,6 +15,7 @@ Run from the repository root::
     python bench/bench_pb.py --recorded       # all files, pabutools' times as recorded
     python bench/bench_pb.py --reading        # reading alone, every file, best of 3 each
     python bench/bench_pb.py --runs --only Budapest  # Add1's MES runs, sets and orders
+    python bench/bench_pb.py --against ../old-checkout  # two engines timed in one process
 
 Non-approval ballots are converted to approval ballots for both engines, as pabutools users
 do. pabutools gets a multiprofile (identical ballots merged), its fastest form.
@@ -23,7 +24,9 @@ do. pabutools gets a multiprofile (identical ballots merged), its fastest form.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import math
 import signal
 import subprocess
 import sys
@@ -208,6 +211,66 @@ def runs(paths: list[Path]) -> None:
         )
 
 
+def _engine(root: Path) -> Any:
+    """``barrio.core.pb`` of the checkout at ``root`` (setting aside any loaded before)."""
+    for name in [name for name in sys.modules if name.split(".")[0] == "barrio"]:
+        del sys.modules[name]
+    sys.path.insert(0, str(root))
+    try:
+        return importlib.import_module("barrio.core.pb")
+    finally:
+        sys.path.remove(str(root))
+
+
+def against(paths: list[Path], other: Path, rule: str) -> None:
+    """Time another checkout's engine and this one alternately, in this process.
+
+    Reading, the profile and ``rule`` per file, each engine in turn (best of 1 to 5 CPU
+    times, fewer for slow files), so that load from elsewhere weighs on both alike; the
+    ratios are against pabutools' recorded times, as ``--recorded`` computes them.
+    """
+    engines = {"other": _engine(other), "this": _engine(ROOT)}
+
+    def timed(engine: Any, path: Path) -> float:
+        started = time.process_time()
+        with path.open("rb") as handle:
+            election = engine.parse_pb(handle)
+        profile = engine.profile_of(election, as_approval=True)
+        engine.decide(rule, engine.instance_of(election), profile)
+        return time.process_time() - started
+
+    cap = json.loads(REFERENCE.read_text("utf-8"))["cap_seconds"]
+    print(f"other: {engines['other'].__file__}, this: {engines['this'].__file__}")
+    print("ratios against pabutools' recorded times")
+    print(f"{'file':<44} {'other s':>8} {'this s':>8} {'pabu s':>8} {'other':>7} {'this':>7}")
+    ratios: dict[str, list[float]] = {"other": [], "this": []}
+    for path in paths:
+        theirs = recorded(path, rule)
+        if "timeout" in theirs:
+            their_total = cap
+        elif "decide" in theirs:
+            their_total = theirs["parse"] + theirs["decide"]
+        else:
+            continue
+        first = timed(engines["this"], path)
+        trials = 5 if first < 0.05 else 3 if first < 0.5 else 1
+        best = {"other": math.inf, "this": math.inf}
+        for trial in range(trials):
+            for name in ("other", "this") if trial % 2 == 0 else ("this", "other"):
+                best[name] = min(best[name], timed(engines[name], path))
+        for name in best:
+            ratios[name].append(their_total / best[name])
+        print(
+            f"{path.name[:44]:<44} {best['other']:8.4f} {best['this']:8.4f} {their_total:8.2f}"
+            f" {their_total / best['other']:6.0f}x {their_total / best['this']:6.0f}x",
+            flush=True,
+        )
+    for name, found in ratios.items():
+        found.sort()
+        if found:
+            print(f"{name}: files {len(found)}, median speed-up {found[len(found) // 2]:.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="eight representative files")
@@ -226,6 +289,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--runs", action="store_true", help="count Add1's MES runs per file (MES + Add1 alone)"
+    )
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout's root: time its engine and this one alternately",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -248,6 +316,9 @@ def main() -> None:
         return
     if args.runs:
         runs(paths)
+        return
+    if args.against:
+        against(paths, args.against.resolve(), args.rule)
         return
     print(f"rule {args.rule}; pabutools capped at {limit:.0f} s (shown as '> {limit:.0f}')")
     header = (
