@@ -11,9 +11,12 @@ Money (costs, the budget) is an ``int`` or, when a file writes decimals, a
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import NamedTuple
+from itertools import repeat
+from typing import NamedTuple, Protocol, overload
 
 Money = int | Fraction
 
@@ -75,6 +78,130 @@ class PbVote(NamedTuple):
     extra: tuple[str, ...]
 
 
+BallotKey = str | tuple[str, str]
+"""A ballot's text as written: the ``vote`` field, with the ``points`` field if there is one."""
+
+
+class HasPoints(Protocol):
+    """What the reader found in a ballot text besides its projects: at least its points."""
+
+    @property
+    def points(self) -> tuple[int, ...] | None:
+        """The points given to each project, ``None`` for ballots without points."""
+
+
+class PbVotes(Sequence[PbVote]):
+    """The rows of a ``VOTES`` section kept as columns, as :func:`~barrio.core.pb.parse_pb`
+    returns them: a sequence of :class:`PbVote` built when asked for.
+
+    A file of 100,000 voters holds far fewer distinct ballots, so a row is kept as its voter
+    id, the key of its ballot (the text as written) and its other columns, and each distinct
+    ballot once, by key. Reading then makes no object per voter (which cost a tenth of the
+    reading time, and as much again in the garbage collector's pass over them), and
+    :meth:`tallies` counts identical ballots without looking at a vote.
+
+    Parameters
+    ----------
+    voter_ids : sequence of str
+        Per row.
+    keys : sequence of str or (str, str)
+        Per row, the key of its ballot in ``ballots``: its text (see :data:`BallotKey`).
+    ballots : mapping
+        Key to ``(projects, found)``: the ballot's projects (see :class:`PbVote`) and what
+        else was found in its text, at least its ``points`` (the reader's cache as it is).
+    extras : sequence of sequences of str
+        Per other column (in the order of :attr:`PbElection.extra_vote_columns`), its value
+        in each row.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace
+    >>> plain = SimpleNamespace(points=None)
+    >>> votes = PbVotes(["a", "b", "c"], ["1", "1,2", "1"], {"1": ((0,), plain),
+    ...                 "1,2": ((0, 1), plain)}, [["F", "M", "F"]])
+    >>> len(votes), votes[1]
+    (3, PbVote(voter_id='b', projects=(0, 1), points=None, extra=('M',)))
+    >>> list(votes.tallies())
+    [((0,), None, 2), ((0, 1), None, 1)]
+    >>> votes == tuple(votes)
+    True
+    """
+
+    __slots__ = ("_ballots", "_extras", "_ids", "_keys")
+
+    def __init__(
+        self,
+        voter_ids: Sequence[str],
+        keys: Sequence[BallotKey],
+        ballots: Mapping[BallotKey, tuple[tuple[int, ...], HasPoints]],
+        extras: Sequence[Sequence[str]],
+    ) -> None:
+        if len(keys) != len(voter_ids) or any(len(column) != len(voter_ids) for column in extras):
+            raise ValueError("every column of the votes must have one value per voter")
+        self._ids, self._keys, self._ballots, self._extras = voter_ids, keys, ballots, extras
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> PbVote: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[PbVote, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> PbVote | tuple[PbVote, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        projects, found = self._ballots[self._keys[index]]
+        extra = tuple(column[index] for column in self._extras)
+        return PbVote(self._ids[index], projects, found.points, extra)
+
+    def __iter__(self) -> Iterator[PbVote]:
+        ballots = map(self._ballots.__getitem__, self._keys)
+        extras = zip(*self._extras, strict=True) if self._extras else repeat(())
+        for voter_id, (projects, found), extra in zip(self._ids, ballots, extras, strict=False):
+            yield PbVote(voter_id, projects, found.points, extra)
+
+    def tallies(self) -> Iterator[tuple[tuple[int, ...], tuple[int, ...] | None, int]]:
+        """Each ballot text's projects and points, and how many voters wrote it.
+
+        Counted on the texts, at C speed. Two texts may be the same ballot written
+        differently: that ballot then comes twice.
+        """
+        ballots = self._ballots
+        for key, count in Counter(self._keys).items():
+            projects, parsed = ballots[key]
+            yield projects, parsed.points, count
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"PbVotes({list(self)!r})"
+
+
+def tallies(
+    votes: Sequence[PbVote],
+) -> Iterator[tuple[tuple[int, ...], tuple[int, ...] | None, int]]:
+    """How many of ``votes`` cast each ballot: ``(projects, points, count)`` triples (see
+    :meth:`PbVotes.tallies`).
+
+    Examples
+    --------
+    >>> list(tallies((PbVote("a", (0,), None, ()), PbVote("b", (0,), None, ()))))
+    [((0,), None, 2)]
+    """
+    if isinstance(votes, PbVotes):
+        return votes.tallies()
+    counts = Counter((vote.projects, vote.points) for vote in votes)
+    return ((projects, points, count) for (projects, points), count in counts.items())
+
+
 @dataclass(frozen=True, slots=True)
 class PbElection:
     """A whole ``.pb`` file, validated.
@@ -91,8 +218,8 @@ class PbElection:
         In file order.
     project_header : tuple of str
         The ``PROJECTS`` header row.
-    votes : tuple of PbVote
-        In file order.
+    votes : sequence of PbVote
+        In file order: a tuple, or the :class:`PbVotes` columns the reader keeps.
     vote_header : tuple of str
         The ``VOTES`` header row.
     warnings : tuple of (int, str)
@@ -105,7 +232,7 @@ class PbElection:
     vote_type: str
     projects: tuple[PbProject, ...]
     project_header: tuple[str, ...]
-    votes: tuple[PbVote, ...]
+    votes: Sequence[PbVote]
     vote_header: tuple[str, ...]
     warnings: tuple[tuple[int, str], ...] = field(default=(), compare=False)
 

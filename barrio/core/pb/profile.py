@@ -8,15 +8,14 @@ distinct ballots, a Mechanical-Turk-style experiment of 200 voters maybe 150.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
-from barrio.core.pb.model import Money, PbElection
+from barrio.core.pb.model import Money, PbElection, tallies
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -254,15 +253,18 @@ def profile_of(election: PbElection, *, as_approval: bool = False) -> Profile:
     if election.vote_type == "ordinal" and not as_approval:
         declared = election.meta_value("max_length")
         top = int(declared) if declared and declared.isdigit() else len(election.projects)
-        longest = max((len(vote.projects) for vote in election.votes), default=0)
-        if longest > top:
-            raise ValueError(f"a ranking has {longest} projects, more than max_length {top}")
     # Count identical ballots first (C-speed over 100,000 voters), then normalise each distinct
     # one: the same approvals in another order are the same ballot.
-    counts = Counter((vote.projects, vote.points) for vote in election.votes)
+    counts: Iterable[tuple[tuple[int, ...], tuple[int, ...] | None, int]]
+    counts = tallies(election.votes)
+    if top:
+        counts = list(counts)  # looked at twice
+        longest = max((len(projects) for projects, _, _ in counts), default=0)
+        if longest > top:
+            raise ValueError(f"a ranking has {longest} projects, more than max_length {top}")
     # A distinct ballot is its supported projects (sorted) and their points (1 if approval).
     merged: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
-    for (projects, given), count in counts.items():
+    for projects, given, count in counts:
         if given is None and top:
             ranked = sorted(zip(projects, range(top, top - len(projects), -1), strict=True))
             key = (tuple(p for p, _ in ranked), tuple(v for _, v in ranked))

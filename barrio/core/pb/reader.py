@@ -18,10 +18,9 @@ from __future__ import annotations
 import csv
 import gc
 import io
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import chain, islice, repeat
-from operator import attrgetter, itemgetter
+from itertools import chain, islice
 
 from barrio.core.pb.ballot_block import BlockChecker
 from barrio.core.pb.ballot_check import (
@@ -32,7 +31,7 @@ from barrio.core.pb.ballot_check import (
     parse_int,
 )
 from barrio.core.pb.errors import PbFileError
-from barrio.core.pb.model import VOTE_TYPES, Money, PbElection, PbProject, PbVote, parse_money
+from barrio.core.pb.model import VOTE_TYPES, Money, PbElection, PbProject, PbVotes, parse_money
 from barrio.core.pb.vote_block import BLOCK_BYTES, BLOCK_LINES, block_columns
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
@@ -212,18 +211,6 @@ def _blocks(source: Iterator[bytes | str]) -> Iterator[list[bytes | str] | bytes
         yield chunk
 
 
-def _picker(columns: list[int]) -> Callable[[list[str]], tuple[str, ...]]:
-    """A function returning the given columns of a row as a tuple (fast: ``itemgetter``)."""
-    if not columns:
-        return lambda row: ()
-    if len(columns) == 1:
-        single = columns[0]
-        return lambda row: (row[single],)
-    # With two columns or more, itemgetter returns a tuple itself: no Python call per row.
-    picker: Callable[[list[str]], tuple[str, ...]] = itemgetter(*columns)
-    return picker
-
-
 class _State:
     """The reader's progress through the file: the current section and what was read so far."""
 
@@ -240,7 +227,11 @@ class _State:
         self.projects: list[PbProject] = []
         self.project_header: tuple[str, ...] = ()
         self.project_index: dict[str, int] = {}
-        self.votes: list[PbVote] = []
+        # The votes as columns (see PbVotes): per row, the voter id, the ballot's key in
+        # ``ballot_cache`` and the other columns' values.
+        self.vote_ids: list[str] = []
+        self.vote_keys: list[str | tuple[str, str]] = []
+        self.vote_extras: list[list[str]] = []
         self.vote_header: tuple[str, ...] = ()
         self.voter_ids: set[str] = set()
         self.warnings: list[tuple[int, str]] = []
@@ -409,10 +400,13 @@ class _State:
         width = len(self.vote_header)
         voter_column, vote_column = self.voter_column, self.vote_column
         points_column, extra_columns = self.points_column, self.extra_columns
-        voter_ids, cache, votes = self.voter_ids, self.ballot_cache, self.votes
+        voter_ids, cache = self.voter_ids, self.ballot_cache
+        ids, keys = self.vote_ids, self.vote_keys
         check = self.checker().check
-        # The other columns (age, sex, district...) are kept as written, picked in C.
-        pick_extra = _picker(extra_columns)
+        # The other columns (age, sex, district...) are kept as written.
+        if len(self.vote_extras) != len(extra_columns):
+            self.vote_extras = [[] for _ in extra_columns]
+        extras = list(zip(extra_columns, self.vote_extras, strict=True))
         lines = reader.lines
         for chunk in _blocks(lines.raw):
             found = block_columns(chunk, width)
@@ -424,7 +418,6 @@ class _State:
             columns, count = found
             self._take_block(columns, lines.number + 1)
             lines.number += count
-        new_vote = tuple.__new__
         number = lines.number
         for raw in lines.raw:
             number += 1
@@ -468,13 +461,14 @@ class _State:
                 else:
                     cached = check(row[vote_column].strip(), row[points_column].strip())
                 cache[key] = cached
-            projects, ballot = cached
+            ballot = cached[1]
             if ballot.reasons or ballot.warnings:
                 self.problems.extend((number, reason) for reason in ballot.reasons)
                 self.warnings.extend((number, reason) for reason in ballot.warnings)
-            # A PbVote built as the tuple it is: a named tuple's own constructor is a Python
-            # function call, 100,000 times.
-            votes.append(new_vote(PbVote, (voter_id, projects, ballot.points, pick_extra(row))))
+            ids.append(voter_id)
+            keys.append(key)
+            for column, values in extras:
+                values.append(row[column])
         lines.number = number
         return None
 
@@ -522,24 +516,18 @@ class _State:
                 cache[key] = cached
                 if cached[1].reasons or cached[1].warnings:
                     self.flawed_ballots.add(key)
-        found = list(map(cache.__getitem__, keys))
         if self.flawed_ballots:
             for line, key in enumerate(keys, first_line):
                 if key in self.flawed_ballots:
                     ballot = cache[key][1]
                     self.problems.extend((line, reason) for reason in ballot.reasons)
                     self.warnings.extend((line, reason) for reason in ballot.warnings)
-        extras = (
-            zip(*(columns[c] for c in self.extra_columns), strict=True)
-            if self.extra_columns
-            else repeat(())
-        )
-        given: Iterable[tuple[int, ...] | None] = repeat(None)  # ballots without points
-        if points_column >= 0:
-            given = map(attrgetter("points"), map(itemgetter(1), found))
-        # extras and given may be endless repeats: the other two have one item per row.
-        rows = zip(ids, map(itemgetter(0), found), given, extras, strict=False)
-        self.votes.extend(map(tuple.__new__, repeat(PbVote), rows))
+        self.vote_ids.extend(ids)
+        self.vote_keys.extend(keys)
+        if len(self.vote_extras) != len(self.extra_columns):
+            self.vote_extras = [[] for _ in self.extra_columns]
+        for column, values in zip(self.extra_columns, self.vote_extras, strict=True):
+            values.extend(columns[column])
 
     def finish(self, last_line: int) -> None:
         """Close the file: missing sections and META counts that do not match the rows."""
@@ -549,7 +537,7 @@ class _State:
             if section not in self.section_lines:
                 self.problem(last_line, f"the file has no {section} section")
         values = dict(self.meta)
-        for key, found in (("num_projects", len(self.projects)), ("num_votes", len(self.votes))):
+        for key, found in (("num_projects", len(self.projects)), ("num_votes", len(self.vote_ids))):
             try:
                 declared = parse_int(values[key]) if key in values else None
             except ValueError:
@@ -566,7 +554,7 @@ class _State:
             vote_type=self.vote_type,
             projects=tuple(self.projects),
             project_header=self.project_header,
-            votes=tuple(self.votes),
+            votes=PbVotes(self.vote_ids, self.vote_keys, self.ballot_cache, self.vote_extras),
             vote_header=self.vote_header,
             warnings=tuple(self.warnings),
         )

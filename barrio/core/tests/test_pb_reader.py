@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from collections.abc import Iterable
 from fractions import Fraction
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barrio.core.pb import PbFileError, format_pb, instance_of, parse_pb, profile_of
+from barrio.core.pb.model import PbVote, PbVotes, tallies
 from barrio.core.pb.reader import _Lines, _Rows
 
 SLICES = Path(__file__).resolve().parent / "data" / "pb"
@@ -152,6 +154,45 @@ def test_a_project_named_twice_in_an_approval_vote_is_a_warning() -> None:
     election = parse_pb(lines_of(GOOD.replace("a;1,2;30", "a;1,2,1;30").replace("max_l", "x_l")))
     assert election.votes[0].projects == (0, 1)
     assert election.warnings == ((21, "the vote names project '1' twice; counted once"),)
+
+
+def test_votes_kept_as_columns_are_the_votes() -> None:
+    """The reader's columns index, slice, iterate and compare as the tuple of votes does."""
+    for text in (GOOD, POINTS):
+        election = parse_pb(lines_of(text))
+        votes = election.votes
+        assert isinstance(votes, PbVotes)
+        rows = tuple(votes)
+        assert rows == tuple(votes[i] for i in range(len(votes))) == votes[:]
+        assert votes[1:] == rows[1:]
+        assert votes[-1] == rows[-1]
+        assert votes == rows
+        assert rows == votes
+        assert hash(votes) == hash(rows)
+        assert votes != rows[:-1]
+        assert sorted(tallies(votes)) == sorted(tallies(rows))
+    assert parse_pb(lines_of(GOOD)).votes[0] == PbVote("a", (0, 1), None, ("30",))
+    with pytest.raises(ValueError, match="one value per voter"):
+        PbVotes(["a", "b"], ["1"], {}, [])
+
+
+def test_profiles_of_columns_and_of_a_tuple_of_votes_are_equal() -> None:
+    """Counting ballots on the texts (the columns) gives the profile counting the votes does,
+    row for row, on every shared file under 100 kB and on the examples."""
+    paths = [p for p in sorted(SHARED.glob("*.pb")) if p.stat().st_size < 100_000]
+    if not paths:
+        pytest.skip(f"shared pabulib data not found at {SHARED}")
+    elections = [parse_pb(lines_of(GOOD)), parse_pb(lines_of(POINTS))]
+    for path in paths:
+        with path.open("rb") as handle:
+            elections.append(parse_pb(handle))
+    for election in elections:
+        rows = dataclasses.replace(election, votes=tuple(election.votes))
+        for as_approval in (False, True):
+            columns = profile_of(election, as_approval=as_approval)
+            plain = profile_of(rows, as_approval=as_approval)
+            assert (columns.points == plain.points).all()
+            assert (columns.multiplicity == plain.multiplicity).all()
 
 
 def test_round_trip_of_the_example() -> None:
