@@ -193,8 +193,11 @@ def _read(reader: _Rows, state: _State) -> None:
             state.enter(marker, line)
             continue
         state.row(row, line)
-        if state.section == "VOTES" and state.header is not None:
-            found = state.read_votes(reader)
+        if state.header is not None:
+            # The rest of the section in a loop of its own.
+            found = (
+                state.read_votes(reader) if state.section == "VOTES" else state.read_rows(reader)
+            )
             if found:
                 state.enter(found, reader.line_num)
     state.finish(reader.line_num)
@@ -388,6 +391,33 @@ class _State:
         # reported as naming an unknown project (the file is rejected anyway).
         self.project_index[project_id] = len(self.projects)
         self.projects.append(PbProject(project_id, cost, fields))
+
+    def read_rows(self, reader: _Rows) -> str | None:
+        """Read ``META`` or ``PROJECTS`` rows until the end of the file or a section marker,
+        which is returned.
+
+        What :func:`_read` and :meth:`row` do for each row, with the checks that a regular
+        row (as wide as the header, not blank, not a marker) makes unnecessary left to them.
+        """
+        lines = reader.lines
+        take = self._meta_row if self.section == "META" else self._project_row
+        width = len(self.header or ())
+        for text in lines:
+            if _simple(text):
+                body = text.rstrip("\r\n")
+                row = body.split(";") if body else []
+            else:
+                row = reader.split(text)
+            cells = [cell.strip() for cell in row]
+            if len(cells) == width and cells[0] and cells[0].upper() not in SECTIONS:
+                take(cells, lines.number)
+                continue
+            if not any(cells):
+                continue
+            if cells[0].upper() in SECTIONS and not any(cells[1:]):
+                return cells[0].upper()
+            self.row(row, lines.number)
+        return None
 
     def read_votes(self, reader: _Rows) -> str | None:
         """Read vote rows until the end of the file or a section marker, which is returned.
