@@ -48,6 +48,7 @@ class MesData:
     lowest_rho: tuple[float, ...]  # per project, its price if every supporter paid a full share
     lowest_rho_f: FloatArray  # the same as an array (inf for a project nobody supports)
     votes_f: FloatArray  # per project, its supporters counted with multiplicity
+    votes_l: tuple[float, ...]  # ``votes_f`` as Python floats
     columns: IntArray  # the points by project (rows) and ballot: a project's points in a row
     costs_l: tuple[float, ...]  # ``costs_f`` as Python floats (no numpy scalar per use)
     weights_l: tuple[float, ...]  # ``weights_f`` as Python floats
@@ -75,49 +76,53 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
     if profile.points.shape[1] != instance.num_projects:
         raise ValueError("the profile and the instance have different numbers of projects")
     weights = tuple(c if sat == "cost" else 1 for c in instance.costs)
-    supporters = tuple(profile.supporters(p) for p in range(instance.num_projects))
+    # Every project's supporters in one pass over the transposed profile: its nonzero entries
+    # come project by project, each project's ballots in increasing order.
+    columns = np.ascontiguousarray(profile.points.T)
+    owner, ballots = np.nonzero(columns)
+    count = instance.num_projects
+    sizes = np.bincount(owner, minlength=count).tolist()
+    ends = np.cumsum(sizes).tolist()
+    spans = list(zip([0, *ends[:-1]], ends, strict=True))
+    points_f = columns[owner, ballots].astype(np.float64)
     weights_f = np.array([float(w) for w in weights], dtype=np.float64)
     mult_f = profile.multiplicity.astype(np.float64)
-    points_f = tuple(profile.points[s, p].astype(np.float64) for p, s in enumerate(supporters))
+    flat_mult = mult_f[ballots]
     costs_f = np.array([float(c) for c in instance.costs], dtype=np.float64)
-    full_lam = tuple(
-        float(costs_f[p] / (mult_f[s] @ points_f[p])) if len(s) else 0.0
-        for p, s in enumerate(supporters)
-    )
+    costs_l, weights_l = costs_f.tolist(), weights_f.tolist()
+    # Sums of integers (points, multiplicities): exact in floats, whatever the order.
+    paying = np.bincount(owner, weights=flat_mult * points_f, minlength=count).tolist()
+    full_lam = tuple(c / d if n else 0.0 for c, d, n in zip(costs_l, paying, sizes, strict=True))
     lowest = tuple(
-        float(lam / weights_f[p]) if len(s) else 0.0
-        for p, (lam, s) in enumerate(zip(full_lam, supporters, strict=True))
+        lam / w if n else 0.0 for lam, w, n in zip(full_lam, weights_l, sizes, strict=True)
     )
-    sizes = [len(s) for s in supporters]
+    votes_f = np.bincount(owner, weights=flat_mult, minlength=count).astype(np.float64)
     return MesData(
         instance=instance,
         profile=profile,
         weights=weights,
-        candidates=tuple(p for p in range(instance.num_projects) if len(supporters[p]) > 0),
+        candidates=tuple(p for p in range(count) if sizes[p] > 0),
         ranks=ranks,
         costs_f=costs_f,
         weights_f=weights_f,
         mult_f=mult_f,
-        supporters=supporters,
-        supporter_points=points_f,
-        supporter_mult=tuple(mult_f[s] for s in supporters),
+        supporters=tuple(ballots[a:b] for a, b in spans),
+        supporter_points=tuple(points_f[a:b] for a, b in spans),
+        supporter_mult=tuple(flat_mult[a:b] for a, b in spans),
         lowest_rho=lowest,
-        lowest_rho_f=np.array(
-            [r if len(s) else np.inf for r, s in zip(lowest, supporters, strict=True)]
-        ),
-        votes_f=np.array([float(mult_f[s].sum()) for s in supporters]),
+        lowest_rho_f=np.array([r if n else np.inf for r, n in zip(lowest, sizes, strict=True)]),
+        votes_f=votes_f,
+        votes_l=tuple(votes_f.tolist()),
         # Taking the points of many ballots for one project from a row of this copy reads
         # adjacent memory, not one row of the profile per ballot.
-        columns=np.ascontiguousarray(profile.points.T),
-        costs_l=tuple(costs_f.tolist()),
-        weights_l=tuple(weights_f.tolist()),
+        columns=columns,
+        costs_l=tuple(costs_l),
+        weights_l=tuple(weights_l),
         full_lam=full_lam,
-        flat_ballots=np.concatenate([np.zeros(0, dtype=np.int64), *supporters]),
-        flat_owner=np.repeat(np.arange(len(supporters), dtype=np.int64), sizes),
-        flat_weight=np.concatenate(
-            [np.zeros(0), *(points_f[p] * weights_f[p] for p in range(len(supporters)))]
-        ),
-        flat_mult=np.concatenate([np.zeros(0), *(mult_f[s] for s in supporters)]),
+        flat_ballots=ballots,
+        flat_owner=owner,
+        flat_weight=points_f * weights_f[owner],
+        flat_mult=flat_mult,
     )
 
 
