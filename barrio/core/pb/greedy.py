@@ -15,13 +15,13 @@ it is the project's total points, i.e. its votes for approval ballots; with
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
 from barrio.core.pb.model import Money
 from barrio.core.pb.outcome import Outcome, ProjectExplanation, Reason
-from barrio.core.pb.profile import Instance, Profile
+from barrio.core.pb.profile import Instance, IntArray, Profile
 from barrio.core.pb.tiebreak import BY_ID, TieBreaking
 
 Satisfaction = Literal["cost", "cardinality"]
@@ -49,9 +49,15 @@ class GreedyParams:
 
 
 def greedy_order(
-    instance: Instance, profile: Profile, sat: Satisfaction, tie_breaking: TieBreaking
+    instance: Instance,
+    profile: Profile,
+    sat: Satisfaction,
+    tie_breaking: TieBreaking,
+    ranks: IntArray | None = None,
 ) -> list[int]:
     """Return all projects, best score first, ties broken by ``tie_breaking``.
+
+    ``ranks``, if given, are ``tie_breaking.ranks(instance, profile)`` computed already.
 
     Examples
     --------
@@ -63,14 +69,14 @@ def greedy_order(
     >>> greedy_order(instance, profile, "cardinality", TieBreaking())
     [1, 2, 0]
     """
-    scores = profile.scores()
-    ranks = tie_breaking.ranks(instance, profile)
-
-    def density(p: int) -> Fraction:
-        score = int(scores[p])
-        return Fraction(score) if sat == "cost" else Fraction(score) / Fraction(instance.costs[p])
-
-    return sorted(range(instance.num_projects), key=lambda p: (-density(p), int(ranks[p])))
+    scores = profile.scores().tolist()
+    ranked = (tie_breaking.ranks(instance, profile) if ranks is None else ranks).tolist()
+    if sat == "cost":  # the score itself: integers compare exactly
+        return sorted(range(instance.num_projects), key=lambda p: (-scores[p], ranked[p]))
+    costs = instance.costs
+    return sorted(
+        range(instance.num_projects), key=lambda p: (-Fraction(scores[p], costs[p]), ranked[p])
+    )
 
 
 def greedy_complete(
@@ -204,7 +210,7 @@ def build_outcome(
     ``funded`` lists ``(project, stage)`` in funding order; ``extra`` supplies ready-made
     explanations (the Method of Equal Shares writes its own) that take precedence.
     """
-    votes, scores = profile.votes(), profile.scores()
+    votes, scores = profile.votes().tolist(), profile.scores().tolist()
     round_of = {p: i + 1 for i, (p, _) in enumerate(funded)}
     stage_of = dict(funded)
     after_stop = set()
@@ -213,14 +219,14 @@ def build_outcome(
     explanations = []
     for p in range(instance.num_projects):
         base = ProjectExplanation(
-            instance.project_ids[p], instance.costs[p], int(votes[p]), int(scores[p]), "funded"
+            instance.project_ids[p], instance.costs[p], votes[p], scores[p], "funded"
         )
         if extra is not None and p in extra:
             explanation = extra[p]
             if p in round_of:
                 explanation = _replace(explanation, round_of[p], stage_of[p])
             elif at_turn is not None and p in at_turn:
-                explanation = replace(explanation, remaining_budget=at_turn[p])
+                explanation = _with_remaining(explanation, at_turn[p])
         elif p in round_of:
             explanation = _with(base, "funded", round=round_of[p], stage=stage_of[p])
         elif eligible is not None and not eligible[p]:
@@ -276,4 +282,23 @@ def _replace(explanation: ProjectExplanation, round: int, stage: str) -> Project
         partial_voters=explanation.partial_voters,
         partial_amount=explanation.partial_amount,
         remaining_budget=explanation.remaining_budget,
+    )
+
+
+def _with_remaining(explanation: ProjectExplanation, remaining: Money) -> ProjectExplanation:
+    """``explanation`` with ``remaining_budget`` set (``dataclasses.replace`` costs more)."""
+    return ProjectExplanation(
+        explanation.project_id,
+        explanation.cost,
+        explanation.votes,
+        explanation.score,
+        explanation.reason,
+        round=explanation.round,
+        stage=explanation.stage,
+        shares=explanation.shares,
+        partial_voters=explanation.partial_voters,
+        partial_amount=explanation.partial_amount,
+        remaining_budget=remaining,
+        supporters_money=explanation.supporters_money,
+        needed_per_supporter=explanation.needed_per_supporter,
     )
