@@ -30,7 +30,15 @@ from typing import Literal
 import numpy as np
 
 from barrio.core.pb.greedy import Satisfaction, build_outcome, greedy_complete, greedy_order
-from barrio.core.pb.mes import HORIZON_STEPS, MesData, MesRun, exact_sum, prepare, run_mes
+from barrio.core.pb.mes import (
+    HORIZON_STEPS,
+    MesData,
+    MesRun,
+    exact_sum,
+    points_by_group,
+    prepare,
+    run_mes,
+)
 from barrio.core.pb.model import Money
 from barrio.core.pb.outcome import Outcome, ProjectExplanation, Reason, Share
 from barrio.core.pb.profile import Instance, Profile
@@ -200,7 +208,7 @@ def equal_shares(instance: Instance, profile: Profile, params: MesParams | None 
     else:
         final = run_mes(data, Fraction(instance.budget) / profile.num_voters)
     funded: list[tuple[int, str]] = [(p, "mes") for p in final.winners]
-    order = greedy_order(instance, profile, params.greedy_sat, params.tie_breaking)
+    order = greedy_order(instance, profile, params.greedy_sat, params.tie_breaking, data.ranks)
     at_turn: dict[int, Money] = {}
     if params.completion:
         added, at_turn, _ = greedy_complete(instance, order, final.winners)
@@ -254,58 +262,68 @@ def _explain(run: MesRun, completed: bool) -> dict[int, ProjectExplanation]:
     votes, scores = profile.votes().tolist(), profile.scores().tolist()
     prices = run.prices
     result: dict[int, ProjectExplanation] = {}
+    shares: tuple[Share, ...]
     for r, (p, lam) in enumerate(zip(run.winners, prices, strict=True)):
         supporters = data.supporters[p]
         rich = supporters[(run.poor_round[supporters] < 0) | (run.poor_round[supporters] > r)]
-        shares: dict[Fraction, int] = {}
         if profile.approval:
             # Every supporter gave 1 point: one share (a search for distinct values costs
             # more than the rest of the explanation on a small election).
-            given = [(1, int(mult[rich].sum()))] if len(rich) else []
+            paying = int(mult[rich].sum()) if len(rich) else 0
+            shares = (Share(paying, lam),) if paying else ()
+            full_total = lam * paying
         else:
             given = [
                 (value, int(mult[rich[points[rich, p] == value]].sum()))
                 for value in np.unique(points[rich, p]).tolist()
             ]
-        for value, voters in given:
-            amount = lam * value
-            shares[amount] = shares.get(amount, 0) + voters
-        full_total = exact_sum((voters * value, lam) for value, voters in given)
-        paying = sum(shares.values())
+            amounts: dict[Fraction, int] = {}
+            for value, voters in given:
+                amount = lam * value
+                amounts[amount] = amounts.get(amount, 0) + voters
+            shares = tuple(Share(n, a) for a, n in sorted(amounts.items(), reverse=True))
+            full_total = exact_sum((voters * value, lam) for value, voters in given)
+            paying = sum(amounts.values())
         result[p] = ProjectExplanation(
             instance.project_ids[p],
             instance.costs[p],
             votes[p],
             scores[p],
             "funded",
-            shares=tuple(Share(n, a) for a, n in sorted(shares.items(), reverse=True)),
+            shares=shares,
             # Supporters who could not pay a full share: those who gave what they had left
             # this round and those who had nothing left from earlier rounds.
             partial_voters=votes[p] - paying,
             partial_amount=instance.costs[p] - full_total if paying < votes[p] else None,
         )
-    live = run.poor_round < 0
-    winners = np.asarray(run.winners, dtype=np.int64)
     reason: Reason = "did-not-fit" if completed else "mes-unaffordable"
+    # The money left is ``b x voters - sum(price x points)``: in integers over one common
+    # denominator, so that each project's is one fraction made, not a sum of them.
+    budget = run.voter_budget
+    common_denominator = math.lcm(budget.denominator, *(q.denominator for q in prices))
+    scaled = [q.numerator * (common_denominator // q.denominator) for q in prices]
+    scaled_budget = budget.numerator * (common_denominator // budget.denominator)
+    # Every other project's supporters with money left, project by project (the flat
+    # arrays list them so), and what they paid the winners, for all of them at once.
+    wanted = np.ones(instance.num_projects, dtype=bool)
+    wanted[list(result)] = False
+    taken = wanted[data.flat_owner] & (run.poor_round[data.flat_ballots] < 0)
+    still = points_by_group(data, data.flat_owner[taken], data.flat_ballots[taken], run.winners)
     for p in range(instance.num_projects):
         if p in result:
             continue
-        supporters = data.supporters[p]
         common = (instance.project_ids[p], instance.costs[p], votes[p], scores[p])
-        if len(supporters) == 0:
+        if len(data.supporters[p]) == 0:
             result[p] = ProjectExplanation(*common, "did-not-fit" if completed else "no-support")
             continue
-        still = supporters[live[supporters]]
-        counts: list[int] = []
-        if len(winners) and len(still):
-            counts = (mult[still] @ points[still][:, winners]).tolist()
-        # No counts where no supporter has money left: nothing was spent from it.
-        spent = exact_sum(zip(counts, prices, strict=False))
-        money = run.voter_budget * int(mult[still].sum()) - spent
+        # No entry where no supporter has money left: nothing was spent from it.
+        voters, counts = still.get(p, (0, []))
+        spent = sum(n * q for n, q in zip(counts, scaled, strict=False))
+        money = Fraction(scaled_budget * voters - spent, common_denominator)
         result[p] = ProjectExplanation(
             *common,
             reason,
             supporters_money=money,
-            needed_per_supporter=Fraction(instance.costs[p]) / votes[p],
+            needed_per_supporter=Fraction(instance.costs[p], votes[p]),
         )
     return result

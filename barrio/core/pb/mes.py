@@ -40,7 +40,7 @@ How it is computed (and why it is both fast and exact):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -58,7 +58,16 @@ from barrio.core.pb.mes_data import (
 )
 from barrio.core.pb.profile import IntArray
 
-__all__ = ["HORIZON_STEPS", "TOLERANCE", "MesData", "MesRun", "exact_sum", "prepare", "run_mes"]
+__all__ = [
+    "HORIZON_STEPS",
+    "TOLERANCE",
+    "MesData",
+    "MesRun",
+    "exact_sum",
+    "points_by_group",
+    "prepare",
+    "run_mes",
+]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -101,7 +110,7 @@ class MesRun:
     @property
     def prices(self) -> tuple[Fraction, ...]:
         """The exact price of each winner (computed on first use: Add1 rarely needs them)."""
-        return tuple(self.state.price(r) for r in range(len(self.winners)))
+        return self.state.all_prices()
 
     def budgets_after(self) -> list[Fraction]:
         """Return each distinct ballot's exact remaining budget at the end of the run."""
@@ -168,6 +177,26 @@ def exact_sum(terms: Iterable[tuple[int, Fraction]]) -> Fraction:
     return Fraction(numerator, denominator)
 
 
+def points_by_group(
+    data: MesData, groups: IntArray, ballots: IntArray, winners: Sequence[int]
+) -> dict[int, tuple[int, list[int]]]:
+    """Per group, its voters and the points they gave each of ``winners``, with multiplicity.
+
+    ``ballots`` come grouped (``groups[k]`` is the group of ``ballots[k]``, equal groups
+    next to each other); a few numpy calls for all groups, exact in integers.
+    """
+    if len(ballots) == 0:
+        return {}
+    starts = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]]))
+    mult = data.profile.multiplicity[ballots]
+    funded = np.asarray(winners, dtype=np.int64)
+    given = np.add.reduceat(data.columns[np.ix_(funded, ballots)] * mult, starts, axis=1)
+    voters = np.add.reduceat(mult, starts).tolist()
+    return dict(
+        zip(groups[starts].tolist(), zip(voters, given.T.tolist(), strict=True), strict=True)
+    )
+
+
 class _Run(StabilityBounds):
     """The state of one run; see :func:`run_mes`."""
 
@@ -227,6 +256,45 @@ class _Run(StabilityBounds):
             found = (cost - self.exact_money(poor, r)) / self.denominators[r]
             self.prices[r] = found
         return found
+
+    def all_prices(self) -> tuple[Fraction, ...]:
+        """The exact payment per point of every winner, those not yet known in one pass.
+
+        What :meth:`price` computes round by round (a few numpy calls and a search for the
+        round's partial payers each), from one table: for each round, the voters who gave
+        all they had left in it, counted with multiplicity, and the points they gave the
+        earlier winners. The values are the same fractions.
+        """
+        if all(found is not None for found in self.prices):
+            return tuple(self.prices)  # type: ignore[arg-type]
+        data = self.data
+        poor = np.flatnonzero(self.poor_round >= 0)
+        poor = poor[np.argsort(self.poor_round[poor], kind="stable")]
+        # Per round with partial payers, how many they are and the points they gave each
+        # winner (only the earlier winners' are used).
+        table = points_by_group(data, self.poor_round[poor], poor, self.winners)
+        costs = data.instance.costs
+        result: list[Fraction] = []
+        for r, found in enumerate(self.prices):
+            if found is None:
+                cost = costs[self.winners[r]]
+                entry = table.get(r)
+                if entry is None:
+                    found = Fraction(cost, self.denominators[r])
+                else:
+                    weight, points = entry
+                    spent = exact_sum((n, result[q]) for q, n in enumerate(points[:r]) if n)
+                    # (cost - (b x weight - spent)) / denominator over one common
+                    # denominator, normalised once.
+                    b, top, bottom = self.b, spent.numerator, spent.denominator
+                    scale = b.denominator * bottom
+                    found = Fraction(
+                        cost * scale - b.numerator * weight * bottom + top * b.denominator,
+                        scale * self.denominators[r],
+                    )
+                self.prices[r] = found
+            result.append(found)
+        return tuple(result)
 
     def settle(self, ev: Evaluation) -> None:
         """Make sure ``ev``'s split into full and partial payers is exact.
