@@ -56,7 +56,7 @@ from barrio.core.pb.mes_data import (
     prepare,
     solve_price,
 )
-from barrio.core.pb.profile import IntArray
+from barrio.core.pb.profile import FloatArray, IntArray
 
 __all__ = [
     "HORIZON_STEPS",
@@ -305,7 +305,10 @@ class _Run(StabilityBounds):
         if ev.exact is not None:
             return
         budgets = self.budget_f[ev.live]
-        owed = ev.lam_f * self.data.columns[ev.project][ev.live]
+        if self.data.profile.approval:  # every point is 1: the same values, one call fewer
+            owed: float | FloatArray = ev.lam_f
+        else:
+            owed = ev.lam_f * self.data.columns[ev.project][ev.live]
         gap = budgets - owed
         scale = budgets + owed
         if bool((np.abs(gap) <= TOLERANCE * scale).any()):
@@ -514,16 +517,22 @@ class _Run(StabilityBounds):
     def _fund(self, ev: Evaluation) -> None:
         p = ev.project
         poor, rich = ev.live[: ev.poor_count], ev.live[ev.poor_count :]
-        points = self.data.columns[p][rich]
         lam_f = ev.lam_f if ev.exact is None else float(ev.exact)
-        self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f * points, 0.0)
+        multiplicity = self.data.profile.multiplicity[rich]
+        if self.data.profile.approval:  # every point is 1: the same values, fewer calls
+            self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f, 0.0)
+            denominator = int(multiplicity.sum())
+        else:
+            points = self.data.columns[p][rich]
+            self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f * points, 0.0)
+            denominator = int(multiplicity @ points)
         self.budget_f[poor] = 0.0
         self.exhausted[poor] = True
         self.anyone_broke = self.anyone_broke or len(poor) > 0
         self.poor_round[poor] = len(self.winners)
         self.winners.append(p)
         self.prices.append(ev.exact)
-        self.denominators.append(int(self.data.profile.multiplicity[rich] @ points))
+        self.denominators.append(denominator)
 
 
 def run_mes(

@@ -19,10 +19,13 @@ from barrio.core.pb.profile import FloatArray, IntArray
 BLOCK_ROUNDS = 8
 """The most rounds taken together as one block (see :class:`Block`)."""
 
+FEW = 24
+"""Up to this many projects, a pass over them in plain Python costs less than numpy's calls."""
 
-def least(bounds: FloatArray) -> float:
+
+def least(bounds: list[float]) -> float:
     """The smallest of ``bounds`` (``inf`` if there is none)."""
-    return float(bounds.min()) if len(bounds) else math.inf
+    return min(bounds, default=math.inf)
 
 
 class StabilityBounds(ABC):
@@ -117,7 +120,7 @@ class StabilityBounds(ABC):
             return
         watched = list(self.watched)
         bounds = self._loser_bounds([winner], watched, self.budget_f, self.beta, strict=True)
-        for p, bound in zip(watched, bounds.tolist(), strict=True):
+        for p, bound in zip(watched, bounds, strict=True):
             entry = self.watched[p]
             entry[0] = min(entry[0], bound)
             if entry[0] <= entry[1]:
@@ -156,15 +159,23 @@ class StabilityBounds(ABC):
             return ev.slope
         data, p = self.data, ev.project
         live = ev.live
-        points = data.columns[p][live].astype(np.float64)
         budgets = self.budget_f[live] + self.horizon * self.alpha[live]
-        per_point = budgets / points if not data.profile.approval else budgets
         mult = data.mult_f[live]
-        lowest = float(data.costs_f[p] / (mult @ points))
+        if data.profile.approval:
+            # Every point is 1 (and the sum of multiplicities an integer, exact in floats).
+            points = None
+            per_point = budgets
+            lowest = data.costs_l[p] / float(mult.sum())
+        else:
+            points = data.columns[p][live].astype(np.float64)
+            per_point = budgets / points
+            lowest = float(data.costs_f[p] / (mult @ points))
         if float(per_point.min()) >= lowest * (1 + TOLERANCE):
             lam = lowest
         else:
-            lam, _ = solve_price(float(data.costs_f[p]), budgets, per_point, points, mult, lowest)
+            if points is None:
+                points = np.ones(len(live))
+            lam, _ = solve_price(data.costs_l[p], budgets, per_point, points, mult, lowest)
         far = lam * (1 + 4 * TOLERANCE) / float(data.weights_f[p])
         ev.slope = min(0.0, (far - ev.rho_f) / self.horizon)
         return ev.slope
@@ -176,7 +187,7 @@ class StabilityBounds(ABC):
         budget_f: FloatArray,
         beta: FloatArray,
         strict: bool,
-    ) -> FloatArray:
+    ) -> list[float]:
         """How far ``b`` may grow before a loser's price falls to the winners' price.
 
         The winners' highest price per satisfaction, ``rho``, is at most ``rho + slope * t``
@@ -190,23 +201,39 @@ class StabilityBounds(ABC):
         otherwise ties are left to :meth:`_tie_holds`. One bound per loser, ``inf`` for those
         this cheaply finds beyond ``stable_for``.
         """
-        result = np.full(len(losers), math.inf)
+        result = [math.inf] * len(losers)
         if not losers:
             return result
         data = self.data
         rho = max(ev.rho_f for ev in winners)
-        chosen = np.asarray(losers, dtype=np.int64)
         # A cheap bound first: a loser's supporters give at most its cost times
         # ``rho / lowest`` (full shares at the winners' price), and their money grows by at
         # most the largest growth bound times their number. Only the losers this cannot keep
         # beyond the bound found so far are looked at supporter by supporter.
-        cost = data.costs_f[chosen]
-        ceiling = cost * np.minimum(1.0, rho / data.lowest_rho_f[chosen])
-        room = cost - ceiling - TOLERANCE * (cost + ceiling)
-        fast = float(beta.max()) * data.votes_f[chosen] * (1 + TOLERANCE)
-        looked = np.flatnonzero((room < self.stable_for * fast) | (room <= 0))
-        near = chosen[looked]
-        if len(near) == 0:
+        fastest = float(beta.max())
+        costs = data.costs_l
+        if len(losers) <= FEW:
+            # The same float operations one loser at a time: cheaper than numpy on a few.
+            looked: list[int] = []
+            lowest, votes = data.lowest_rho, data.votes_l
+            for k, p in enumerate(losers):
+                cost_p = costs[p]
+                ceiling_p = cost_p * min(1.0, rho / lowest[p])
+                room_p = cost_p - ceiling_p - TOLERANCE * (cost_p + ceiling_p)
+                if room_p < self.stable_for * (fastest * votes[p] * (1 + TOLERANCE)) or room_p <= 0:
+                    looked.append(k)
+            near_l = [losers[k] for k in looked]
+            near = np.array(near_l, dtype=np.int64)
+        else:
+            chosen = np.asarray(losers, dtype=np.int64)
+            cost = data.costs_f[chosen]
+            ceiling = cost * np.minimum(1.0, rho / data.lowest_rho_f[chosen])
+            room = cost - ceiling - TOLERANCE * (cost + ceiling)
+            fast = fastest * data.votes_f[chosen] * (1 + TOLERANCE)
+            looked_a = np.flatnonzero((room < self.stable_for * fast) | (room <= 0))
+            near = chosen[looked_a]
+            looked, near_l = looked_a.tolist(), near.tolist()
+        if not looked:
             return result
         slope = max(self._winner_slope(ev) for ev in winners)
         owner, ballots, weight, mult = self._supporters_of(near)
@@ -217,6 +244,16 @@ class StabilityBounds(ABC):
         money = np.bincount(owner, weights=mult * np.minimum(budgets, cap), minlength=bins)[near]
         rate = np.where(short, beta[ballots], slope * weight)
         growth = np.bincount(owner, weights=mult * rate, minlength=bins)[near]
+        if len(looked) <= FEW:
+            for k, p, held, speed in zip(
+                looked, near_l, money.tolist(), growth.tolist(), strict=True
+            ):
+                room_p = costs[p] - held - TOLERANCE * (costs[p] + held)
+                if strict and room_p <= 0:
+                    result[k] = 0.0
+                elif speed > 0:
+                    result[k] = max(0.0, room_p) / (speed * (1 + TOLERANCE))
+            return result
         cost = data.costs_f[near]
         room = cost - money - TOLERANCE * (cost + money)
         caught = room <= 0
@@ -226,7 +263,8 @@ class StabilityBounds(ABC):
         found[moving] = room[moving] / (growth[moving] * (1 + TOLERANCE))
         if strict:
             found[caught] = 0.0
-        result[looked] = found
+        for k, value in zip(looked, found.tolist(), strict=True):
+            result[k] = value
         return result
 
     def _supporters_of(
@@ -300,22 +338,36 @@ class StabilityBounds(ABC):
         if len(poor) == 0:
             return  # no partial payer: no bound moves (the price stays what it is)
         rich = ev.live[ev.poor_count :]
-        column = data.columns[p]
-        approval = data.profile.approval  # every point is 1: no need to look them up
-        rich_points = 1.0 if approval else column[rich]
-        poor_points = np.ones(len(poor)) if approval else column[poor]
-        paying = float(data.mult_f[rich].sum() if approval else data.mult_f[rich] @ rich_points)
-        drop = float(data.mult_f[poor] @ self.beta[poor]) / paying * (1 + TOLERANCE)
-        if drop > 0:
-            self.beta[rich] += drop * rich_points
-        share = ev.lam_f * poor_points
-        growth = self.beta[poor] + drop * poor_points
-        margin = share - self.budget_f[poor] - TOLERANCE * (share + self.budget_f[poor])
-        kept = margin >= self.horizon * growth * (1 + TOLERANCE)
-        self.beta[poor] = np.where(kept, 0.0, growth)
-        # The lower growth bounds: the price falls at least as fast as the money of the
-        # partial payers who stay partial grows at least, over the most points that may pay.
-        doubtful = float(data.mult_f[poor[~kept]] @ poor_points[~kept])
+        poor_mult, held = data.mult_f[poor], self.budget_f[poor]
+        if data.profile.approval:
+            # Every point is 1: the same values without looking them up or multiplying by
+            # them (sums of multiplicities are integers, exact in any order).
+            paying = float(data.mult_f[rich].sum())
+            drop = float(poor_mult @ self.beta[poor]) / paying * (1 + TOLERANCE)
+            if drop > 0:
+                self.beta[rich] += drop
+            growth = self.beta[poor] + drop
+            margin = ev.lam_f - held - TOLERANCE * (ev.lam_f + held)
+            kept = margin >= self.horizon * growth * (1 + TOLERANCE)
+            self.beta[poor] = np.where(kept, 0.0, growth)
+            doubtful = float(poor_mult[~kept].sum())
+            rich_points: float | FloatArray = 1.0
+        else:
+            column = data.columns[p]
+            rich_points, poor_points = column[rich], column[poor]
+            paying = float(data.mult_f[rich] @ rich_points)
+            drop = float(poor_mult @ self.beta[poor]) / paying * (1 + TOLERANCE)
+            if drop > 0:
+                self.beta[rich] += drop * rich_points
+            share = ev.lam_f * poor_points
+            growth = self.beta[poor] + drop * poor_points
+            margin = share - held - TOLERANCE * (share + held)
+            kept = margin >= self.horizon * growth * (1 + TOLERANCE)
+            self.beta[poor] = np.where(kept, 0.0, growth)
+            # The lower growth bounds: the price falls at least as fast as the money of the
+            # partial payers who stay partial grows at least, over the most points that may
+            # pay.
+            doubtful = float(poor_mult[~kept] @ poor_points[~kept])
         staying = kept[len(poor) - ev.poor_count :]
         partial = ev.live[: ev.poor_count][staying]
         rise = float(data.mult_f[partial] @ self.alpha[partial])
