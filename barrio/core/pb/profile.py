@@ -262,17 +262,16 @@ def profile_of(election: PbElection, *, as_approval: bool = False) -> Profile:
         longest = max((len(projects) for projects, _, _ in counts), default=0)
         if longest > top:
             raise ValueError(f"a ranking has {longest} projects, more than max_length {top}")
-    # A distinct ballot is its supported projects (sorted) and their points (1 if approval).
+    if approval:
+        return _approval_profile(counts, len(election.projects))
+    # A distinct ballot is its supported projects (sorted) and their points.
     merged: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
     for projects, given, count in counts:
         if given is None and top:
             ranked = sorted(zip(projects, range(top, top - len(projects), -1), strict=True))
             key = (tuple(p for p, _ in ranked), tuple(v for _, v in ranked))
-        elif given is None or approval:
-            chosen = projects
-            if given is not None:
-                chosen = tuple(p for p, v in zip(projects, given, strict=True) if v > 0)
-            ordered = tuple(sorted(set(chosen)))
+        elif given is None:  # a ballot without points in a cardinal profile: 1 each
+            ordered = tuple(sorted(set(projects)))
             key = (ordered, (1,) * len(ordered))
         else:
             kept = sorted((p, v) for p, v in zip(projects, given, strict=True) if v > 0)
@@ -288,3 +287,25 @@ def profile_of(election: PbElection, *, as_approval: bool = False) -> Profile:
         matrix[rows, columns] = values
     multiplicity = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
     return Profile(matrix, multiplicity, approval)
+
+
+def _approval_profile(
+    counts: Iterable[tuple[tuple[int, ...], tuple[int, ...] | None, int]], projects: int
+) -> Profile:
+    """The approval profile of ``counts`` (see :func:`profile_of`): a ballot approves the
+    projects it names (with points, those given more than 0), each once, in any order."""
+    merged: dict[tuple[int, ...], int] = {}
+    get = merged.get
+    for named, given, count in counts:
+        if given is not None:
+            named = tuple(p for p, v in zip(named, given, strict=True) if v > 0)
+        key = tuple(sorted(set(named)))
+        merged[key] = get(key, 0) + count
+    matrix = np.zeros((len(merged), projects), dtype=np.int64)
+    lengths = np.fromiter(map(len, merged), dtype=np.int64, count=len(merged))
+    total = int(lengths.sum())
+    if total:
+        rows = np.repeat(np.arange(len(merged)), lengths)
+        matrix[rows, np.fromiter(chain.from_iterable(merged), np.int64, total)] = 1
+    multiplicity = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
+    return Profile(matrix, multiplicity, True)
