@@ -311,7 +311,7 @@ class _Run(StabilityBounds):
             owed = ev.lam_f * self.data.columns[ev.project][ev.live]
         gap = budgets - owed
         scale = budgets + owed
-        if bool((np.abs(gap) <= TOLERANCE * scale).any()):
+        if bool(np.logical_or.reduce(np.abs(gap) <= TOLERANCE * scale)):
             self.exact_price(ev)
 
     def exact_budget(self, voter: int) -> Fraction:
@@ -389,12 +389,14 @@ class _Run(StabilityBounds):
             self._drop(p, money_f)
             return None
         per_point = budgets / ppoints if not data.profile.approval else budgets
-        if float(per_point.min()) >= lowest * (1 + TOLERANCE):
+        if float(np.minimum.reduce(per_point)) >= lowest * (1 + TOLERANCE):
             # Every supporter can pay a full share at the lowest possible price: no sorting.
             return Evaluation(p, live, 0, lowest / data.weights_l[p], lowest)
         lam_f, rich = solve_price(cost_f, budgets, per_point, ppoints, mult, lowest)
         ordered = np.concatenate([live[~rich], live[rich]])
-        return Evaluation(p, ordered, int((~rich).sum()), lam_f / data.weights_l[p], lam_f)
+        return Evaluation(
+            p, ordered, len(live) - int(np.count_nonzero(rich)), lam_f / data.weights_l[p], lam_f
+        )
 
     def _drop(self, p: int, money: float) -> None:
         """Take ``p`` out of this run: its supporters hold ``money``, less than its cost.
@@ -521,7 +523,7 @@ class _Run(StabilityBounds):
         multiplicity = self.data.profile.multiplicity[rich]
         if self.data.profile.approval:  # every point is 1: the same values, fewer calls
             self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f, 0.0)
-            denominator = int(multiplicity.sum())
+            denominator = int(np.add.reduce(multiplicity))
         else:
             points = self.data.columns[p][rich]
             self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f * points, 0.0)

@@ -165,12 +165,12 @@ class StabilityBounds(ABC):
             # Every point is 1 (and the sum of multiplicities an integer, exact in floats).
             points = None
             per_point = budgets
-            lowest = data.costs_l[p] / float(mult.sum())
+            lowest = data.costs_l[p] / float(np.add.reduce(mult))
         else:
             points = data.columns[p][live].astype(np.float64)
             per_point = budgets / points
             lowest = float(data.costs_f[p] / (mult @ points))
-        if float(per_point.min()) >= lowest * (1 + TOLERANCE):
+        if float(np.minimum.reduce(per_point)) >= lowest * (1 + TOLERANCE):
             lam = lowest
         else:
             if points is None:
@@ -205,12 +205,12 @@ class StabilityBounds(ABC):
         if not losers:
             return result
         data = self.data
-        rho = max(ev.rho_f for ev in winners)
+        rho = winners[0].rho_f if len(winners) == 1 else max(ev.rho_f for ev in winners)
         # A cheap bound first: a loser's supporters give at most its cost times
         # ``rho / lowest`` (full shares at the winners' price), and their money grows by at
         # most the largest growth bound times their number. Only the losers this cannot keep
         # beyond the bound found so far are looked at supporter by supporter.
-        fastest = float(beta.max())
+        fastest = float(np.maximum.reduce(beta))
         costs = data.costs_l
         if len(losers) <= FEW:
             # The same float operations one loser at a time: cheaper than numpy on a few.
@@ -235,7 +235,7 @@ class StabilityBounds(ABC):
             looked, near_l = looked_a.tolist(), near.tolist()
         if not looked:
             return result
-        slope = max(self._winner_slope(ev) for ev in winners)
+        slope = max([self._winner_slope(ev) for ev in winners])
         owner, ballots, weight, mult = self._supporters_of(near)
         budgets = budget_f[ballots]  # 0 for exhausted voters
         cap = rho * weight
@@ -342,7 +342,7 @@ class StabilityBounds(ABC):
         if data.profile.approval:
             # Every point is 1: the same values without looking them up or multiplying by
             # them (sums of multiplicities are integers, exact in any order).
-            paying = float(data.mult_f[rich].sum())
+            paying = float(np.add.reduce(data.mult_f[rich]))
             drop = float(poor_mult @ self.beta[poor]) / paying * (1 + TOLERANCE)
             if drop > 0:
                 self.beta[rich] += drop
@@ -350,7 +350,7 @@ class StabilityBounds(ABC):
             margin = ev.lam_f - held - TOLERANCE * (ev.lam_f + held)
             kept = margin >= self.horizon * growth * (1 + TOLERANCE)
             self.beta[poor] = np.where(kept, 0.0, growth)
-            doubtful = float(poor_mult[~kept].sum())
+            doubtful = float(np.add.reduce(poor_mult[~kept]))
             rich_points: float | FloatArray = 1.0
         else:
             column = data.columns[p]

@@ -165,10 +165,10 @@ def solve_price(
         if paying == 0.0:
             # Floats disagree with the affordability test by an ulp: let the richest pay;
             # the exact pass in ``settle`` re-classifies such voters.
-            rich = per_point >= per_point.max()
+            rich = per_point >= np.maximum.reduce(per_point)
             paying = float(add(weighted_points[rich]))
         lam_f = (cost - float(add(weighted_budgets[~rich]))) / paying
         settled = reach >= lam_f
-        if bool((settled == rich).all()):
+        if bool(np.logical_and.reduce(settled == rich)):
             return lam_f, rich
         rich = settled
