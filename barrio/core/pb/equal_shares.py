@@ -142,14 +142,18 @@ def add1(data: MesData, params: MesParams) -> MesRun:
 
 
 def _afresh(run: MesRun) -> MesRun:
-    """``run``, or the same budget run afresh if it replayed rounds of an earlier run.
+    """``run``, or the same budget run afresh if it replayed rounds of a block.
 
-    A replayed round funds the earlier run's winner without a search, and a block of them
-    in the earlier order, which the proofs allow to differ from this budget's own. A run
-    that replayed nothing searched every round: it is what a fresh run gives (tracking the
-    bounds changes no decision), so it is not made twice.
+    A replayed round funds the earlier run's winner without a search. Where that round was
+    proven alone (every loser keeps losing to its winner, a tie is decided the same way), a
+    search would fund the same winner: the run is what a fresh run gives (tracking the
+    bounds, replaying and the float filters change no decision; the exact prices, and who
+    pays all they have, are settled exactly either way), so it is not made twice. A block
+    of rounds is only proven to fund the same projects, in an order that may differ from
+    this budget's own: a run that replayed one is run afresh, so that its order, prices and
+    explanations are those of that exact voter budget.
     """
-    if run.state.replayed == 0:
+    if run.state.replayed == 0 or not run.state.reordered:
         return run
     return run_mes(run.data, run.voter_budget)
 

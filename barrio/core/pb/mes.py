@@ -214,6 +214,9 @@ class _Run(StabilityBounds):
         self.exhausted = np.zeros(count, dtype=bool)
         self.anyone_broke = False  # whether a voter ran out of money yet in this run
         self.replayed = 0  # rounds replayed from a previous run (funded without a search)
+        # Rounds whose winners a fresh run at this budget may fund in another order: those
+        # of a block (see ``_close``) and those replayed from such rounds.
+        self.reordered: set[int] = set()
         self.poor_round = np.full(count, -1, dtype=np.int64)
         self.winners: list[int] = []
         # Exact prices are computed only when needed (a close call, a tie, or the caller asks
@@ -477,6 +480,8 @@ class _Run(StabilityBounds):
                 if self.track and fresh > 0:
                     fresh = min(fresh, self._unaffordable_bound(gone, self._money_f(gone)))
             self.replayed += 1
+            if r in previous.state.reordered:
+                self.reordered.add(r)
             ev = self.evaluate(p)
             if ev is None:
                 raise AssertionError("a replayed winner became unaffordable")

@@ -46,6 +46,7 @@ class StabilityBounds(ABC):
     exhausted: np.ndarray
     anyone_broke: bool
     round_bounds: list[float]
+    reordered: set[int]
     block: Block | None
     watched: dict[int, list[float]]
 
@@ -436,6 +437,8 @@ class StabilityBounds(ABC):
         assert block is not None
         self.block = None
         self._apply(min([block.options[joined - 1], *block.singles[joined:]]))
+        if joined > 1:  # proven to fund the same set, perhaps in another order
+            self.reordered.update(range(block.start, block.start + joined))
         # Add1 replays whole blocks only: every round of this one gets the bound after it.
         for r in range(block.start, len(self.round_bounds)):
             self.round_bounds[r] = self.stable_for
