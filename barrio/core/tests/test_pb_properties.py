@@ -132,7 +132,8 @@ def test_mes_price_system_is_valid(
 def test_add1_skipping_matches_step_by_step(
     election: tuple[Instance, list[dict[int, int]]], stop: str
 ) -> None:
-    """Add1 with proven skips gives exactly what raising the budget one unit at a time gives."""
+    """Add1 with proven skips gives exactly what raising the budget one unit at a time gives,
+    order, prices and partial payers included."""
     instance, ballots = election
     profile = make_profile(ballots, instance.num_projects, approval=True)
     data = prepare(instance, profile, "cost", TieBreaking().ranks(instance, profile))
@@ -158,6 +159,10 @@ def test_add1_skipping_matches_step_by_step(
         budget += 1
     assert fast.winners == expected.winners
     assert fast.voter_budget == expected.voter_budget
+    # Returned without a fresh run only where that changes nothing: the same prices, and
+    # the same voters paying all they have, as a fresh run at that budget.
+    assert fast.prices == expected.prices
+    assert fast.poor_round.tolist() == expected.poor_round.tolist()
 
 
 @SETTINGS
