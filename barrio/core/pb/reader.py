@@ -19,7 +19,6 @@ import csv
 import gc
 import io
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from itertools import chain, islice
 
 from barrio.core.pb.ballot_block import BlockChecker
@@ -162,24 +161,19 @@ def parse_pb(lines: Iterable[bytes | str]) -> PbElection:
     problems: list[tuple[int, str]] = []
     reader = _Rows(_Lines(lines, problems))
     state = _State(problems)
-    with _collector_paused():
+    # The collector paused (see the module documentation), as it was afterwards; without a
+    # context manager, whose generator costs more than this on a file of a few hundred lines.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
         _read(reader, state)
+    finally:
+        if collecting:
+            gc.enable()
     if problems:
         problems.sort(key=lambda problem: problem[0])
         raise PbFileError(problems)
     return state.election()
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (as it was before, afterwards)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(reader: _Rows, state: _State) -> None:
@@ -250,6 +244,7 @@ class _State:
         self.voter_ids: set[str] = set()
         self.warnings: list[tuple[int, str]] = []
         self.voter_column = self.vote_column = self.points_column = -1
+        self.id_column = self.cost_column = -1  # of PROJECTS
         self.extra_columns: list[int] = []
         self._checker: BallotChecker | None = None
         self._block_checker: BlockChecker | None = None
@@ -319,6 +314,9 @@ class _State:
             self.problem(line, f"the {self.section} header repeats a column")
         if self.section == "PROJECTS":
             self.project_header = header
+            columns = {name: i for i, name in enumerate(header)}
+            self.id_column = columns.get("project_id", -1)
+            self.cost_column = columns.get("cost", -1)
         elif self.section == "VOTES":
             self.vote_header = header
             columns = {name: i for i, name in enumerate(header)}
@@ -381,15 +379,14 @@ class _State:
 
     def _project_row(self, cells: list[str], line: int) -> None:
         fields = tuple(zip(self.project_header, cells, strict=True))
-        values = dict(fields)
-        project_id = values.get("project_id", "")
+        project_id = cells[self.id_column] if self.id_column >= 0 else ""
         if not project_id:
             self.problem(line, "empty project_id")
             return
         if project_id in self.project_index:
             self.problem(line, f"project {project_id!r} appears twice")
             return
-        raw_cost = values.get("cost", "")
+        raw_cost = cells[self.cost_column] if self.cost_column >= 0 else ""
         cost: Money = 0
         try:
             cost = parse_money(raw_cost)
