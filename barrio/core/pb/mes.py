@@ -305,7 +305,9 @@ class _Run(StabilityBounds):
         Only supporters whose float budget is within the tolerance of the float price can be
         misclassified; if there is none, nothing exact needs computing.
         """
-        if ev.exact is not None:
+        if ev.exact is not None or ev.clear:
+            # A budget of at least (1 + 3 x TOLERANCE) times the share is more than the
+            # tolerance away from it: ``budget - share > TOLERANCE x (budget + share)``.
             return
         budgets = self.budget_f[ev.live]
         if self.data.profile.approval:  # every point is 1: the same values, one call fewer
@@ -392,9 +394,11 @@ class _Run(StabilityBounds):
             self._drop(p, money_f)
             return None
         per_point = budgets / ppoints if not data.profile.approval else budgets
-        if float(np.minimum.reduce(per_point)) >= lowest * (1 + TOLERANCE):
+        poorest = float(np.minimum.reduce(per_point))
+        if poorest >= lowest * (1 + TOLERANCE):
             # Every supporter can pay a full share at the lowest possible price: no sorting.
-            return Evaluation(p, live, 0, lowest / data.weights_l[p], lowest)
+            clear = poorest >= lowest * (1 + 3 * TOLERANCE)
+            return Evaluation(p, live, 0, lowest / data.weights_l[p], lowest, clear=clear)
         lam_f, rich = solve_price(cost_f, budgets, per_point, ppoints, mult, lowest)
         ordered = np.concatenate([live[~rich], live[rich]])
         return Evaluation(

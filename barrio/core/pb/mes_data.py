@@ -137,6 +137,9 @@ class Evaluation:
     lam_f: float
     exact: Fraction | None = None  # the exact payment per point
     slope: float | None = None  # bound on how fast ``rho`` falls with ``b`` (for Add1's bounds)
+    # Whether every supporter holds at least (1 + 3 x TOLERANCE) times their full share: then
+    # none is within the tolerance of it, and the split needs no exact settling.
+    clear: bool = False
 
 
 def solve_price(
