@@ -182,8 +182,33 @@ def points_by_group(
 ) -> dict[int, tuple[int, list[int]]]:
     """Per group, its voters and the points they gave each of ``winners``, with multiplicity.
 
-    ``ballots`` come grouped (``groups[k]`` is the group of ``ballots[k]``, equal groups
-    next to each other); a few numpy calls for all groups, exact in integers.
+    A few numpy calls for all groups, exact in integers (the exact prices and the money left
+    of the explanations are computed from these counts).
+
+    Parameters
+    ----------
+    data : MesData
+    groups : numpy.ndarray of int64
+        The group of each of ``ballots``; equal groups next to each other.
+    ballots : numpy.ndarray of int64
+        Distinct ballots (rows of the profile).
+    winners : sequence of int
+        Projects.
+
+    Returns
+    -------
+    dict
+        ``{group: (voters, [points given to each winner])}``, for the groups present.
+
+    Examples
+    --------
+    >>> from barrio.core.pb.profile import Instance, make_profile
+    >>> from barrio.core.pb.tiebreak import TieBreaking
+    >>> instance = Instance(("A", "B"), (3, 3), 4)
+    >>> profile = make_profile([{0: 1}] * 3 + [{0: 1, 1: 1}], 2, approval=True)
+    >>> data = prepare(instance, profile, "cost", TieBreaking().ranks(instance, profile))
+    >>> points_by_group(data, np.array([0, 0]), np.array([0, 1]), [0, 1])
+    {0: (4, [4, 1])}
     """
     if len(ballots) == 0:
         return {}
