@@ -208,17 +208,6 @@ def _blocks(source: Iterator[bytes | str]) -> Iterator[list[bytes | str] | bytes
         yield chunk
 
 
-def _decoded(raw: bytes | str, lines: _Lines, number: int) -> str:
-    """Line ``number`` as text (a line that is not UTF-8 is recorded by ``lines``)."""
-    if isinstance(raw, str):
-        return raw
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        lines.number = number
-        return lines.text(raw)
-
-
 class _State:
     """The reader's progress through the file: the current section and what was read so far."""
 
@@ -404,35 +393,23 @@ class _State:
         """Read ``META`` or ``PROJECTS`` rows until the end of the file or a section marker,
         which is returned.
 
-        What :func:`_read` and :meth:`row` do for each row, in one loop over the raw lines
-        (as :meth:`read_votes` does), with the checks that a regular row (as wide as the
-        header, not blank, not a marker) makes unnecessary left to them.
+        What :func:`_read` and :meth:`row` do for each row, with the checks that a regular
+        row (as wide as the header, not blank, not a marker) makes unnecessary left to them.
         """
         lines = reader.lines
         take = self._meta_row if self.section == "META" else self._project_row
         width = len(self.header or ())
-        number = lines.number
-        for raw in lines.raw:
-            number += 1
-            text = _decoded(raw, lines, number)
-            if '"' not in text and text.find("\r", 0, len(text) - 2) < 0:  # see _simple
-                body = text.rstrip("\r\n")
-                row = body.split(";") if body else []
-            else:
-                lines.number = number
-                row = reader.split(text)
-                number = lines.number
+        for text in lines:
+            row = reader.split(text)
             cells = [cell.strip() for cell in row]
             if len(cells) == width and cells[0] and cells[0].upper() not in SECTIONS:
-                take(cells, number)
+                take(cells, lines.number)
                 continue
-            lines.number = number
             if not any(cells):
                 continue
             if cells[0].upper() in SECTIONS and not any(cells[1:]):
                 return cells[0].upper()
-            self.row(row, number)
-        lines.number = number
+            self.row(row, lines.number)
         return None
 
     def read_votes(self, reader: _Rows) -> str | None:
