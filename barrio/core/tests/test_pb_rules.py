@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from fractions import Fraction
 from pathlib import Path
@@ -13,6 +14,7 @@ from barrio.core.pb import (
     Instance,
     MesParams,
     Pot,
+    ProjectExplanation,
     TieBreaking,
     decide,
     equal_shares,
@@ -23,6 +25,7 @@ from barrio.core.pb import (
 )
 from barrio.core.pb.cli import main
 from barrio.core.pb.equal_shares import add1
+from barrio.core.pb.greedy import _with_remaining
 from barrio.core.pb.mes import prepare, run_mes
 
 SLICES = Path(__file__).resolve().parent / "data" / "pb"
@@ -281,3 +284,14 @@ def test_cli_ordinal_file_with_and_without_as_approval(capsys: pytest.CaptureFix
     assert main([str(path), "--rule", "phragmen", "--json", "--as-approval"]) == 0
     assert json.loads(capsys.readouterr().out)["selected"]
     assert by_points
+
+
+def test_a_greedy_explanation_keeps_every_field_with_its_remaining_budget() -> None:
+    """``_with_remaining`` copies an explanation field by field (cheaper than
+    ``dataclasses.replace``): it must give what ``replace`` gives, every field included."""
+    values = {
+        field.name: (field.name, index)
+        for index, field in enumerate(dataclasses.fields(ProjectExplanation))
+    }
+    explanation = ProjectExplanation(**values)  # type: ignore[arg-type]
+    assert _with_remaining(explanation, 7) == dataclasses.replace(explanation, remaining_budget=7)
