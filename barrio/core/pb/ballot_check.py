@@ -50,6 +50,12 @@ CLEAN = Ballot((), (), None)
 """The result of every valid ballot without points (shared: most ballots are valid)."""
 
 
+def _digits(points_text: str) -> bool:
+    """Whether ``points_text`` is ASCII digits and commas only (what :func:`parse_int` reads
+    as ``int`` reads it)."""
+    return points_text.isascii() and points_text.replace(",", "").isdigit()
+
+
 class BallotChecker:
     """Checks ballots of one file: its projects, vote type and META limits.
 
@@ -77,6 +83,7 @@ class BallotChecker:
             longest = 1 if longest is None else min(longest, 1)
         self.longest = longest
         self.cost_limits = limits.min_sum_cost is not None or limits.max_sum_cost is not None
+        self.has_points = vote_type in POINTS_TYPES
 
     def check(self, vote: str, points_text: str | None) -> tuple[tuple[int, ...], Ballot]:
         """Validate one distinct ballot text (the reader caches the result per text).
@@ -113,6 +120,21 @@ class BallotChecker:
                         return found, CLEAN
                     broken = self._limits(found, None)
                     return found, Ballot(tuple(broken), (), None) if broken else CLEAN
+        elif self.has_points and vote and points_text and _digits(points_text):
+            # Points written as plain digits: the same fast path, the points read as
+            # parse_int reads digits, the limits checked as below.
+            try:
+                found = tuple(map(self.project_index.__getitem__, vote.split(",")))
+                parsed = tuple(map(int, points_text.split(",")))
+            except (KeyError, ValueError):  # an unknown id, or an empty points field
+                pass
+            else:
+                if len(parsed) == len(found) == len(set(found)):
+                    return found, Ballot(tuple(self._limits(found, parsed)), (), parsed)
+        return self.check_fully(vote, points_text)
+
+    def check_fully(self, vote: str, points_text: str | None) -> tuple[tuple[int, ...], Ballot]:
+        """What :meth:`check` returns, found without its fast paths for plain ballots."""
         reasons: list[str] = []
         warnings: list[str] = []
         names = [name.strip() for name in vote.split(",")] if vote.strip() else []

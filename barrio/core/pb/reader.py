@@ -39,6 +39,9 @@ FEW_BALLOTS = 48
 REQUIRED_META: tuple[str, ...] = ("description", "country", "unit", "instance")
 REQUIRED_META += ("num_projects", "num_votes", "budget", "vote_type", "rule")
 """The META keys pabulib's format declares obligatory (``date_begin``/``date_end`` are not)."""
+REQUIRED_COLUMNS = {"META": ("key", "value"), "PROJECTS": ("project_id", "cost")}
+"""The columns each section's header must have (VOTES: see :meth:`_State._set_header`)."""
+NO_LIMITS = Limits()
 
 
 class _Lines:
@@ -99,6 +102,27 @@ class _Rows:
             return body.split(";") if body else []
         # csv reads no line beyond the row's last: the next row starts where it stopped.
         return next(csv.reader(chain((text,), self.lines), delimiter=";"), [])
+
+    def rest(self) -> Iterator[list[str]]:
+        """The remaining rows, as iterating over this object gives them, with
+        :attr:`line_num` up to date for each; what iteration does with a call per line
+        (decoding, :func:`_simple`, :meth:`split`), done here in one loop for plain lines.
+        Never the file's first line (whose byte-order mark :class:`_Lines` drops)."""
+        lines = self.lines
+        for raw in lines.raw:
+            lines.number += 1
+            if isinstance(raw, bytes):
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = lines.text(raw)
+            else:
+                text = raw
+            if '"' not in text and text.find("\r", 0, len(text) - 2) < 0:  # see _simple
+                body = text.rstrip("\r\n")
+                yield body.split(";") if body else []
+            else:
+                yield self.split(text)
 
 
 def parse_pb(lines: Iterable[bytes | str]) -> PbElection:
@@ -183,7 +207,7 @@ def _read(reader: _Rows, state: _State) -> None:
         if not row or (not row[0].strip() and all(not cell.strip() for cell in row)):
             continue
         marker = row[0].strip().upper()
-        if marker in SECTIONS and all(not cell.strip() for cell in row[1:]):
+        if marker in SECTIONS and not any(map(str.strip, row[1:])):
             state.enter(marker, line)
             continue
         state.row(row, line)
@@ -220,7 +244,7 @@ class _State:
         self.meta_lines: dict[str, int] = {}
         self.budget: Money = 0
         self.vote_type = "approval"
-        self.limits = Limits()
+        self.limits = NO_LIMITS
         self.projects: list[PbProject] = []
         self.project_header: tuple[str, ...] = ()
         self.project_index: dict[str, int] = {}
@@ -291,11 +315,9 @@ class _State:
 
     def _set_header(self, header: tuple[str, ...], line: int) -> None:
         self.header = header
-        required = {
-            "META": ("key", "value"),
-            "PROJECTS": ("project_id", "cost"),
-            "VOTES": ("voter_id", "vote") + (("points",) if self.vote_type in POINTS_TYPES else ()),
-        }[self.section or "META"]
+        required = REQUIRED_COLUMNS.get(self.section or "META") or (
+            ("voter_id", "vote") + (("points",) if self.vote_type in POINTS_TYPES else ())
+        )
         for column in required:
             if column not in header:
                 self.problem(line, f"the {self.section} header lacks the column {column!r}")
@@ -358,7 +380,7 @@ class _State:
                     limits[key] = (parse_money if is_cost else parse_int)(values[key])
                 except ValueError as exc:
                     self.problem(self.meta_lines[key], f"{key}: {exc}")
-        self.limits = Limits(**limits)  # type: ignore[arg-type]
+        self.limits = Limits(**limits) if limits else NO_LIMITS  # type: ignore[arg-type]
         for key in ("num_projects", "num_votes"):
             if key in values:
                 try:
@@ -399,8 +421,7 @@ class _State:
         lines = reader.lines
         take = self._meta_row if self.section == "META" else self._project_row
         width = len(self.header or ())
-        for text in lines:
-            row = reader.split(text)
+        for row in reader.rest():
             cells = [cell.strip() for cell in row]
             if len(cells) == width and cells[0] and cells[0].upper() not in SECTIONS:
                 take(cells, lines.number)

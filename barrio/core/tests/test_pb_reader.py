@@ -15,7 +15,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barrio.core.pb import PbFileError, format_pb, instance_of, parse_pb, profile_of
-from barrio.core.pb.model import PbVote, PbVotes, tallies
+from barrio.core.pb.ballot_check import Limits
+from barrio.core.pb.model import PbVote, PbVotes, parse_money, tallies
 from barrio.core.pb.reader import _Lines, _Rows
 
 SLICES = Path(__file__).resolve().parent / "data" / "pb"
@@ -358,6 +359,15 @@ def test_shared_files_read_by_blocks_as_line_by_line(monkeypatch: pytest.MonkeyP
 
 
 NAMES = ["1", "2", "3", "12", " 2", "x", "", "01", "99999999999999999999"]
+LIMITS = st.builds(
+    Limits,
+    max_length=st.sampled_from([None, 2, 3]),
+    max_sum_cost=st.sampled_from([None, 100, 1000]),
+    max_points=st.sampled_from([None, 3]),
+    max_sum_points=st.sampled_from([None, 5]),
+)
+"""Limits a file may set, for the ballot checks' property tests."""
+KINDS = st.sampled_from(["approval", "ordinal", "choose-1", "cumulative", "scoring"])
 
 
 @settings(max_examples=300, deadline=None)
@@ -367,20 +377,14 @@ NAMES = ["1", "2", "3", "12", " 2", "x", "", "01", "99999999999999999999"]
     ),
     words=st.booleans(),
     points=st.lists(st.sampled_from(["0", "1", "3", "12", " 1", "", "-1", "x"]), max_size=60),
-    max_length=st.sampled_from([None, 2, 3]),
-    max_sum_cost=st.sampled_from([None, 100, 1000]),
-    max_points=st.sampled_from([None, 3]),
-    max_sum_points=st.sampled_from([None, 5]),
-    vote_type=st.sampled_from(["approval", "ordinal", "choose-1", "cumulative", "scoring"]),
+    limits=LIMITS,
+    vote_type=KINDS,
 )
 def test_ballots_checked_together_as_one_by_one(
     votes: list[list[str]],
     words: bool,
     points: list[str],
-    max_length: int | None,
-    max_sum_cost: int | None,
-    max_points: int | None,
-    max_sum_points: int | None,
+    limits: Limits,
     vote_type: str,
 ) -> None:
     """A block's ballots checked at once give what checking each gives, or ``None``.
@@ -388,17 +392,11 @@ def test_ballots_checked_together_as_one_by_one(
     With project ids that are numbers (read by numpy) or words, and with points.
     """
     from barrio.core.pb.ballot_block import BlockChecker
-    from barrio.core.pb.ballot_check import POINTS_TYPES, BallotChecker, Limits
+    from barrio.core.pb.ballot_check import POINTS_TYPES, BallotChecker
 
     ids = ["a", "b", "c", "ab"] if words else ["1", "2", "3", "12"]
     names = dict(zip(["1", "2", "3", "12"], ids, strict=True))
     index = {project_id: i for i, project_id in enumerate(ids)}
-    limits = Limits(
-        max_length=max_length,
-        max_sum_cost=max_sum_cost,
-        max_points=max_points,
-        max_sum_points=max_sum_points,
-    )
     checker = BallotChecker(index, [60, 50, Fraction(25, 2), 30], vote_type, limits)
     texts = [",".join(names.get(name, name) for name in vote) for vote in votes]
     given: list[str] | None = None
@@ -419,3 +417,56 @@ def test_ballots_checked_together_as_one_by_one(
         name and name == name.strip() for text in texts + (given or []) for name in text.split(",")
     )
     assert (together is not None) == (clean and plain)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    votes=st.lists(st.lists(st.sampled_from(NAMES), max_size=4), min_size=1, max_size=12),
+    points=st.lists(
+        st.sampled_from(["0", "1", "3", "12", " 1", "", "-1", "x", "2.0", "+1", "1_0", "٣"]),
+        max_size=60,
+    ),
+    limits=LIMITS,
+    vote_type=KINDS,
+)
+def test_fast_paths_check_ballots_as_the_full_check(
+    votes: list[list[str]],
+    points: list[str],
+    limits: Limits,
+    vote_type: str,
+) -> None:
+    """Plain ballots take a shortcut through :meth:`BallotChecker.check`: it finds what the
+    full check finds, problems and points included, for plain and messy texts alike."""
+    from barrio.core.pb.ballot_check import POINTS_TYPES, BallotChecker
+
+    index = {"1": 0, "2": 1, "3": 2, "12": 3}
+    checker = BallotChecker(index, [60, 50, Fraction(25, 2), 30], vote_type, limits)
+    flat = iter(points)
+    for vote in votes:
+        text = ",".join(vote)
+        given = ",".join(next(flat, "1") for _ in vote) if vote_type in POINTS_TYPES else None
+        assert checker.check(text, given) == checker.check_fully(text, given)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    whole=st.text(alphabet="0123456789", max_size=6),
+    point=st.sampled_from([".", ",", ""]),
+    decimals=st.text(alphabet="0123456789", max_size=6),
+    padding=st.sampled_from(["", " ", "x", "-", "e3"]),
+)
+def test_money_is_read_exactly(whole: str, point: str, decimals: str, padding: str) -> None:
+    """An amount is the exact decimal written (whole when it is), or a ``ValueError``:
+    the shortcut for digits and a point gives what ``Fraction`` of the text gives."""
+    text = whole + point + decimals + padding
+    try:
+        exact = Fraction(text.strip().replace(",", "."))
+    except (ValueError, ZeroDivisionError):
+        exact = None
+    if exact is None or "e" in text:
+        with pytest.raises(ValueError, match=r"is not a (decimal )?number"):
+            parse_money(text)
+        return
+    value = parse_money(text)
+    assert value == exact
+    assert isinstance(value, int) == (exact.denominator == 1)
