@@ -113,14 +113,15 @@ def add1(data: MesData, params: MesParams) -> MesRun:
     previous: MesRun | None = None
     previous_budget = voter_budget
     tracked: MesRun | None = None
-    horizon = HORIZON_STEPS * float(step)
+    step_f = float(step)
+    horizon = HORIZON_STEPS * step_f
     while True:
-        current = run_mes(data, voter_budget, track=float(step), previous=tracked, horizon=horizon)
+        current = run_mes(data, voter_budget, track=step_f, previous=tracked, horizon=horizon)
         tracked = current
         # A run proven stable over its whole horizon may well be stable further: look four
         # times further next time (a longer horizon gives looser bounds, so not always).
         capped = current.stable_for >= horizon * (1 - 1e-9)
-        horizon = horizon * 4 if capped else max(HORIZON_STEPS * float(step), horizon / 2)
+        horizon = horizon * 4 if capped else max(HORIZON_STEPS * step_f, horizon / 2)
         if instance.total_cost(current.winners) > instance.budget:
             if previous is None:
                 raise AssertionError("MES overspent at budget / voters")
@@ -136,9 +137,24 @@ def add1(data: MesData, params: MesParams) -> MesRun:
             # No larger budget changes anything: the loop would run forever (this happens only
             # when every supported project fits; handled above for "overspend").
             return _afresh(current)
-        steps = max(1, math.ceil(current.stable_for / step) if current.stable_for > 0 else 1)
-        previous, previous_budget = current, voter_budget + (steps - 1) * step
-        voter_budget += steps * step
+        # (A float over a Fraction is the quotient of their floats: the same without the
+        # Fraction's operator fallbacks.)
+        steps = max(1, math.ceil(current.stable_for / step_f) if current.stable_for > 0 else 1)
+        previous, previous_budget = current, _ahead(voter_budget, steps - 1, step)
+        voter_budget = _ahead(voter_budget, steps, step)
+
+
+def _ahead(budget: Fraction, steps: int, step: Fraction) -> Fraction:
+    """``budget + steps x step``, in integers where the step is whole (the usual case).
+
+    Examples
+    --------
+    >>> _ahead(Fraction(7, 3), 4, Fraction(1)), _ahead(Fraction(7, 3), 4, Fraction(1, 2))
+    (Fraction(19, 3), Fraction(13, 3))
+    """
+    if step.denominator == 1:
+        return budget + steps * step.numerator
+    return budget + steps * step
 
 
 def _afresh(run: MesRun) -> MesRun:
@@ -268,15 +284,16 @@ def _explain(run: MesRun, completed: bool) -> dict[int, ProjectExplanation]:
     result: dict[int, ProjectExplanation] = {}
     shares: tuple[Share, ...]
     for r, (p, lam) in enumerate(zip(run.winners, prices, strict=True)):
-        supporters = data.supporters[p]
-        rich = supporters[(run.poor_round[supporters] < 0) | (run.poor_round[supporters] > r)]
         if profile.approval:
             # Every supporter gave 1 point: one share (a search for distinct values costs
-            # more than the rest of the explanation on a small election).
-            paying = int(mult[rich].sum()) if len(rich) else 0
+            # more than the rest of the explanation on a small election). Its voters are
+            # the price's denominator, the full payers counted with multiplicity.
+            paying = run.state.denominators[r]
             shares = (Share(paying, lam),) if paying else ()
             full_total = lam * paying
         else:
+            supporters = data.supporters[p]
+            rich = supporters[(run.poor_round[supporters] < 0) | (run.poor_round[supporters] > r)]
             given = [
                 (value, int(mult[rich[points[rich, p] == value]].sum()))
                 for value in np.unique(points[rich, p]).tolist()

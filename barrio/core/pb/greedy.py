@@ -218,16 +218,18 @@ def build_outcome(
         after_stop = set(order[list(order).index(stopped_at) + 1 :])
     explanations = []
     for p in range(instance.num_projects):
-        base = ProjectExplanation(
-            instance.project_ids[p], instance.costs[p], votes[p], scores[p], "funded"
-        )
         if extra is not None and p in extra:
             explanation = extra[p]
             if p in round_of:
                 explanation = _replace(explanation, round_of[p], stage_of[p])
             elif at_turn is not None and p in at_turn:
                 explanation = _with_remaining(explanation, at_turn[p])
-        elif p in round_of:
+            explanations.append(explanation)
+            continue
+        base = ProjectExplanation(
+            instance.project_ids[p], instance.costs[p], votes[p], scores[p], "funded"
+        )
+        if p in round_of:
             explanation = _with(base, "funded", round=round_of[p], stage=stage_of[p])
         elif eligible is not None and not eligible[p]:
             explanation = _with(base, "below-threshold")

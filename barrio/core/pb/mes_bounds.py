@@ -60,16 +60,16 @@ class StabilityBounds(ABC):
         The shortfall (less a margin for float error) over how fast their money can grow at
         most (their growth bounds ``beta``).
         """
-        supporters = self.data.supporters[p]
-        growth = float(self.data.mult_f[supporters] @ self.beta[supporters])
-        cost = float(self.data.costs_f[p])
+        data = self.data
+        growth = float(data.supporter_mult[p] @ self.beta[data.supporters[p]])
+        cost = data.costs_l[p]
         room = max(0.0, cost - money - TOLERANCE * (cost + money))
         return room / (growth * (1 + TOLERANCE)) if growth > 0 else math.inf
 
     def _money_f(self, p: int) -> float:
         """The float money of ``p``'s supporters now (0 for those who gave all they had)."""
-        supporters = self.data.supporters[p]
-        return float(self.data.mult_f[supporters] @ self.budget_f[supporters])
+        data = self.data
+        return float(data.supporter_mult[p] @ self.budget_f[data.supporters[p]])
 
     # -- projects found unaffordable ----------------------------------------------------------
 
@@ -177,7 +177,7 @@ class StabilityBounds(ABC):
             if points is None:
                 points = np.ones(len(live))
             lam, _ = solve_price(data.costs_l[p], budgets, per_point, points, mult, lowest)
-        far = lam * (1 + 4 * TOLERANCE) / float(data.weights_f[p])
+        far = lam * (1 + 4 * TOLERANCE) / data.weights_l[p]
         ev.slope = min(0.0, (far - ev.rho_f) / self.horizon)
         return ev.slope
 
