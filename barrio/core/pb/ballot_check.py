@@ -6,6 +6,7 @@ A ballot text is checked once, however many voters cast it: the reader caches th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from barrio.core.pb.model import Money, parse_money
 
@@ -37,9 +38,11 @@ def parse_int(text: str) -> int:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Ballot:
-    """What validating one distinct ballot text found: its problems and its parsed points."""
+class Ballot(NamedTuple):
+    """What validating one distinct ballot text found: its problems and its parsed points.
+
+    A named tuple (a file of a few hundred voters may hold as many distinct ballots with
+    points, each with its own: it is made three times faster than a frozen dataclass)."""
 
     reasons: tuple[str, ...]
     warnings: tuple[str, ...]
