@@ -13,7 +13,8 @@ Run from the repository root::
     python bench/bench_pb.py                  # all 238 files (long: pabutools is slow)
     python bench/bench_pb.py --only Lodz --limit 300
     python bench/bench_pb.py --recorded       # all files, pabutools' times as recorded
-    python bench/bench_pb.py --reading        # reading alone, every file, best of 3 each
+    python bench/bench_pb.py --reading        # reading alone, every file, best of 3 to 15
+    python bench/bench_pb.py --reading --against ../old-checkout  # two readers, one process
     python bench/bench_pb.py --runs --only Budapest  # Add1's MES runs, sets and orders
     python bench/bench_pb.py --against ../old-checkout  # two engines timed in one process
 
@@ -131,43 +132,61 @@ def recorded(path: Path, rule: str) -> dict[str, Any]:
     }
 
 
-def reading(paths: list[Path], repeat: int) -> None:
+def reading(paths: list[Path], repeat: int, other: Path | None = None) -> None:
     """Time reading alone, ours (``parse_pb``) against pabutools' ``parse_pabulib``.
 
-    Both in this process, alternately, the best of ``repeat`` CPU times each, so that load
-    from elsewhere on the machine weighs on both alike. Prints one line per file and how
-    many files read less than 10 times faster.
+    Both in this process, alternately, the best of ``repeat`` CPU times each (five times as
+    many on a file read in under 2 ms, twice on one under 20 ms: on a file of a hundred lines
+    a single pause elsewhere weighs more than the code), so that load from elsewhere on the
+    machine weighs on both alike. With ``other`` (another checkout's root), its reader is
+    timed in turn too. Prints one line per file and how many files read less than 10 times
+    faster.
     """
     from pabutools.election import parse_pabulib
 
-    from barrio.core.pb import parse_pb
+    readers = {"this": _engine(ROOT).parse_pb}
+    if other is not None:
+        readers = {"other": _engine(other).parse_pb, **readers}
 
-    print(f"reading only, best of {repeat} CPU times each")
-    print(f"{'file':<44} {'lines':>7} {'ours s':>8} {'pabu s':>8} {'ratio':>6}")
-    ratios: list[tuple[float, str]] = []
+    def timed(read: Any, path: Path) -> float:
+        started = time.process_time()
+        with path.open("rb") as handle:
+            read(handle)
+        return time.process_time() - started
+
+    def theirs(path: Path) -> float:
+        started = time.process_time()
+        parse_pabulib(str(path))
+        return time.process_time() - started
+
+    print(f"reading only, best of {repeat} to {5 * repeat} CPU times each")
+    columns = "".join(f" {name + ' s':>8}" for name in readers)
+    ratio_columns = "".join(f" {name:>6}" for name in readers)
+    print(f"{'file':<44} {'lines':>7}{columns} {'pabu s':>8}{ratio_columns}")
+    ratios: dict[str, list[tuple[float, str]]] = {name: [] for name in readers}
     for path in paths:
-        mine = theirs = float("inf")
-        for _ in range(repeat):
-            started = time.process_time()
-            with path.open("rb") as handle:
-                parse_pb(handle)
-            mine = min(mine, time.process_time() - started)
-            started = time.process_time()
-            parse_pabulib(str(path))
-            theirs = min(theirs, time.process_time() - started)
-        ratios.append((theirs / mine, path.name))
+        first = timed(readers["this"], path)
+        trials = repeat * (5 if first < 0.002 else 2 if first < 0.02 else 1)
+        best = dict.fromkeys(readers, math.inf)
+        reference = math.inf
+        for _ in range(trials):
+            for name, read in readers.items():
+                best[name] = min(best[name], timed(read, path))
+            reference = min(reference, theirs(path))
+        for name in readers:
+            ratios[name].append((reference / best[name], path.name))
         with path.open("rb") as handle:
             lines = sum(1 for _ in handle)
+        times = "".join(f" {best[name]:8.5f}" for name in readers)
+        shown = "".join(f" {reference / best[name]:5.1f}x" for name in readers)
+        print(f"{path.name[:44]:<44} {lines:>7}{times} {reference:8.5f}{shown}", flush=True)
+    for name, found in ratios.items():
+        found.sort()
+        slow = [file for ratio, file in found if ratio < 10]
         print(
-            f"{path.name[:44]:<44} {lines:>7} {mine:8.4f} {theirs:8.4f} {theirs / mine:5.1f}x",
-            flush=True,
+            f"{name}: files {len(found)}; reading speed-up min {found[0][0]:.1f}x, "
+            f"median {found[len(found) // 2][0]:.1f}x; under 10x: {len(slow)}"
         )
-    ratios.sort()
-    slow = [name for ratio, name in ratios if ratio < 10]
-    print(
-        f"files: {len(ratios)}; reading speed-up min {ratios[0][0]:.1f}x, "
-        f"median {ratios[len(ratios) // 2][0]:.1f}x; under 10x: {len(slow)}"
-    )
 
 
 def runs(paths: list[Path]) -> None:
@@ -312,7 +331,7 @@ def main() -> None:
     if args.skip:
         paths = [p for p in paths if args.skip not in p.name]
     if args.reading:
-        reading(paths, repeat=3)
+        reading(paths, repeat=3, other=args.against.resolve() if args.against else None)
         return
     if args.runs:
         runs(paths)
