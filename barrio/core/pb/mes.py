@@ -418,13 +418,17 @@ class _Run(StabilityBounds):
             return None
         # The points and the lowest price only for a project its supporters can pay for (most
         # evaluations find one they cannot).
-        approval = data.profile.approval
+        ppoints: FloatArray | None = None  # every point is 1 on approval ballots
         if not self.anyone_broke:
-            ppoints, lowest = data.supporter_points[p], data.full_lam[p]
+            lowest = data.full_lam[p]
+            if not data.profile.approval:
+                ppoints = data.supporter_points[p]
+        elif data.profile.approval:  # the sum of multiplicities: an integer in any order
+            lowest = cost_f / float(np.add.reduce(mult))
         else:
             ppoints = data.supporter_points[p][alive]
             lowest = cost_f / float(mult @ ppoints)
-        per_point = budgets / ppoints if not approval else budgets
+        per_point = budgets if ppoints is None else budgets / ppoints
         poorest = float(np.minimum.reduce(per_point))
         if poorest >= lowest * (1 + TOLERANCE):
             # Every supporter can pay a full share at the lowest possible price: no sorting.
@@ -565,6 +569,8 @@ class _Run(StabilityBounds):
             self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f, 0.0)
             if len(rich) == len(data.supporters[p]):  # every supporter pays: all its votes
                 denominator = int(data.votes_l[p])
+            elif ev.paying is not None:  # counted by the growth bounds (an exact integer)
+                denominator = int(ev.paying)
             else:
                 denominator = int(np.add.reduce(data.profile.multiplicity[rich]))
         else:

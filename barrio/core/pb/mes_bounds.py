@@ -174,8 +174,6 @@ class StabilityBounds(ABC):
         if float(np.minimum.reduce(per_point)) >= lowest * (1 + TOLERANCE):
             lam = lowest
         else:
-            if points is None:
-                points = np.ones(len(live))
             lam, _ = solve_price(data.costs_l[p], budgets, per_point, points, mult, lowest)
         far = lam * (1 + 4 * TOLERANCE) / data.weights_l[p]
         ev.slope = min(0.0, (far - ev.rho_f) / self.horizon)
@@ -343,7 +341,7 @@ class StabilityBounds(ABC):
         if data.profile.approval:
             # Every point is 1: the same values without looking them up or multiplying by
             # them (sums of multiplicities are integers, exact in any order).
-            paying = float(np.add.reduce(data.mult_f[rich]))
+            paying = ev.paying = float(np.add.reduce(data.mult_f[rich]))
             drop = float(poor_mult @ self.beta[poor]) / paying * (1 + TOLERANCE)
             if drop > 0:
                 self.beta[rich] += drop

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import accumulate
 
 import numpy as np
 import numpy.typing as npt
@@ -78,25 +79,32 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
     weights = tuple(c if sat == "cost" else 1 for c in instance.costs)
     # Every project's supporters in one pass over the transposed profile: its nonzero entries
     # come project by project, each project's ballots in increasing order.
+    # (The nonzero entries of a boolean matrix are found faster than those of integers.)
     columns = np.ascontiguousarray(profile.points.T)
-    owner, ballots = np.nonzero(columns)
+    owner, ballots = (columns != 0).nonzero()
     count = instance.num_projects
     sizes = np.bincount(owner, minlength=count).tolist()
-    ends = np.cumsum(sizes).tolist()
+    ends = list(accumulate(sizes))
     spans = list(zip([0, *ends[:-1]], ends, strict=True))
-    points_f = columns[owner, ballots].astype(np.float64)
     weights_f = np.array([float(w) for w in weights], dtype=np.float64)
     mult_f = profile.multiplicity.astype(np.float64)
     flat_mult = mult_f[ballots]
     costs_f = np.array([float(c) for c in instance.costs], dtype=np.float64)
     costs_l, weights_l = costs_f.tolist(), weights_f.tolist()
     # Sums of integers (points, multiplicities): exact in floats, whatever the order.
-    paying = np.bincount(owner, weights=flat_mult * points_f, minlength=count).tolist()
+    votes_f = np.bincount(owner, weights=flat_mult, minlength=count).astype(np.float64)
+    if profile.approval:  # every point is 1: the points paying are the votes
+        points_f = np.ones(len(owner))
+        flat_weight = weights_f[owner]
+        paying = votes_f.tolist()
+    else:
+        points_f = columns[owner, ballots].astype(np.float64)
+        flat_weight = points_f * weights_f[owner]
+        paying = np.bincount(owner, weights=flat_mult * points_f, minlength=count).tolist()
     full_lam = tuple(c / d if n else 0.0 for c, d, n in zip(costs_l, paying, sizes, strict=True))
     lowest = tuple(
         lam / w if n else 0.0 for lam, w, n in zip(full_lam, weights_l, sizes, strict=True)
     )
-    votes_f = np.bincount(owner, weights=flat_mult, minlength=count).astype(np.float64)
     return MesData(
         instance=instance,
         profile=profile,
@@ -121,7 +129,7 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         full_lam=full_lam,
         flat_ballots=ballots,
         flat_owner=owner,
-        flat_weight=points_f * weights_f[owner],
+        flat_weight=flat_weight,
         flat_mult=flat_mult,
     )
 
@@ -140,13 +148,16 @@ class Evaluation:
     # Whether every supporter holds at least (1 + 3 x TOLERANCE) times their full share: then
     # none is within the tolerance of it, and the split needs no exact settling.
     clear: bool = False
+    # On approval ballots, the full payers counted with multiplicity (the price's denominator),
+    # once the growth bounds have counted them for the round this project wins.
+    paying: float | None = None
 
 
 def solve_price(
     cost: float,
     budgets: FloatArray,
     per_point: FloatArray,
-    points: FloatArray,
+    points: FloatArray | None,
     mult: FloatArray,
     lowest: float,
 ) -> tuple[float, npt.NDArray[np.bool_]]:
@@ -156,10 +167,11 @@ def solve_price(
     Start with everyone paying a full share (``lowest``) and move those who cannot to paying
     all they have, until no one moves: the price only rises, so this ends, usually after two
     or three passes (cheaper than sorting tens of thousands of budgets for every evaluation).
-    The supporters must be able to afford ``cost`` together.
+    The supporters must be able to afford ``cost`` together. ``points`` is ``None`` where
+    every point is 1 (approval ballots: ``mult * 1.0`` is ``mult``).
     """
     weighted_budgets = mult * budgets
-    weighted_points = mult * points
+    weighted_points = mult if points is None else mult * points
     reach = per_point * (1 + 1e-12)
     add = np.add.reduce  # what ``.sum()`` calls, without its Python wrapper
     rich = reach >= lowest
@@ -172,6 +184,8 @@ def solve_price(
             paying = float(add(weighted_points[rich]))
         lam_f = (cost - float(add(weighted_budgets[~rich]))) / paying
         settled = reach >= lam_f
-        if bool(np.logical_and.reduce(settled == rich)):
+        # Boolean arrays of one length are equal when their bytes are (a tenth of the
+        # cost of comparing them element by element and reducing).
+        if settled.tobytes() == rich.tobytes():
             return lam_f, rich
         rich = settled
