@@ -25,14 +25,12 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
 
     page.get_by_label("Idioma").select_option("en")
     page.get_by_role("button", name="Cambiar", exact=True).click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Neighbourhood improvement, together")
 
     page.get_by_label("Language").select_option("pt")
     page.get_by_role("button", name="Change", exact=True).click()
-    page.wait_for_load_state()
-    assert page.locator("html").get_attribute("lang") == "pt"
+    expect(page.locator("html")).to_have_attribute("lang", "pt")
     expect(page.get_by_role("heading", level=1)).to_have_text("Melhoria de bairros, juntos")
     assert serious_violations(page) == []
 
@@ -41,10 +39,10 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
     page.get_by_label("Endereço de e-mail").fill("admin@barrio.demo")
     page.get_by_label("Senha").fill("barrio-demo-admin")
     page.get_by_role("button", name="Entrar").click()
-    page.wait_for_load_state()
     # An administrator reads personal data: the second factor is set up first.
-    heading = page.get_by_role("heading", level=1).inner_text()
-    assert heading == "Configurar a verificação em duas etapas"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Configurar a verificação em duas etapas"
+    )
     expect(page.get_by_text("admin@barrio.demo")).to_be_visible()
     expect(page.get_by_role("button", name="Sair")).to_be_visible()
     assert serious_violations(page) == []

@@ -74,9 +74,8 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     page.get_by_label("Correo electrónico").fill(NEWCOMER)
     page.get_by_label("Contraseña").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Iniciar sesión").click()
-    assert (
-        page.get_by_role("heading", level=1).inner_text()
-        == "Configurar la verificación en dos pasos"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Configurar la verificación en dos pasos"
     )
     assert serious_violations(page) == []
     key = page.locator("#totp-key").inner_text()

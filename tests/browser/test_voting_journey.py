@@ -3,6 +3,8 @@ out; the ballot's running total comes from our own script."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -44,17 +46,16 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     first.focus()
     page.keyboard.press("Space")
     assert first.is_checked()
-    assert "1.000.000,00 MXN de 2.000.000,00 MXN" in total.inner_text()
+    expect(total).to_contain_text("1.000.000,00 MXN de 2.000.000,00 MXN")
     page.get_by_label("Proyecto 015-001 2").check()
     page.get_by_label("Proyecto 015-001 3").check()
-    assert "2.300.000,00 MXN" in total.inner_text()
-    assert "supera el límite" in total.inner_text()
+    expect(total).to_contain_text("2.300.000,00 MXN")
+    expect(total).to_contain_text("supera el límite")
     # Over the budget: the server refuses, says why, and keeps the choices.
     page.get_by_role("button", name="Enviar mi boleta").click()
-    expect(page.get_by_role("alert")).to_be_visible()
-    assert "más que el presupuesto" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("más que el presupuesto")
     page.get_by_label("Proyecto 015-001 2").uncheck()
-    assert "1.500.000,00 MXN de 2.000.000,00 MXN" in total.inner_text()
+    expect(total).to_contain_text("1.500.000,00 MXN de 2.000.000,00 MXN")
     page.get_by_role("button", name="Enviar mi boleta").click()
     expect(page.get_by_role("heading", name="Su boleta está guardada")).to_be_visible()
     receipt = page.locator(".receipt").inner_text()
@@ -69,7 +70,7 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.goto(f"{live_server.url}/participation/votes/{election.pk}/results/")
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Resultados de")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Resultados de"))
     expect(page.get_by_text("Financiado en la ronda 1")).to_be_visible()
     chart = page.get_by_role("figure", name="Votos y costos")
     expect(chart).to_be_visible()
