@@ -437,10 +437,10 @@ class _State:
     def read_votes(self, reader: _Rows) -> str | None:
         """Read vote rows until the end of the file or a section marker, which is returned.
 
-        The hot loop of the reader (one iteration per voter), kept in one function with its
-        names bound locally: column positions are found once per file, a plain line is
-        split without the ``csv`` module, and a ballot text is validated once, however
-        many voters cast it.
+        Plain blocks of lines a column at a time (:meth:`_take_block`); from the first line
+        that is not plain, one row at a time from :meth:`_Rows.rest`, with the names bound
+        locally: column positions are found once per file and a ballot text is validated
+        once, however many voters cast it.
         """
         width = len(self.vote_header)
         voter_column, vote_column = self.voter_column, self.vote_column
@@ -463,26 +463,9 @@ class _State:
             columns, count = found
             self._take_block(columns, lines.number + 1)
             lines.number += count
-        number = lines.number
-        for raw in lines.raw:
-            number += 1
-            if isinstance(raw, bytes):
-                try:
-                    text = raw.decode("utf-8")
-                except UnicodeDecodeError:
-                    lines.number = number
-                    text = lines.text(raw)
-            else:
-                text = raw
-            if '"' not in text and text.find("\r", 0, len(text) - 2) < 0:  # see _simple
-                body = text.rstrip("\r\n")
-                row = body.split(";") if body else []
-            else:
-                lines.number = number
-                row = reader.split(text)
-                number = lines.number
+        for row in reader.rest():
+            number = lines.number
             if len(row) != width:
-                lines.number = number
                 if all(not cell.strip() for cell in row):
                     continue
                 marker = row[0].strip().upper()
@@ -514,7 +497,6 @@ class _State:
             keys.append(key)
             for column, values in extras:
                 values.append(row[column])
-        lines.number = number
         return None
 
     def _take_block(self, columns: list[list[str]], first_line: int) -> None:
