@@ -122,7 +122,8 @@ def add1(data: MesData, params: MesParams) -> MesRun:
         # times further next time (a longer horizon gives looser bounds, so not always).
         capped = current.stable_for >= horizon * (1 - 1e-9)
         horizon = horizon * 4 if capped else max(HORIZON_STEPS * step_f, horizon / 2)
-        if instance.total_cost(current.winners) > instance.budget:
+        spent = instance.total_cost(current.winners)
+        if spent > instance.budget:
             if previous is None:
                 raise AssertionError("MES overspent at budget / voters")
             # The last feasible step may have been skipped over as funding the same projects,
@@ -131,7 +132,9 @@ def add1(data: MesData, params: MesParams) -> MesRun:
             if previous.voter_budget == previous_budget:
                 return _afresh(previous)
             return run_mes(data, previous_budget)
-        if params.stop == "exhaustive" and _exhaustive(instance, current.winners, candidates):
+        if params.stop == "exhaustive" and _exhaustive(
+            instance, current.winners, candidates, spent
+        ):
             return _afresh(current)
         if current.stable_for == math.inf:
             # No larger budget changes anything: the loop would run forever (this happens only
@@ -174,8 +177,11 @@ def _afresh(run: MesRun) -> MesRun:
     return run_mes(run.data, run.voter_budget)
 
 
-def _exhaustive(instance: Instance, selected: tuple[int, ...], available: set[int]) -> bool:
-    remaining = instance.budget - instance.total_cost(selected)
+def _exhaustive(
+    instance: Instance, selected: tuple[int, ...], available: set[int], spent: Money
+) -> bool:
+    """Whether no project of ``available`` outside ``selected`` (costing ``spent``) fits."""
+    remaining = instance.budget - spent
     chosen = set(selected)
     return not any(instance.costs[p] <= remaining for p in available if p not in chosen)
 
@@ -228,7 +234,12 @@ def equal_shares(instance: Instance, profile: Profile, params: MesParams | None 
     else:
         final = run_mes(data, Fraction(instance.budget) / profile.num_voters)
     funded: list[tuple[int, str]] = [(p, "mes") for p in final.winners]
-    order = greedy_order(instance, profile, params.greedy_sat, params.tie_breaking, data.ranks)
+    # Votes and scores from the counts ``prepare`` made (the profile would count them again).
+    votes = [int(v) for v in data.votes_l]
+    counts = (votes, votes if profile.approval else profile.scores().tolist())
+    order = greedy_order(
+        instance, profile, params.greedy_sat, params.tie_breaking, data.ranks, counts[1]
+    )
     at_turn: dict[int, Money] = {}
     if params.completion:
         added, at_turn, _ = greedy_complete(instance, order, final.winners)
@@ -247,7 +258,7 @@ def equal_shares(instance: Instance, profile: Profile, params: MesParams | None 
     name = "mes" + ("-add1" if params.add1 else "")
     name += "-greedy" if params.completion else ""
     name += "-comparison" if params.comparison != "none" else ""
-    extra = {} if chosen_greedy else _explain(final, params.completion)
+    extra = {} if chosen_greedy else _explain(final, params.completion, counts)
     return build_outcome(
         name,
         instance,
@@ -258,6 +269,7 @@ def equal_shares(instance: Instance, profile: Profile, params: MesParams | None 
         extra=extra,
         voter_budget=final.voter_budget,
         notes=tuple(notes),
+        counts=counts,
     )
 
 
@@ -274,12 +286,15 @@ def _compare(
     return int(mult[mes_count > greedy_count].sum()), int(mult[greedy_count > mes_count].sum())
 
 
-def _explain(run: MesRun, completed: bool) -> dict[int, ProjectExplanation]:
-    """Explanations of one run: cost shares of the winners, remaining money of the others."""
+def _explain(
+    run: MesRun, completed: bool, tallies: tuple[list[int], list[int]]
+) -> dict[int, ProjectExplanation]:
+    """Explanations of one run: cost shares of the winners, remaining money of the others
+    (``tallies``: each project's votes and score)."""
     data = run.data
     instance, profile = data.instance, data.profile
     points, mult = profile.points, profile.multiplicity
-    votes, scores = profile.votes().tolist(), profile.scores().tolist()
+    votes, scores = tallies
     prices = run.prices
     result: dict[int, ProjectExplanation] = {}
     shares: tuple[Share, ...]

@@ -54,10 +54,12 @@ def greedy_order(
     sat: Satisfaction,
     tie_breaking: TieBreaking,
     ranks: IntArray | None = None,
+    scores: Sequence[int] | None = None,
 ) -> list[int]:
     """Return all projects, best score first, ties broken by ``tie_breaking``.
 
-    ``ranks``, if given, are ``tie_breaking.ranks(instance, profile)`` computed already.
+    ``ranks`` and ``scores``, if given, are ``tie_breaking.ranks(instance, profile)`` and
+    ``profile.scores()`` computed already.
 
     Examples
     --------
@@ -69,7 +71,8 @@ def greedy_order(
     >>> greedy_order(instance, profile, "cardinality", TieBreaking())
     [1, 2, 0]
     """
-    scores = profile.scores().tolist()
+    if scores is None:
+        scores = profile.scores().tolist()
     ranked = (tie_breaking.ranks(instance, profile) if ranks is None else ranks).tolist()
     if sat == "cost":  # the score itself: integers compare exactly
         return sorted(range(instance.num_projects), key=lambda p: (-scores[p], ranked[p]))
@@ -204,13 +207,17 @@ def build_outcome(
     extra: dict[int, ProjectExplanation] | None = None,
     voter_budget: Fraction | None = None,
     notes: tuple[tuple[str, str], ...] = (),
+    counts: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Outcome:
     """Assemble an :class:`Outcome` with one explanation per project.
 
     ``funded`` lists ``(project, stage)`` in funding order; ``extra`` supplies ready-made
-    explanations (the Method of Equal Shares writes its own) that take precedence.
+    explanations (the Method of Equal Shares writes its own) that take precedence;
+    ``counts``, if given, are ``profile.votes()`` and ``profile.scores()`` as lists.
     """
-    votes, scores = profile.votes().tolist(), profile.scores().tolist()
+    if counts is None:
+        counts = profile.votes().tolist(), profile.scores().tolist()
+    votes, scores = counts
     round_of = {p: i + 1 for i, (p, _) in enumerate(funded)}
     stage_of = dict(funded)
     after_stop = set()

@@ -222,6 +222,8 @@ class StabilityBounds(ABC):
                 if room_p < self.stable_for * (fastest * votes[p] * (1 + TOLERANCE)) or room_p <= 0:
                     looked.append(k)
             near_l = [losers[k] for k in looked]
+            if not looked:
+                return result
             near = np.array(near_l, dtype=np.int64)
         else:
             chosen = np.asarray(losers, dtype=np.int64)
@@ -274,10 +276,19 @@ class StabilityBounds(ABC):
 
         Taken from the flat arrays of every project by a mask when they are not much longer
         than what is taken (a few numpy calls, not three per project); joined project by
-        project otherwise. Each project's supporters come in the same order either way, so
-        sums over them are the same to the last bit.
+        project otherwise; a single project's are slices of them (no copy). Each project's
+        supporters come in the same order either way, so sums over them are the same to the
+        last bit.
         """
         data = self.data
+        if len(projects) == 1:
+            start, end = data.flat_spans[int(projects[0])]
+            return (
+                data.flat_owner[start:end],
+                data.flat_ballots[start:end],
+                data.flat_weight[start:end],
+                data.flat_mult[start:end],
+            )
         if len(data.flat_owner) < 750 * len(projects):
             wanted = np.zeros(len(data.costs_l), dtype=bool)
             wanted[projects] = True
@@ -332,9 +343,9 @@ class StabilityBounds(ABC):
         data, p = self.data, ev.project
         supporters = data.supporters[p]
         poor = ev.live[: ev.poor_count]
-        if self.anyone_broke:
+        if len(ev.live) < len(supporters):  # some supporters gave all they had before
             poor = np.concatenate([supporters[self.exhausted[supporters]], poor])
-        if len(poor) == 0:
+        elif ev.poor_count == 0:
             return  # no partial payer: no bound moves (the price stays what it is)
         rich = ev.live[ev.poor_count :]
         poor_mult, held = data.mult_f[poor], self.budget_f[poor]

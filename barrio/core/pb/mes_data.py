@@ -61,6 +61,7 @@ class MesData:
     flat_owner: IntArray
     flat_weight: FloatArray
     flat_mult: FloatArray
+    flat_spans: tuple[tuple[int, int], ...]  # per project, where its entries start and end
 
 
 def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
@@ -131,6 +132,7 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         flat_owner=owner,
         flat_weight=flat_weight,
         flat_mult=flat_mult,
+        flat_spans=tuple(spans),
     )
 
 
