@@ -161,12 +161,13 @@ class StabilityBounds(ABC):
         data, p = self.data, ev.project
         live = ev.live
         budgets = self.budget_f[live] + self.horizon * self.alpha[live]
-        mult = data.mult_f[live]
+        every = live is data.supporters[p]  # every supporter, in order: the prepared values
+        mult = data.supporter_mult[p] if every else data.mult_f[live]
         if data.profile.approval:
             # Every point is 1 (and the sum of multiplicities an integer, exact in floats).
             points = None
             per_point = budgets
-            lowest = data.costs_l[p] / float(np.add.reduce(mult))
+            lowest = data.full_lam[p] if every else data.costs_l[p] / float(np.add.reduce(mult))
         else:
             points = data.columns[p][live].astype(np.float64)
             per_point = budgets / points
