@@ -49,13 +49,32 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def serious_violations(page: Any) -> list[str]:
-    """Run axe-core on the page; return the serious and critical violations, described."""
-    from axe_playwright_python.sync_playwright import Axe
+# What Chromium says when a script runs while the page is being replaced by the next one.
+_NAVIGATING = ("Execution context was destroyed", "reading 'documentElement'")
 
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+
+def serious_violations(page: Any) -> list[str]:
+    """Run axe-core on the page once it has loaded; return the serious and critical
+    violations, described.
+
+    A click on a link returns before the next page has replaced the current one; axe-core run
+    in between finds no document. The run then waits for the next page and starts again, a few
+    times at most: any other failure, or a page that never settles, fails the test."""
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
+
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            violations = Axe().run(page).response["violations"]
+        except Error as error:
+            if attempt == 2 or not any(sign in str(error) for sign in _NAVIGATING):
+                raise
+            page.wait_for_timeout(200)
+            continue
+        return [
+            f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']]}"
+            for v in violations
+            if v["impact"] in {"serious", "critical"}
+        ]
+    raise AssertionError("unreachable: the last attempt returns or raises")

@@ -35,6 +35,7 @@ def test_visitor_reads_home_in_three_languages_and_signs_in(live_server, page):
     assert serious_violations(page) == []
 
     page.get_by_role("link", name="Entrar").click()
+    expect(page.get_by_label("Endereço de e-mail")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Endereço de e-mail").fill("admin@barrio.demo")
     page.get_by_label("Senha").fill("barrio-demo-admin")

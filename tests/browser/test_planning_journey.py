@@ -48,6 +48,7 @@ def test_manager_runs_targeting_another_approves_and_public_reads_why(live_serve
     page.goto(live_server.url + "/accounts/programmes/demo-lima/")
     page.get_by_role("link", name="Focalización y presupuestos").click()
     page.get_by_role("link", name="Hacer una selección territorial").click()
+    expect(page.get_by_label("Nombre de la selección")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Nombre de la selección").fill("Ronda de prueba")
     page.get_by_label("Unidades entre las que elegir").select_option("distrito")

@@ -69,7 +69,9 @@ def representative_submits_on_a_phone(live_server, browser, world) -> Proposal:
     page.get_by_role("button", name="Adjuntar").click()
     expect(page.get_by_text("El archivo se adjuntó.")).to_be_visible()
     page.get_by_role("link", name="Continuar").click()
+    expect(page.get_by_role("button", name="Registrar la firma")).to_be_visible()
     page.get_by_role("link", name="Continuar").click()
+    expect(page.get_by_role("button", name="Enviar la propuesta")).to_be_visible()
 
     assert serious_violations(page) == []
     page.get_by_role("button", name="Enviar la propuesta").click()

@@ -44,6 +44,7 @@ def member_scores(browser, live_server, world, title):
     page.get_by_role("link", name="Propuestas por revisar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Propuestas por revisar")
     page.get_by_role("link", name=title).click()
+    expect(page.get_by_label("No, no tengo ninguno")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("No, no tengo ninguno").check()
     page.get_by_role("button", name="Registrar mi declaración").click()
