@@ -27,6 +27,7 @@ from barrio.registry.models import (
     RegistrationDraft,
 )
 from barrio.registry.records import document_index, name_token_index, name_tokens
+from barrio.territories.selectors import unit_list
 
 if TYPE_CHECKING:
     from barrio.accounts.models import Programme
@@ -256,13 +257,19 @@ def adjudication_queue_for_user(
     own = scope(user, Action.DUPLICATE_ADJUDICATE, programme)
     if own.is_empty:
         raise PermissionDenied()
-    return (
-        AdjudicationTask.objects.filter(programme=programme, status=status)
-        .filter(own.unit_q("member_low__household__unit"))
-        .filter(own.unit_q("member_high__household__unit"))
-        .select_related("member_low__household__unit", "member_high__household__unit")
-        .order_by("-probability", "pk")
-    )
+    tasks = AdjudicationTask.objects.filter(programme=programme, status=status)
+    if not own.everywhere:
+        # Each record's unit among the units in scope, as a sub-query. Two joins to the
+        # units, each filtered by a path prefix, let PostgreSQL's planner cross the two
+        # (each estimated at one row) before joining the records: counting 23 tasks of a
+        # test took over 20 minutes that way.
+        units = unit_list(within=own.units).values("pk")
+        tasks = tasks.filter(
+            member_low__household__unit__in=units, member_high__household__unit__in=units
+        )
+    return tasks.select_related(
+        "member_low__household__unit", "member_high__household__unit"
+    ).order_by("-probability", "pk")
 
 
 def adjudication_task_get_for_user(*, user: User | AnonymousUser, task_id: int) -> AdjudicationTask:
