@@ -42,6 +42,7 @@ from barrio.core.pb.mes import (
 from barrio.core.pb.model import Money
 from barrio.core.pb.outcome import Outcome, ProjectExplanation, Reason, Share
 from barrio.core.pb.profile import Instance, Profile
+from barrio.core.pb.threads import one_blas_thread
 from barrio.core.pb.tiebreak import BY_ID, TieBreaking
 
 Stop = Literal["exhaustive", "overspend"]
@@ -186,6 +187,7 @@ def _exhaustive(
     return not any(instance.costs[p] <= remaining for p in available if p not in chosen)
 
 
+@one_blas_thread
 def equal_shares(instance: Instance, profile: Profile, params: MesParams | None = None) -> Outcome:
     """Compute the Method of Equal Shares with the completions in ``params``.
 

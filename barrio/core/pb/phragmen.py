@@ -18,11 +18,13 @@ from barrio.core.pb.greedy import build_outcome
 from barrio.core.pb.model import Money
 from barrio.core.pb.outcome import Outcome, ProjectExplanation, Share
 from barrio.core.pb.profile import Instance, Profile
+from barrio.core.pb.threads import one_blas_thread
 from barrio.core.pb.tiebreak import BY_ID, TieBreaking
 
 TOLERANCE = 1e-9
 
 
+@one_blas_thread
 def phragmen(instance: Instance, profile: Profile, tie_breaking: TieBreaking = BY_ID) -> Outcome:
     """Compute sequential Phragmén.
 
