@@ -293,19 +293,40 @@ def _approval_profile(
     counts: Iterable[tuple[tuple[int, ...], tuple[int, ...] | None, int]], projects: int
 ) -> Profile:
     """The approval profile of ``counts`` (see :func:`profile_of`): a ballot approves the
-    projects it names (with points, those given more than 0), each once, in any order."""
-    merged: dict[tuple[int, ...], int] = {}
-    get = merged.get
-    for named, given, count in counts:
-        if given is not None:
-            named = tuple(p for p, v in zip(named, given, strict=True) if v > 0)
-        key = tuple(sorted(set(named)))
-        merged[key] = get(key, 0) + count
-    matrix = np.zeros((len(merged), projects), dtype=np.int64)
-    lengths = np.fromiter(map(len, merged), dtype=np.int64, count=len(merged))
-    total = int(lengths.sum())
-    if total:
-        rows = np.repeat(np.arange(len(merged)), lengths)
-        matrix[rows, np.fromiter(chain.from_iterable(merged), np.int64, total)] = 1
-    multiplicity = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
-    return Profile(matrix, multiplicity, True)
+    projects it names (with points, those given more than 0), each once, in any order.
+
+    In a few numpy calls over all the ballot texts, not a Python loop over them (on a file of
+    a few hundred distinct texts the loop was most of the time spent on the profile): one
+    row per text, marked where it approves; identical rows merged, in order of first
+    appearance, their counts added.
+    """
+    counts = list(counts)
+    texts = len(counts)
+    named = [text[0] for text in counts]
+    lengths = np.fromiter(map(len, named), dtype=np.int64, count=texts)
+    total = int(np.add.reduce(lengths)) if texts else 0
+    rows = np.repeat(np.arange(texts), lengths)
+    columns = np.fromiter(chain.from_iterable(named), dtype=np.int64, count=total)
+    given = [text[1] for text in counts]
+    if any(points is not None for points in given):
+        points = chain.from_iterable(
+            (1,) * len(projects_) if found is None else found
+            for projects_, found in zip(named, given, strict=True)
+        )
+        approves = np.fromiter(points, dtype=np.int64, count=total) > 0
+        rows, columns = rows[approves], columns[approves]
+    marked = np.zeros((texts, projects), dtype=bool)
+    marked[rows, columns] = True
+    multiplicity = np.fromiter((text[2] for text in counts), dtype=np.int64, count=texts)
+    if texts > 1:
+        # Identical rows merged through their bytes (a dict keeps the first appearance's order).
+        width = (projects + 7) // 8
+        flat = np.packbits(marked, axis=1).tobytes()
+        keys = [flat[i * width : (i + 1) * width] for i in range(texts)]
+        ids = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+        if len(ids) < texts:
+            inverse = np.fromiter(map(ids.__getitem__, keys), dtype=np.int64, count=texts)
+            multiplicity = np.bincount(inverse, multiplicity, len(ids)).astype(np.int64)
+            distinct = np.frombuffer(b"".join(ids), dtype=np.uint8).reshape(len(ids), width)
+            marked = np.unpackbits(distinct, axis=1, count=projects)
+    return Profile(marked.astype(np.int64), multiplicity, True)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from barrio.core.pb import PbFileError, format_pb, instance_of, parse_pb, profile_of
 from barrio.core.pb.ballot_check import Limits
-from barrio.core.pb.model import PbVote, PbVotes, parse_money, tallies
+from barrio.core.pb.model import PbProject, PbVote, PbVotes, parse_money, tallies
 from barrio.core.pb.reader import _Lines, _Rows
 
 SLICES = Path(__file__).resolve().parent / "data" / "pb"
@@ -193,6 +193,45 @@ def test_profiles_of_columns_and_of_a_tuple_of_votes_are_equal() -> None:
             plain = profile_of(rows, as_approval=as_approval)
             assert (columns.points == plain.points).all()
             assert (columns.multiplicity == plain.multiplicity).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    projects=st.integers(0, 20),
+    votes=st.lists(
+        st.tuples(st.lists(st.integers(0, 19), max_size=6), st.booleans(), st.randoms()),
+        max_size=40,
+    ),
+)
+def test_approval_profile_counts_the_sets_of_approved_projects(
+    projects: int, votes: list[tuple[list[int], bool, Any]]
+) -> None:
+    """As approval ballots, each vote is the set of projects it names (with points, those
+    given more than 0): equal sets are one row, in order of first appearance, with their
+    count; a vote naming nothing is an empty row. Counted here the plain way."""
+    ballots: list[PbVote] = []
+    for i, (named, with_points, random) in enumerate(votes):
+        named = [p % projects for p in named] if projects else []
+        points = tuple(random.choice((0, 1, 2, 5)) for _ in named) if with_points else None
+        ballots.append(PbVote(str(i), tuple(named), points, ()))
+    election = dataclasses.replace(
+        parse_pb(lines_of(GOOD)),
+        projects=tuple(PbProject(str(p), 1, ()) for p in range(projects)),
+        votes=tuple(ballots),
+    )
+    expected: dict[tuple[int, ...], int] = {}
+    for vote in ballots:
+        kept = (
+            vote.projects
+            if vote.points is None
+            else [p for p, v in zip(vote.projects, vote.points, strict=True) if v > 0]
+        )
+        key = tuple(sorted(set(kept)))
+        expected[key] = expected.get(key, 0) + 1
+    profile = profile_of(election, as_approval=True)
+    rows = [tuple(int(p) for p in row.nonzero()[0]) for row in profile.points]
+    assert list(zip(rows, profile.multiplicity.tolist(), strict=True)) == list(expected.items())
+    assert profile.points.shape == (len(expected), projects)
 
 
 def test_round_trip_of_the_example() -> None:
