@@ -206,21 +206,20 @@ class StabilityBounds(ABC):
             return result
         data = self.data
         rho = winners[0].rho_f if len(winners) == 1 else max(ev.rho_f for ev in winners)
-        # A cheap bound first: a loser's supporters give at most its cost times
-        # ``rho / lowest`` (full shares at the winners' price), and their money grows by at
-        # most the largest growth bound times their number. Only the losers this cannot keep
-        # beyond the bound found so far are looked at supporter by supporter.
-        fastest = float(np.maximum.reduce(beta))
+        # A ceiling first: a loser's supporters give at most its cost times ``rho / lowest``
+        # (every one of them a full share at the winners' price, whatever they hold). The
+        # winners' price never rises as ``b`` grows, so a loser whose ceiling is short of its
+        # cost keeps losing at every larger budget: its bound is ``inf``. Only the losers
+        # whose ceiling reaches their cost are looked at supporter by supporter.
         costs = data.costs_l
         if len(losers) <= FEW:
             # The same float operations one loser at a time: cheaper than numpy on a few.
             looked: list[int] = []
-            lowest, votes = data.lowest_rho, data.votes_l
+            lowest = data.lowest_rho
             for k, p in enumerate(losers):
                 cost_p = costs[p]
                 ceiling_p = cost_p * min(1.0, rho / lowest[p])
-                room_p = cost_p - ceiling_p - TOLERANCE * (cost_p + ceiling_p)
-                if room_p < self.stable_for * (fastest * votes[p] * (1 + TOLERANCE)) or room_p <= 0:
+                if cost_p - ceiling_p <= TOLERANCE * (cost_p + ceiling_p):
                     looked.append(k)
             near_l = [losers[k] for k in looked]
             if not looked:
@@ -230,9 +229,7 @@ class StabilityBounds(ABC):
             chosen = np.asarray(losers, dtype=np.int64)
             cost = data.costs_f[chosen]
             ceiling = cost * np.minimum(1.0, rho / data.lowest_rho_f[chosen])
-            room = cost - ceiling - TOLERANCE * (cost + ceiling)
-            fast = fastest * data.votes_f[chosen] * (1 + TOLERANCE)
-            looked_a = np.flatnonzero((room < self.stable_for * fast) | (room <= 0))
+            looked_a = np.flatnonzero(cost - ceiling <= TOLERANCE * (cost + ceiling))
             near = chosen[looked_a]
             looked, near_l = looked_a.tolist(), near.tolist()
         if not looked:
