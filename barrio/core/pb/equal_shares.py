@@ -32,6 +32,7 @@ import numpy as np
 from barrio.core.pb.greedy import Satisfaction, build_outcome, greedy_complete, greedy_order
 from barrio.core.pb.mes import (
     HORIZON_STEPS,
+    SHORTEST_HORIZON_STEPS,
     MesData,
     MesRun,
     exact_sum,
@@ -120,9 +121,15 @@ def add1(data: MesData, params: MesParams) -> MesRun:
         current = run_mes(data, voter_budget, track=step_f, previous=tracked, horizon=horizon)
         tracked = current
         # A run proven stable over its whole horizon may well be stable further: look four
-        # times further next time (a longer horizon gives looser bounds, so not always).
-        capped = current.stable_for >= horizon * (1 - 1e-9)
-        horizon = horizon * 4 if capped else max(HORIZON_STEPS * step_f, horizon / 2)
+        # times further next time. A longer horizon gives looser bounds (a voter short of a
+        # share by more than the horizon can close is proven to stay short), so after a
+        # shorter proof the horizon halves, and after none (less than a step) it is a quarter,
+        # down to a few steps: near a change of the outcome the proofs are short.
+        if current.stable_for >= horizon * (1 - 1e-9):
+            horizon *= 4
+        else:
+            shrink = 4 if current.stable_for < step_f else 2
+            horizon = max(SHORTEST_HORIZON_STEPS * step_f, horizon / shrink)
         spent = instance.total_cost(current.winners)
         if spent > instance.budget:
             if previous is None:

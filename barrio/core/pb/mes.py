@@ -50,6 +50,7 @@ import numpy.typing as npt
 from barrio.core.pb.mes_bounds import Block, StabilityBounds, least
 from barrio.core.pb.mes_data import (
     HORIZON_STEPS,
+    SHORTEST_HORIZON_STEPS,
     TOLERANCE,
     Evaluation,
     MesData,
@@ -60,6 +61,7 @@ from barrio.core.pb.profile import FloatArray, IntArray
 
 __all__ = [
     "HORIZON_STEPS",
+    "SHORTEST_HORIZON_STEPS",
     "TOLERANCE",
     "MesData",
     "MesRun",

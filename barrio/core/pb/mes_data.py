@@ -18,7 +18,10 @@ TOLERANCE = 1e-9
 """Relative gap under which floats are not trusted and the exact values are compared."""
 
 HORIZON_STEPS = 64
-"""How many budget steps ahead a tracked run tries to prove its outcome stable."""
+"""How many budget steps ahead a tracked run tries to prove its outcome stable, at first."""
+
+SHORTEST_HORIZON_STEPS = 4
+"""The shortest horizon Add1 gives a run, in budget steps (see ``add1``)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
