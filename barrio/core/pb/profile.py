@@ -310,8 +310,8 @@ def _approval_profile(
     given = [text[1] for text in counts]
     if any(points is not None for points in given):
         points = chain.from_iterable(
-            (1,) * len(projects_) if found is None else found
-            for projects_, found in zip(named, given, strict=True)
+            (1,) * len(ballot) if found is None else found
+            for ballot, found in zip(named, given, strict=True)
         )
         approves = np.fromiter(points, dtype=np.int64, count=total) > 0
         rows, columns = rows[approves], columns[approves]
