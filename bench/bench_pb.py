@@ -200,6 +200,7 @@ def runs(paths: list[Path]) -> None:
 
     from barrio.core.pb import instance_of, parse_pb, profile_of
     from barrio.core.pb.mes import MesData, MesRun, prepare
+    from barrio.core.pb.threads import one_blas_thread
     from barrio.core.pb.tiebreak import BY_ID
 
     module = importlib.import_module("barrio.core.pb.equal_shares")
@@ -220,7 +221,8 @@ def runs(paths: list[Path]) -> None:
         data = prepare(instance, profile, "cost", BY_ID.ranks(instance, profile))
         made.clear()
         started = time.process_time()
-        final = module.add1(data, module.MesParams(add1=True))
+        # (On one BLAS thread, as the rules run: see ``barrio.core.pb.threads``.)
+        final = one_blas_thread(module.add1)(data, module.MesParams(add1=True))
         spent = time.process_time() - started
         steps = final.voter_budget - Fraction(instance.budget) / profile.num_voters
         print(
