@@ -18,7 +18,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q
 
 from barrio.accounts.models import Programme, Role, RoleGrant
-from barrio.territories.selectors import unit_within_q
+from barrio.territories.selectors import unit_list, unit_within_q
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -226,11 +226,20 @@ class Scope:
             return False
         return any(own.contains(unit) for own in self.units)
 
-    def unit_q(self, field: str) -> Q:
-        """A filter keeping the rows whose ``field`` (a path to a unit) is in scope."""
+    def unit_q(self, *fields: str) -> Q:
+        """A filter keeping the rows whose ``fields`` (paths to units) are all in scope.
+
+        One path is compared with the scope's own units (a prefix of the unit's path).
+        Several share one sub-query of the units in scope: with a prefix filter on each of
+        two joins to the units, PostgreSQL once counted 23 adjudication tasks for over 20
+        minutes in CI, joining the two filtered copies of the units before the records.
+        """
         if self.everywhere:
             return Q()
-        return unit_within_q(self.units, field=field)
+        if len(fields) == 1:
+            return unit_within_q(self.units, field=fields[0])
+        units = unit_list(within=self.units).values("pk")
+        return Q(**{f"{field}__in": units for field in fields})
 
 
 def active_grants(

@@ -27,7 +27,6 @@ from barrio.registry.models import (
     RegistrationDraft,
 )
 from barrio.registry.records import document_index, name_token_index, name_tokens
-from barrio.territories.selectors import unit_list
 
 if TYPE_CHECKING:
     from barrio.accounts.models import Programme
@@ -257,16 +256,9 @@ def adjudication_queue_for_user(
     own = scope(user, Action.DUPLICATE_ADJUDICATE, programme)
     if own.is_empty:
         raise PermissionDenied()
-    tasks = AdjudicationTask.objects.filter(programme=programme, status=status)
-    if not own.everywhere:
-        # Each record's unit among the units in scope, as a sub-query. With two joins to
-        # the units, each filtered by a path prefix, PostgreSQL once counted 23 tasks for
-        # over 20 minutes in CI (902 members, 266 households, 1,776 units): a plan that
-        # joins the two filtered copies of the units before the records.
-        units = unit_list(within=own.units).values("pk")
-        tasks = tasks.filter(
-            member_low__household__unit__in=units, member_high__household__unit__in=units
-        )
+    tasks = AdjudicationTask.objects.filter(programme=programme, status=status).filter(
+        own.unit_q("member_low__household__unit", "member_high__household__unit")
+    )
     return tasks.select_related(
         "member_low__household__unit", "member_high__household__unit"
     ).order_by("-probability", "pk")

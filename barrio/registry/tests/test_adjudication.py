@@ -80,6 +80,19 @@ def test_decision_is_recorded_once_and_same_person_retires_the_newer_household()
     assert AdjudicationTask.objects.count() == 1  # never asked again
 
 
+def test_a_caseworker_of_a_province_sees_only_pairs_whose_two_records_lie_in_it():
+    """Both households of a pair must be in the caseworker's units; one outside hides it."""
+    desk = build_desk()
+    _, second = imported_twice(desk)
+    call_command("deduplicate", "--programme", "lima", stdout=StringIO())
+    task = AdjudicationTask.objects.get()
+    lima, province = desk.world.lima, desk.province_caseworker
+    assert list(adjudication_queue_for_user(user=province, programme=lima)) == [task]
+    Household.objects.filter(pk=second.pk).update(unit=desk.world.callao_district)
+    assert list(adjudication_queue_for_user(user=province, programme=lima)) == []
+    assert list(adjudication_queue_for_user(user=desk.caseworker, programme=lima)) == [task]
+
+
 def test_queue_page_masks_until_shown_and_records_the_decision():
     desk = build_desk()
     imported_twice(desk)
