@@ -14,7 +14,7 @@ import logging
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 import duckdb
@@ -64,7 +64,7 @@ class DedupeSettings:
         Share of true duplicates thought to share a document (type, number and
         country); it scales the prior probability that two records match.
     threads : int
-        DuckDB threads.
+        DuckDB threads for linking (training always runs on one: see :func:`train_model`).
     memory_limit : str
         DuckDB memory limit, e.g. ``"3GB"``; nothing spills to disk beyond it.
     """
@@ -272,6 +272,11 @@ def train_model(records: pd.DataFrame, settings: DedupeSettings | None = None) -
     a document. Train on thousands of records at least; the model can then be reused
     for batches of any size.
 
+    DuckDB runs the training on one thread, whatever ``settings.threads``: its parallel
+    sums add in an order that varies from run to run, which moved the last digit of some
+    probabilities, and the same records must give the same model, byte for byte. One
+    thread measured no slower (20,000 records: 2.72 s against 2.76 s with two).
+
     Parameters
     ----------
     records : pandas.DataFrame
@@ -299,7 +304,7 @@ def train_model(records: pd.DataFrame, settings: DedupeSettings | None = None) -
     """
     settings = settings or DedupeSettings()
     prepared = prepare_records(records)
-    with _duckdb(settings) as db_api:
+    with _duckdb(replace(settings, threads=1)) as db_api:
         linker = Linker(_register(db_api, prepared, "records"), splink_settings(), log_level=None)
         return train_linker(linker, settings)
 
@@ -410,8 +415,11 @@ def dedupe_within(
     with _duckdb(settings) as db_api:
         table = _register(db_api, prepared, "records")
         if model is None:
+            # Trained on one thread, as train_model trains (the same model, byte for byte).
+            db_api.duckdb_con.execute("set threads = 1")
             linker = Linker(table, splink_settings(), log_level=None)
             model = train_linker(linker, settings)
+            db_api.duckdb_con.execute(f"set threads = {int(settings.threads)}")
         linker = _model_for(table, model)
         predictions = linker.inference.predict(warning_mode="never")
         edges = db_api.duckdb_con.sql(_edges_sql(predictions, [table], settings)).df()
