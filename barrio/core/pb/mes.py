@@ -10,8 +10,9 @@ with ``sat="cardinality"`` it is 1 (``Cardinality_Sat`` for approval ballots,
 
 How it is computed (and why it is both fast and exact):
 
-* It works on distinct ballots with multiplicities. A project's price is found by sorting its
-  supporters by budget per point and scanning with numpy prefix sums, in floats.
+* It works on distinct ballots with multiplicities. A project's price is found in floats by
+  a compiled pass over its supporters (:mod:`barrio.core.pb.kernels`): everyone paying a full
+  share at first, those who cannot moved to paying all they have until nobody moves.
 * Floats only *filter*. Every budget is ``b - sum(lambda_q * points[q])`` over the projects
   ``q`` funded so far (``lambda_q`` = payment per point), or 0 once a voter has paid all they
   had; so any sum of budgets is ``b * M - sum(lambda_q * N_q)`` with integer counts ``N_q``
@@ -47,6 +48,7 @@ from fractions import Fraction
 import numpy as np
 import numpy.typing as npt
 
+from barrio.core.pb import kernels
 from barrio.core.pb.mes_bounds import Block, StabilityBounds, least
 from barrio.core.pb.mes_data import (
     HORIZON_STEPS,
@@ -55,9 +57,11 @@ from barrio.core.pb.mes_data import (
     Evaluation,
     MesData,
     prepare,
-    solve_price,
 )
 from barrio.core.pb.profile import FloatArray, IntArray
+
+_NO_POINTS = np.zeros(0)
+"""What the compiled loops take for the points of approval ballots (never read)."""
 
 __all__ = [
     "HORIZON_STEPS",
@@ -398,51 +402,33 @@ class _Run(StabilityBounds):
     # -- floats -----------------------------------------------------------------------------
 
     def evaluate(self, p: int) -> Evaluation | None:
-        """Price project ``p`` now, or return ``None`` if its supporters cannot pay for it."""
+        """Price project ``p`` now, or return ``None`` if its supporters cannot pay for it.
+
+        The float pass is :func:`barrio.core.pb.kernels.price`; where the supporters' money
+        is within the tolerance of the cost, it is compared exactly here.
+        """
         data = self.data
-        if self.anyone_broke:
-            supporters = data.supporters[p]
-            alive = ~self.exhausted[supporters]
-            live = supporters[alive]
-            if len(live) == 0:
-                self._drop(p, 0.0)
-                return None
-            mult = data.supporter_mult[p][alive]
-        else:  # nobody ran out of money yet: every supporter is live
-            live, mult = data.supporters[p], data.supporter_mult[p]
-        cost_f = data.costs_l[p]
-        budgets = self.budget_f[live]
-        money_f = float(mult @ budgets)
-        if money_f < cost_f * (1 + TOLERANCE) and (
-            money_f < cost_f * (1 - TOLERANCE) or self.exact_money(live) < data.instance.costs[p]
-        ):
+        supporters = data.supporters[p]
+        has_points = not data.profile.approval  # every point is 1 on approval ballots
+        points = data.supporter_points[p] if has_points else _NO_POINTS
+        mult, budget_f, exhausted = data.supporter_mult[p], self.budget_f, self.exhausted
+        broke, cost_f = self.anyone_broke, data.costs_l[p]
+        found, money_f, live, poor_count, lam_f, clear = kernels.price(
+            supporters, mult, points, has_points, budget_f, exhausted, broke, cost_f, True
+        )
+        if found == kernels.DOUBTFUL:
+            if self.exact_money(live) < data.instance.costs[p]:
+                found = kernels.UNAFFORDABLE
+            else:
+                found, money_f, live, poor_count, lam_f, clear = kernels.price(
+                    supporters, mult, points, has_points, budget_f, exhausted, broke, cost_f, False
+                )
+        if found == kernels.UNAFFORDABLE:
             self._drop(p, money_f)
             return None
-        # The points and the lowest price only for a project its supporters can pay for (most
-        # evaluations find one they cannot).
-        ppoints: FloatArray | None = None  # every point is 1 on approval ballots
-        if not self.anyone_broke:
-            lowest = data.full_lam[p]
-            if not data.profile.approval:
-                ppoints = data.supporter_points[p]
-        elif data.profile.approval:  # the sum of multiplicities: an integer in any order
-            lowest = cost_f / float(np.add.reduce(mult))
-        else:
-            ppoints = data.supporter_points[p][alive]
-            lowest = cost_f / float(mult @ ppoints)
-        per_point = budgets if ppoints is None else budgets / ppoints
-        poorest = float(np.minimum.reduce(per_point))
-        if poorest >= lowest * (1 + TOLERANCE):
-            # Every supporter can pay a full share at the lowest possible price: no sorting.
-            clear = poorest >= lowest * (1 + 3 * TOLERANCE)
-            return Evaluation(p, live, 0, lowest / data.weights_l[p], lowest, clear=clear)
-        lam_f, rich = solve_price(cost_f, budgets, per_point, ppoints, mult, lowest)
-        # The partial payers first, then the full payers, each in their order (a stable sort
-        # of the flags: one call fewer than joining the two selections).
-        ordered = live[rich.argsort(kind="stable")]
-        return Evaluation(
-            p, ordered, len(live) - int(np.count_nonzero(rich)), lam_f / data.weights_l[p], lam_f
-        )
+        if len(live) == len(supporters) and found == kernels.EVERYONE_PAYS:
+            live = supporters  # every supporter, in order: the prepared arrays apply
+        return Evaluation(p, live, poor_count, lam_f / data.weights_l[p], lam_f, clear=clear)
 
     def _drop(self, p: int, money: float) -> None:
         """Take ``p`` out of this run: its supporters hold ``money``, less than its cost.
@@ -598,27 +584,23 @@ class _Run(StabilityBounds):
 
     def _fund(self, ev: Evaluation) -> None:
         p = ev.project
-        poor, rich = ev.live[: ev.poor_count], ev.live[ev.poor_count :]
         lam_f = ev.lam_f if ev.exact is None else float(ev.exact)
         data = self.data
-        if data.profile.approval:  # every point is 1: the same values, fewer calls
-            self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f, 0.0)
-            if len(rich) == len(data.supporters[p]):  # every supporter pays: all its votes
-                denominator = int(data.votes_l[p])
-            elif ev.paying is not None:  # counted by the growth bounds (an exact integer)
-                denominator = int(ev.paying)
-            else:
-                denominator = int(np.add.reduce(data.profile.multiplicity[rich]))
-        else:
-            multiplicity = data.profile.multiplicity[rich]
-            points = data.columns[p][rich]
-            self.budget_f[rich] = np.maximum(self.budget_f[rich] - lam_f * points, 0.0)
-            denominator = int(multiplicity @ points)
-        if ev.poor_count:  # (three assignments through an empty index cost as much as any)
-            self.budget_f[poor] = 0.0
-            self.exhausted[poor] = True
+        profile = data.profile
+        denominator = kernels.fund(
+            ev.live,
+            ev.poor_count,
+            lam_f,
+            data.columns[p],
+            not profile.approval,
+            profile.multiplicity,
+            self.budget_f,
+            self.exhausted,
+            self.poor_round,
+            len(self.winners),
+        )
+        if ev.poor_count:
             self.anyone_broke = True
-            self.poor_round[poor] = len(self.winners)
         self.winners.append(p)
         self.prices.append(ev.exact)
         self.denominators.append(denominator)

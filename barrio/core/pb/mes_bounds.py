@@ -13,8 +13,9 @@ from fractions import Fraction
 
 import numpy as np
 
+from barrio.core.pb import kernels
 from barrio.core.pb.mes_data import TOLERANCE, Evaluation, MesData, solve_price
-from barrio.core.pb.profile import FloatArray, IntArray
+from barrio.core.pb.profile import FloatArray
 
 BLOCK_ROUNDS = 8
 """The most rounds taken together as one block (see :class:`Block`)."""
@@ -221,87 +222,36 @@ class StabilityBounds(ABC):
                 ceiling_p = cost_p * min(1.0, rho / lowest[p])
                 if cost_p - ceiling_p <= TOLERANCE * (cost_p + ceiling_p):
                     looked.append(k)
-            near_l = [losers[k] for k in looked]
             if not looked:
                 return result
-            near = np.array(near_l, dtype=np.int64)
+            near = np.array([losers[k] for k in looked], dtype=np.int64)
         else:
             chosen = np.asarray(losers, dtype=np.int64)
             cost = data.costs_f[chosen]
             ceiling = cost * np.minimum(1.0, rho / data.lowest_rho_f[chosen])
             looked_a = np.flatnonzero(cost - ceiling <= TOLERANCE * (cost + ceiling))
             near = chosen[looked_a]
-            looked, near_l = looked_a.tolist(), near.tolist()
+            looked = looked_a.tolist()
         if not looked:
             return result
         slope = max([self._winner_slope(ev) for ev in winners])
-        owner, ballots, weight, mult = self._supporters_of(near)
-        budgets = budget_f[ballots]  # 0 for exhausted voters
-        cap = rho * weight
-        short = budgets < cap * (1 + TOLERANCE)
-        bins = len(data.costs_l)
-        money = np.bincount(owner, weights=mult * np.minimum(budgets, cap), minlength=bins)[near]
-        rate = np.where(short, beta[ballots], slope * weight)
-        growth = np.bincount(owner, weights=mult * rate, minlength=bins)[near]
-        if len(looked) <= FEW:
-            for k, p, held, speed in zip(
-                looked, near_l, money.tolist(), growth.tolist(), strict=True
-            ):
-                room_p = costs[p] - held - TOLERANCE * (costs[p] + held)
-                if strict and room_p <= 0:
-                    result[k] = 0.0
-                elif speed > 0:
-                    result[k] = max(0.0, room_p) / (speed * (1 + TOLERANCE))
-            return result
-        cost = data.costs_f[near]
-        room = cost - money - TOLERANCE * (cost + money)
-        caught = room <= 0
-        room = np.maximum(0.0, room)
-        moving = growth > 0
-        found = np.full(len(near), math.inf)
-        found[moving] = room[moving] / (growth[moving] * (1 + TOLERANCE))
-        if strict:
-            found[caught] = 0.0
+        found = kernels.loser_bounds(
+            near,
+            data.flat_starts,
+            data.flat_ends,
+            data.flat_ballots,
+            data.flat_weight,
+            data.flat_mult,
+            data.costs_f,
+            budget_f,
+            beta,
+            rho,
+            slope,
+            strict,
+        )
         for k, value in zip(looked, found.tolist(), strict=True):
             result[k] = value
         return result
-
-    def _supporters_of(
-        self, projects: IntArray
-    ) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
-        """The supporters of ``projects`` one after the other: for each, the project
-        (``owner``), the ballot, its satisfaction per unit of price and its multiplicity.
-
-        Taken from the flat arrays of every project by a mask when they are not much longer
-        than what is taken (a few numpy calls, not three per project); joined project by
-        project otherwise; a single project's are slices of them (no copy). Each project's
-        supporters come in the same order either way, so sums over them are the same to the
-        last bit.
-        """
-        data = self.data
-        if len(projects) == 1:
-            start, end = data.flat_spans[int(projects[0])]
-            return (
-                data.flat_owner[start:end],
-                data.flat_ballots[start:end],
-                data.flat_weight[start:end],
-                data.flat_mult[start:end],
-            )
-        if len(data.flat_owner) < 750 * len(projects):
-            wanted = np.zeros(len(data.costs_l), dtype=bool)
-            wanted[projects] = True
-            taken = wanted[data.flat_owner]
-            return (
-                data.flat_owner[taken],
-                data.flat_ballots[taken],
-                data.flat_weight[taken],
-                data.flat_mult[taken],
-            )
-        listed = projects.tolist()
-        ballots = np.concatenate([data.supporters[p] for p in listed])
-        weight = np.concatenate([data.supporter_points[p] * data.weights_f[p] for p in listed])
-        owner = np.repeat(projects, [len(data.supporters[p]) for p in listed])
-        return owner, ballots, weight, data.mult_f[ballots]
 
     def _tie_holds(self, ev: Evaluation) -> bool:
         """Whether a project that lost a round on tie-breaking alone keeps losing it.
@@ -339,50 +289,25 @@ class StabilityBounds(ABC):
         lower bound is 0.
         """
         data, p = self.data, ev.project
-        supporters = data.supporters[p]
-        poor = ev.live[: ev.poor_count]
-        if len(ev.live) < len(supporters):  # some supporters gave all they had before
-            poor = np.concatenate([supporters[self.exhausted[supporters]], poor])
-        elif ev.poor_count == 0:
-            return  # no partial payer: no bound moves (the price stays what it is)
-        rich = ev.live[ev.poor_count :]
-        poor_mult, held = data.mult_f[poor], self.budget_f[poor]
-        if data.profile.approval:
-            # Every point is 1: the same values without looking them up or multiplying by
-            # them (sums of multiplicities are integers, exact in any order).
-            paying = ev.paying = float(np.add.reduce(data.mult_f[rich]))
-            drop = float(poor_mult @ self.beta[poor]) / paying * (1 + TOLERANCE)
-            if drop > 0:
-                self.beta[rich] += drop
-            growth = self.beta[poor] + drop
-            margin = ev.lam_f - held - TOLERANCE * (ev.lam_f + held)
-            kept = margin >= self.horizon * growth * (1 + TOLERANCE)
-            self.beta[poor] = np.where(kept, 0.0, growth)
-            doubtful = float(np.add.reduce(poor_mult[~kept]))
-            rich_points: float | FloatArray = 1.0
-        else:
-            column = data.columns[p]
-            rich_points, poor_points = column[rich], column[poor]
-            paying = float(data.mult_f[rich] @ rich_points)
-            drop = float(poor_mult @ self.beta[poor]) / paying * (1 + TOLERANCE)
-            if drop > 0:
-                self.beta[rich] += drop * rich_points
-            share = ev.lam_f * poor_points
-            growth = self.beta[poor] + drop * poor_points
-            margin = share - held - TOLERANCE * (share + held)
-            kept = margin >= self.horizon * growth * (1 + TOLERANCE)
-            self.beta[poor] = np.where(kept, 0.0, growth)
-            # The lower growth bounds: the price falls at least as fast as the money of the
-            # partial payers who stay partial grows at least, over the most points that may
-            # pay.
-            doubtful = float(poor_mult[~kept] @ poor_points[~kept])
-        staying = kept[len(poor) - ev.poor_count :]
-        partial = ev.live[: ev.poor_count][staying]
-        rise = float(data.mult_f[partial] @ self.alpha[partial])
-        fall = rise / (paying + doubtful) * (1 - TOLERANCE)
-        if fall > 0:
-            self.alpha[rich] += fall * rich_points
-        self.alpha[poor] = 0.0
+        has_points = not data.profile.approval
+        paying = kernels.grow(
+            data.supporters[p],
+            ev.live,
+            ev.poor_count,
+            self.exhausted,
+            data.mult_f,
+            self.budget_f,
+            self.beta,
+            self.alpha,
+            data.columns[p],
+            has_points,
+            ev.lam_f,
+            self.horizon,
+        )
+        if paying >= 0 and not has_points:
+            # On approval ballots, the full payers counted with multiplicity: an integer,
+            # exact in floats (the price's denominator).
+            ev.paying = paying
 
     # -- blocks of rounds whose order may change ----------------------------------------------
 

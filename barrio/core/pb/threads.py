@@ -15,6 +15,7 @@ the others while it runs, which changes their speed, never their results.
 from __future__ import annotations
 
 import functools
+import sys
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
@@ -23,7 +24,17 @@ from threadpoolctl import ThreadpoolController
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
-_controller: list[ThreadpoolController] = []  # made on first use (it looks up the libraries)
+_controller: list[tuple[int, ThreadpoolController]] = []  # with len(sys.modules) then
+
+
+def _libraries() -> ThreadpoolController:
+    """The thread pools of the libraries loaded now (looking them up takes about a
+    millisecond, so it is done again only after modules were imported: a BLAS library comes
+    with an extension module, as scipy's does when numba first compiles)."""
+    modules = len(sys.modules)
+    if not _controller or _controller[0][0] != modules:
+        _controller[:] = [(modules, ThreadpoolController())]
+    return _controller[0][1]
 
 
 def one_blas_thread(function: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -42,9 +53,7 @@ def one_blas_thread(function: Callable[_P, _R]) -> Callable[_P, _R]:
 
     @functools.wraps(function)
     def limited(*args: _P.args, **kwargs: _P.kwargs) -> _R:
-        if not _controller:
-            _controller.append(ThreadpoolController())
-        with _controller[0].limit(limits=1, user_api="blas"):
+        with _libraries().limit(limits=1, user_api="blas"):
             return function(*args, **kwargs)
 
     return limited

@@ -12,9 +12,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from barrio.core.pb import RULES, Instance, Profile, TieBreaking, decide, make_profile
+from barrio.core.pb import RULES, Instance, Profile, TieBreaking, decide, kernels, make_profile
 from barrio.core.pb.equal_shares import MesParams, add1
 from barrio.core.pb.mes import prepare, run_mes
+from barrio.core.pb.mes_data import TOLERANCE, solve_price
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -202,3 +203,54 @@ def test_stability_bound_is_sound(
             replayed = run_mes(data, budget + t, track=0.125, previous=run, horizon=16.0)
             assert sorted(replayed.winners) == sorted(run.winners), t
             assert replayed.budgets_after() == again.budgets_after(), t
+
+
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 64), st.integers(1, 4), st.integers(1, 4), st.booleans()),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+    st.integers(1, 2000),
+)
+def test_the_compiled_price_is_the_numpy_price(
+    supporters: list[tuple[int, int, int, bool]], has_points: bool, cost_in_eighths: int
+) -> None:
+    """The compiled pricing pass finds the money, the partial payers and the price that the
+    numpy pass (``solve_price``) finds. Budgets in eighths keep every sum exact in floats,
+    whatever the order of its terms, so the two agree to the last bit."""
+    eighths, mult, points, broke = (np.array(column) for column in zip(*supporters, strict=True))
+    budget = np.where(broke, 0.0, eighths / 8)
+    mult_f, points_f = mult.astype(np.float64), points.astype(np.float64)
+    ballots, cost = np.arange(len(supporters), dtype=np.int64), cost_in_eighths / 8
+    found, money, live, poor_count, lam, _ = kernels.price(
+        ballots,
+        mult_f,
+        points_f,
+        has_points,
+        budget,
+        broke.astype(bool),
+        bool(broke.any()),
+        cost,
+        True,
+    )
+    alive = ~broke.astype(bool)
+    held, each = budget[alive], mult_f[alive]
+    paid = points_f[alive] if has_points else np.ones(int(alive.sum()))
+    assert money == float(each @ held)
+    if not alive.any() or money < cost * (1 - TOLERANCE):
+        assert found == kernels.UNAFFORDABLE
+        return
+    assert list(live) == list(ballots[alive]) or found == kernels.SOME_PAY_ALL
+    if money < cost * (1 + TOLERANCE):
+        assert found == kernels.DOUBTFUL
+        return
+    per_point, lowest = held / paid, cost / float(each @ paid)
+    if per_point.min() >= lowest * (1 + TOLERANCE):
+        assert (found, poor_count, lam) == (kernels.EVERYONE_PAYS, 0, lowest)
+        return
+    expected, rich = solve_price(cost, held, per_point, paid if has_points else None, each, lowest)
+    assert (found, poor_count, lam) == (kernels.SOME_PAY_ALL, int((~rich).sum()), expected)
+    assert list(live) == list(ballots[alive][~rich]) + list(ballots[alive][rich])
