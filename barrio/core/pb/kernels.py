@@ -45,6 +45,53 @@ def compiled(function: _F) -> _F:
 
 
 @compiled
+def _solve(
+    per_point: FloatArray,
+    weighted_points: FloatArray,
+    weighted_budgets: FloatArray,
+    cost: float,
+    lowest: float,
+) -> tuple[float, BoolArray]:
+    """The payment per point at which the supporters (their budget per point, their points
+    and budgets times their multiplicity) pay ``cost``, and who pays a full share at it, as
+    :func:`barrio.core.pb.mes_data.solve_price` finds them: everyone paying a full share
+    (``lowest``) at first, those who cannot moved to paying all they have until nobody moves.
+    """
+    count = len(per_point)
+    reach = 1 + 1e-12
+    rich = np.empty(count, np.bool_)
+    lam = lowest
+    first, fell_back = True, False
+    while True:
+        # One pass: who pays a full share at ``lam``, and the sums that price them.
+        moved = False
+        full = given = 0.0
+        for k in range(count):
+            settled = per_point[k] * reach >= lam
+            moved |= settled != rich[k]
+            rich[k] = settled
+            full += weighted_points[k] if settled else 0.0
+            given += 0.0 if settled else weighted_budgets[k]
+        if not (moved or first):
+            break  # nobody moved: ``lam`` is the price
+        first = False
+        if full == 0.0:
+            # Floats disagree with the affordability test by an ulp: the richest pay (and
+            # keep paying if the floats say so again: the exact settling decides).
+            richest = per_point.max()
+            given = 0.0
+            for k in range(count):
+                rich[k] = per_point[k] >= richest
+                full += weighted_points[k] if rich[k] else 0.0
+                given += 0.0 if rich[k] else weighted_budgets[k]
+            if fell_back:
+                break
+            fell_back = True
+        lam = (cost - given) / full
+    return lam, rich
+
+
+@compiled
 def price(
     supporters: IntArray,
     mult: FloatArray,
@@ -63,7 +110,7 @@ def price(
     Returns ``(found, money, live, poor_count, lam, clear)``: what was found (the constants
     above); the live supporters' money; the live supporters (partial payers first, each group
     in the supporters' order); the payment per point ``lam`` at which the money pays
-    ``cost``, found as :func:`barrio.core.pb.mes_data.solve_price` finds it; and whether every
+    ``cost`` (see :func:`_solve`); and whether every
     live supporter holds at least ``(1 + 3 x TOLERANCE)`` times their full share. With
     ``check_money`` false, the money is taken to suffice (the caller settled it exactly).
     """
@@ -102,33 +149,9 @@ def price(
     lowest = cost / paying
     if poorest >= lowest * (1 + TOLERANCE):
         return EVERYONE_PAYS, money, live, 0, lowest, poorest >= lowest * (1 + 3 * TOLERANCE)
-    # As solve_price: everyone paying a full share at first, those who cannot moved to paying
-    # all they have until nobody moves.
-    reach = 1 + 1e-12
-    rich = np.empty(count, np.bool_)
-    lam = lowest
-    first = True
-    while True:
-        # One pass: who pays a full share at ``lam``, and the sums that price them.
-        moved = False
-        full = given = 0.0
-        for k in range(count):
-            settled = per_point[k] * reach >= lam
-            moved |= settled != rich[k]
-            rich[k] = settled
-            full += weighted_points[k] if settled else 0.0
-            given += 0.0 if settled else weighted_budgets[k]
-        if not (moved or first):
-            break  # nobody moved: ``lam`` is the price
-        first = False
-        if full == 0.0:
-            # Floats disagree with the affordability test by an ulp: the richest pay.
-            richest = per_point.max()
-            for k in range(count):
-                rich[k] = per_point[k] >= richest
-                full += weighted_points[k] if rich[k] else 0.0
-                given += 0.0 if rich[k] else weighted_budgets[k]
-        lam = (cost - given) / full
+    lam, rich = _solve(
+        per_point[:count], weighted_points[:count], weighted_budgets[:count], cost, lowest
+    )
     ordered = np.empty(count, np.int64)
     poor_count = 0
     for k in range(count):
@@ -290,3 +313,68 @@ def fund(
         exhausted[voter] = True
         poor_round[voter] = round_index
     return denominator
+
+
+@compiled
+def raised_price(
+    live: IntArray,
+    mult: FloatArray,
+    column: IntArray,
+    has_points: bool,
+    budget_f: FloatArray,
+    alpha: FloatArray,
+    raise_by: float,
+    cost: float,
+) -> float:
+    """The payment per point at which ``live`` (per ballot: ``mult``, ``column``'s points if
+    ``has_points``) pay ``cost`` when each holds ``budget_f + raise_by x alpha``: the far end
+    of the chord of :meth:`barrio.core.pb.mes_bounds.StabilityBounds._winner_slope`."""
+    count = len(live)
+    per_point = np.empty(count)
+    weighted_points = np.empty(count)
+    weighted_budgets = np.empty(count)
+    paying = 0.0
+    poorest = np.inf
+    for k in range(count):
+        voter = live[k]
+        held = budget_f[voter] + raise_by * alpha[voter]
+        points = column[voter] if has_points else 1.0
+        per_point[k] = held / points if has_points else held
+        weighted_points[k] = mult[voter] * points
+        weighted_budgets[k] = mult[voter] * held
+        paying += weighted_points[k]
+        poorest = min(poorest, per_point[k])
+    lowest = cost / paying
+    if poorest >= lowest * (1 + TOLERANCE):
+        return lowest
+    return _solve(per_point, weighted_points, weighted_budgets, cost, lowest)[0]
+
+
+@compiled
+def near_share(
+    live: IntArray, budget_f: FloatArray, lam: float, column: IntArray, has_points: bool
+) -> bool:
+    """Whether a supporter in ``live`` holds, within the tolerance, their full share at
+    ``lam`` per point (then floats may have put them on the wrong side of it)."""
+    for voter in live:
+        held = budget_f[voter]
+        owed = lam * column[voter] if has_points else lam
+        if abs(held - owed) <= TOLERANCE * (held + owed):
+            return True
+    return False
+
+
+@compiled
+def near_losers(losers: IntArray, costs: FloatArray, lowest: FloatArray, rho: float) -> IntArray:
+    """The positions in ``losers`` of those whose supporters, all paying a full share at the
+    winners' price ``rho`` whatever they hold, would reach their cost (``lowest``: each
+    project's price with every supporter paying a full share)."""
+    found = np.empty(len(losers), np.int64)
+    count = 0
+    for k in range(len(losers)):
+        cost = costs[losers[k]]
+        ceiling = cost * min(1.0, rho / lowest[losers[k]])
+        if cost - ceiling <= TOLERANCE * (cost + ceiling):
+            found[count] = k
+            count += 1
+    return found[:count]

@@ -58,7 +58,7 @@ from barrio.core.pb.mes_data import (
     MesData,
     prepare,
 )
-from barrio.core.pb.profile import FloatArray, IntArray
+from barrio.core.pb.profile import IntArray
 
 _NO_POINTS = np.zeros(0)
 """What the compiled loops take for the points of approval ballots (never read)."""
@@ -341,14 +341,11 @@ class _Run(StabilityBounds):
             # A budget of at least (1 + 3 x TOLERANCE) times the share is more than the
             # tolerance away from it: ``budget - share > TOLERANCE x (budget + share)``.
             return
-        budgets = self.budget_f[ev.live]
-        if self.data.profile.approval:  # every point is 1: the same values, one call fewer
-            owed: float | FloatArray = ev.lam_f
-        else:
-            owed = ev.lam_f * self.data.columns[ev.project][ev.live]
-        gap = budgets - owed
-        scale = budgets + owed
-        if bool(np.logical_or.reduce(np.abs(gap) <= TOLERANCE * scale)):
+        data = self.data
+        has_points = not data.profile.approval
+        if kernels.near_share(
+            ev.live, self.budget_f, ev.lam_f, data.columns[ev.project], has_points
+        ):
             self.exact_price(ev)
 
     def exact_budget(self, voter: int) -> Fraction:

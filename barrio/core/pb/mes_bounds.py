@@ -14,14 +14,11 @@ from fractions import Fraction
 import numpy as np
 
 from barrio.core.pb import kernels
-from barrio.core.pb.mes_data import TOLERANCE, Evaluation, MesData, solve_price
+from barrio.core.pb.mes_data import TOLERANCE, Evaluation, MesData
 from barrio.core.pb.profile import FloatArray
 
 BLOCK_ROUNDS = 8
 """The most rounds taken together as one block (see :class:`Block`)."""
-
-FEW = 24
-"""Up to this many projects, a pass over them in plain Python costs less than numpy's calls."""
 
 
 def least(bounds: list[float]) -> float:
@@ -160,23 +157,16 @@ class StabilityBounds(ABC):
         if ev.slope is not None:
             return ev.slope
         data, p = self.data, ev.project
-        live = ev.live
-        budgets = self.budget_f[live] + self.horizon * self.alpha[live]
-        every = live is data.supporters[p]  # every supporter, in order: the prepared values
-        mult = data.supporter_mult[p] if every else data.mult_f[live]
-        if data.profile.approval:
-            # Every point is 1 (and the sum of multiplicities an integer, exact in floats).
-            points = None
-            per_point = budgets
-            lowest = data.full_lam[p] if every else data.costs_l[p] / float(np.add.reduce(mult))
-        else:
-            points = data.columns[p][live].astype(np.float64)
-            per_point = budgets / points
-            lowest = float(data.costs_f[p] / (mult @ points))
-        if float(np.minimum.reduce(per_point)) >= lowest * (1 + TOLERANCE):
-            lam = lowest
-        else:
-            lam, _ = solve_price(data.costs_l[p], budgets, per_point, points, mult, lowest)
+        lam = kernels.raised_price(
+            ev.live,
+            data.mult_f,
+            data.columns[p],
+            not data.profile.approval,
+            self.budget_f,
+            self.alpha,
+            self.horizon,
+            data.costs_l[p],
+        )
         far = lam * (1 + 4 * TOLERANCE) / data.weights_l[p]
         ev.slope = min(0.0, (far - ev.rho_f) / self.horizon)
         return ev.slope
@@ -212,28 +202,11 @@ class StabilityBounds(ABC):
         # winners' price never rises as ``b`` grows, so a loser whose ceiling is short of its
         # cost keeps losing at every larger budget: its bound is ``inf``. Only the losers
         # whose ceiling reaches their cost are looked at supporter by supporter.
-        costs = data.costs_l
-        if len(losers) <= FEW:
-            # The same float operations one loser at a time: cheaper than numpy on a few.
-            looked: list[int] = []
-            lowest = data.lowest_rho
-            for k, p in enumerate(losers):
-                cost_p = costs[p]
-                ceiling_p = cost_p * min(1.0, rho / lowest[p])
-                if cost_p - ceiling_p <= TOLERANCE * (cost_p + ceiling_p):
-                    looked.append(k)
-            if not looked:
-                return result
-            near = np.array([losers[k] for k in looked], dtype=np.int64)
-        else:
-            chosen = np.asarray(losers, dtype=np.int64)
-            cost = data.costs_f[chosen]
-            ceiling = cost * np.minimum(1.0, rho / data.lowest_rho_f[chosen])
-            looked_a = np.flatnonzero(cost - ceiling <= TOLERANCE * (cost + ceiling))
-            near = chosen[looked_a]
-            looked = looked_a.tolist()
-        if not looked:
+        chosen = np.array(losers, dtype=np.int64)
+        looked = kernels.near_losers(chosen, data.costs_f, data.lowest_rho_f, rho)
+        if not len(looked):
             return result
+        near = chosen[looked]
         slope = max([self._winner_slope(ev) for ev in winners])
         found = kernels.loser_bounds(
             near,
@@ -249,7 +222,7 @@ class StabilityBounds(ABC):
             slope,
             strict,
         )
-        for k, value in zip(looked, found.tolist(), strict=True):
+        for k, value in zip(looked.tolist(), found.tolist(), strict=True):
             result[k] = value
         return result
 

@@ -10,7 +10,6 @@ from fractions import Fraction
 from itertools import accumulate
 
 import numpy as np
-import numpy.typing as npt
 
 from barrio.core.pb.profile import FloatArray, Instance, IntArray, Profile
 
@@ -162,41 +161,3 @@ class Evaluation:
     # On approval ballots, the full payers counted with multiplicity (the price's denominator),
     # once the growth bounds have counted them for the round this project wins.
     paying: float | None = None
-
-
-def solve_price(
-    cost: float,
-    budgets: FloatArray,
-    per_point: FloatArray,
-    points: FloatArray | None,
-    mult: FloatArray,
-    lowest: float,
-) -> tuple[float, npt.NDArray[np.bool_]]:
-    """Return the float payment per point that ``sum(m * min(budget, price * points))``
-    equals ``cost`` at, and which supporters pay a full share at it.
-
-    Start with everyone paying a full share (``lowest``) and move those who cannot to paying
-    all they have, until no one moves: the price only rises, so this ends, usually after two
-    or three passes (cheaper than sorting tens of thousands of budgets for every evaluation).
-    The supporters must be able to afford ``cost`` together. ``points`` is ``None`` where
-    every point is 1 (approval ballots: ``mult * 1.0`` is ``mult``).
-    """
-    weighted_budgets = mult * budgets
-    weighted_points = mult if points is None else mult * points
-    reach = per_point * (1 + 1e-12)
-    add = np.add.reduce  # what ``.sum()`` calls, without its Python wrapper
-    rich = reach >= lowest
-    while True:
-        paying = float(add(weighted_points[rich]))
-        if paying == 0.0:
-            # Floats disagree with the affordability test by an ulp: let the richest pay;
-            # the exact pass in ``settle`` re-classifies such voters.
-            rich = per_point >= np.maximum.reduce(per_point)
-            paying = float(add(weighted_points[rich]))
-        lam_f = (cost - float(add(weighted_budgets[~rich]))) / paying
-        settled = reach >= lam_f
-        # Boolean arrays of one length are equal when their bytes are (a tenth of the
-        # cost of comparing them element by element and reducing).
-        if settled.tobytes() == rich.tobytes():
-            return lam_f, rich
-        rich = settled
