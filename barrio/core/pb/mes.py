@@ -423,8 +423,6 @@ class _Run(StabilityBounds):
         if found == kernels.UNAFFORDABLE:
             self._drop(p, money_f)
             return None
-        if len(live) == len(supporters) and found == kernels.EVERYONE_PAYS:
-            live = supporters  # every supporter, in order: the prepared arrays apply
         return Evaluation(p, live, poor_count, lam_f / data.weights_l[p], lam_f, clear=clear)
 
     def _drop(self, p: int, money: float) -> None:

@@ -263,7 +263,7 @@ class StabilityBounds(ABC):
         """
         data, p = self.data, ev.project
         has_points = not data.profile.approval
-        paying = kernels.grow(
+        kernels.grow(
             data.supporters[p],
             ev.live,
             ev.poor_count,
@@ -277,10 +277,6 @@ class StabilityBounds(ABC):
             ev.lam_f,
             self.horizon,
         )
-        if paying >= 0 and not has_points:
-            # On approval ballots, the full payers counted with multiplicity: an integer,
-            # exact in floats (the price's denominator).
-            ev.paying = paying
 
     # -- blocks of rounds whose order may change ----------------------------------------------
 

@@ -55,7 +55,6 @@ class MesData:
     columns: IntArray  # the points by project (rows) and ballot: a project's points in a row
     costs_l: tuple[float, ...]  # ``costs_f`` as Python floats (no numpy scalar per use)
     weights_l: tuple[float, ...]  # ``weights_f`` as Python floats
-    full_lam: tuple[float, ...]  # per project, its payment per point if every supporter pays
     # Every project's supporters one after the other (``owner`` the project of each entry),
     # with their multiplicities and satisfaction (points x weight): the losers of a round are
     # looked at together by masking this, not by joining their arrays one by one.
@@ -133,7 +132,6 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         columns=columns,
         costs_l=tuple(costs_l),
         weights_l=tuple(weights_l),
-        full_lam=full_lam,
         flat_ballots=ballots,
         flat_owner=owner,
         flat_weight=flat_weight,
@@ -158,6 +156,3 @@ class Evaluation:
     # Whether every supporter holds at least (1 + 3 x TOLERANCE) times their full share: then
     # none is within the tolerance of it, and the split needs no exact settling.
     clear: bool = False
-    # On approval ballots, the full payers counted with multiplicity (the price's denominator),
-    # once the growth bounds have counted them for the round this project wins.
-    paying: float | None = None
