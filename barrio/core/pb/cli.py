@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -28,6 +29,7 @@ from barrio.core.pb.rules import RULES, decide
 from barrio.core.pb.tiebreak import TieBreaking
 
 EXIT_BAD_INPUT = 2
+EXIT_CLOSED_OUTPUT = 1
 
 
 def _money(value: Money | None) -> int | str | None:
@@ -98,7 +100,19 @@ def _describe(e: ProjectExplanation) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status (0 ok, 2 bad file or arguments)."""
+    """Run the command line; return the exit status (0 ok, 2 bad file or arguments, 1 if
+    the reader of the output went away before the end, as ``| head`` does: quietly, without
+    Python's traceback)."""
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # Whatever is still buffered goes nowhere, not to a pipe that raises again at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLOSED_OUTPUT
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="barrio-pb", description=__doc__.splitlines()[0])
     parser.add_argument("file", help="a pabulib .pb file")
     parser.add_argument("--rule", required=True, choices=RULES)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import subprocess
+import sys
 from fractions import Fraction
 from pathlib import Path
 
@@ -298,6 +300,20 @@ def test_cli_json_on_assen(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(result["explanations"]) == 14
     assert main([str(path), "--rule", "phragmen"]) == 0
     assert "funded in round 1" in capsys.readouterr().out
+
+
+def test_cli_stops_quietly_when_its_reader_goes_away() -> None:
+    """``barrio-pb FILE | head`` closes the pipe early: the command stops with status 1 and
+    says nothing on its error output (no traceback of the broken pipe)."""
+    path = SLICES / "Netherlands_Assen_2024.pb"
+    command = [sys.executable, "-m", "barrio.core.pb.cli", str(path), "--rule", "mes-add1"]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert child.stdout is not None
+    assert child.stderr is not None
+    child.stdout.close()  # before it prints: its first write finds no reader
+    errors = child.stderr.read()
+    assert child.wait(timeout=120) == 1
+    assert errors == b""
 
 
 def test_cli_bad_file_exits_2_naming_line_and_reason(
