@@ -40,8 +40,14 @@ share; some pay all they have (``poor_count`` of them, first in ``live``)."""
 
 
 def compiled(function: _F) -> _F:
-    """``function`` compiled by numba (in ``nopython`` mode, cached on disk)."""
-    return cast(_F, numba.njit(cache=True, nogil=True)(function))
+    """``function`` compiled by numba (in ``nopython`` mode), cached on disk where numba
+    finds a writable place (next to the source, else the user's cache directory, or
+    ``NUMBA_CACHE_DIR``); where it finds none (a read-only installation), compiled again in
+    each process rather than failing the import."""
+    try:
+        return cast(_F, numba.njit(cache=True, nogil=True)(function))
+    except RuntimeError:  # "cannot cache function ...: no locator available for file ..."
+        return cast(_F, numba.njit(nogil=True)(function))
 
 
 @compiled

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 from threadpoolctl import threadpool_info, threadpool_limits
 
@@ -22,6 +24,7 @@ from barrio.core.pb import (
     decide,
     equal_shares,
     greedy,
+    kernels,
     make_profile,
     phragmen,
     split_pots,
@@ -300,6 +303,14 @@ def test_cli_json_on_assen(capsys: pytest.CaptureFixture[str]) -> None:
     assert len(result["explanations"]) == 14
     assert main([str(path), "--rule", "phragmen"]) == 0
     assert "funded in round 1" in capsys.readouterr().out
+
+
+def test_compiled_loops_work_where_numba_cannot_cache_them() -> None:
+    """Without a writable place for numba's cache (here: a function with no source file),
+    a compiled loop is compiled in the process instead of failing the import."""
+    namespace: dict[str, Any] = {}
+    exec("def twice(values):\n    return values * 2\n", namespace)  # noqa: S102
+    assert kernels.compiled(namespace["twice"])(np.arange(3)).tolist() == [0, 2, 4]
 
 
 def test_cli_stops_quietly_when_its_reader_goes_away() -> None:
