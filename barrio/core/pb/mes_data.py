@@ -43,18 +43,16 @@ class MesData:
     candidates: tuple[int, ...]
     ranks: IntArray
     costs_f: FloatArray
-    weights_f: FloatArray
     mult_f: FloatArray
     supporters: tuple[IntArray, ...]
     supporter_points: tuple[FloatArray, ...]  # per project, aligned with ``supporters``
     supporter_mult: tuple[FloatArray, ...]
     lowest_rho: tuple[float, ...]  # per project, its price if every supporter paid a full share
     lowest_rho_f: FloatArray  # the same as an array (inf for a project nobody supports)
-    votes_f: FloatArray  # per project, its supporters counted with multiplicity
-    votes_l: tuple[float, ...]  # ``votes_f`` as Python floats
+    votes_l: tuple[float, ...]  # per project, its supporters counted with multiplicity
     columns: IntArray  # the points by project (rows) and ballot: a project's points in a row
     costs_l: tuple[float, ...]  # ``costs_f`` as Python floats (no numpy scalar per use)
-    weights_l: tuple[float, ...]  # ``weights_f`` as Python floats
+    weights_l: tuple[float, ...]  # ``weights`` as Python floats
     # Every project's supporters one after the other (``owner`` the project of each entry),
     # with their multiplicities and satisfaction (points x weight): the losers of a round are
     # looked at together by masking this, not by joining their arrays one by one.
@@ -62,8 +60,7 @@ class MesData:
     flat_owner: IntArray
     flat_weight: FloatArray
     flat_mult: FloatArray
-    flat_spans: tuple[tuple[int, int], ...]  # per project, where its entries start and end
-    flat_starts: IntArray  # the same spans as two arrays (for the compiled loops)
+    flat_starts: IntArray  # per project, where its entries start and end
     flat_ends: IntArray
 
 
@@ -118,14 +115,12 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         candidates=tuple(p for p in range(count) if sizes[p] > 0),
         ranks=ranks,
         costs_f=costs_f,
-        weights_f=weights_f,
         mult_f=mult_f,
         supporters=tuple(ballots[a:b] for a, b in spans),
         supporter_points=tuple(points_f[a:b] for a, b in spans),
         supporter_mult=tuple(flat_mult[a:b] for a, b in spans),
         lowest_rho=lowest,
         lowest_rho_f=np.array([r if n else np.inf for r, n in zip(lowest, sizes, strict=True)]),
-        votes_f=votes_f,
         votes_l=tuple(votes_f.tolist()),
         # Taking the points of many ballots for one project from a row of this copy reads
         # adjacent memory, not one row of the profile per ballot.
@@ -136,7 +131,6 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         flat_owner=owner,
         flat_weight=flat_weight,
         flat_mult=flat_mult,
-        flat_spans=tuple(spans),
         flat_starts=np.array([start for start, _ in spans], dtype=np.int64),
         flat_ends=np.array([end for _, end in spans], dtype=np.int64),
     )
