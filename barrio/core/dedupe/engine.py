@@ -14,7 +14,7 @@ import logging
 import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import duckdb
@@ -304,9 +304,19 @@ def train_model(records: pd.DataFrame, settings: DedupeSettings | None = None) -
     """
     settings = settings or DedupeSettings()
     prepared = prepare_records(records)
-    with _duckdb(replace(settings, threads=1)) as db_api:
-        linker = Linker(_register(db_api, prepared, "records"), splink_settings(), log_level=None)
-        return train_linker(linker, settings)
+    with _duckdb(settings) as db_api:
+        return _train(db_api, _register(db_api, prepared, "records"), settings)
+
+
+def _train(db_api: DuckDBAPI, records: SplinkDataFrame, settings: DedupeSettings) -> TrainedModel:
+    """Train on ``records`` with DuckDB on one thread (see :func:`train_model`), then give
+    the connection its threads back for linking."""
+    connection = db_api.duckdb_con
+    connection.execute("set threads = 1")
+    try:
+        return train_linker(Linker(records, splink_settings(), log_level=None), settings)
+    finally:
+        connection.execute(f"set threads = {int(settings.threads)}")
 
 
 def _edges_sql(
@@ -415,11 +425,7 @@ def dedupe_within(
     with _duckdb(settings) as db_api:
         table = _register(db_api, prepared, "records")
         if model is None:
-            # Trained on one thread, as train_model trains (the same model, byte for byte).
-            db_api.duckdb_con.execute("set threads = 1")
-            linker = Linker(table, splink_settings(), log_level=None)
-            model = train_linker(linker, settings)
-            db_api.duckdb_con.execute(f"set threads = {int(settings.threads)}")
+            model = _train(db_api, table, settings)
         linker = _model_for(table, model)
         predictions = linker.inference.predict(warning_mode="never")
         edges = db_api.duckdb_con.sql(_edges_sql(predictions, [table], settings)).df()
@@ -483,7 +489,7 @@ def link_new(
         registered_table = _register(db_api, registered, "registered_records")
         if model is None:
             everyone = _register(db_api, pd.concat([registered, new]), "all_records")
-            model = train_linker(Linker(everyone, splink_settings(), log_level=None), settings)
+            model = _train(db_api, everyone, settings)
         linker = _model_for(new_table, model)
         between = linker.inference.predict_between(
             new_table, registered_table, warning_mode="never"

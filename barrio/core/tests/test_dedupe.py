@@ -278,6 +278,18 @@ def test_training_is_reproducible() -> None:
     assert train_model(registry, quick).to_json() == train_model(registry, quick).to_json()
 
 
+def test_runs_that_train_their_own_model_are_reproducible() -> None:
+    """Deduplicating or linking without a model trains one on the way, as train_model does:
+    the same records give the same probabilities, to the last digit."""
+    registry = generate_registry(2000, seed=12)
+    quick = DedupeSettings(u_max_pairs=100_000)
+    first, second = dedupe_within(registry, quick), dedupe_within(registry, quick)
+    pd.testing.assert_frame_equal(first.pairs, second.pairs, check_exact=True)
+    new, registered = registry.iloc[:200], registry.iloc[200:]
+    first, second = link_new(new, registered, quick), link_new(new, registered, quick)
+    pd.testing.assert_frame_equal(first.pairs, second.pairs, check_exact=True)
+
+
 def test_model_round_trips_through_json_and_holds_no_values(model: TrainedModel) -> None:
     text = model.to_json()
     assert TrainedModel.from_json(text) == model
