@@ -26,6 +26,7 @@ the columns the splink model compares (see ``PREPARED_COLUMNS``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -99,8 +100,18 @@ def _phones(values: pd.Series) -> pd.Series:
 
 
 def _document_numbers(values: pd.Series) -> pd.Series:
-    """:func:`normalise_document_number` on a whole column, in Arrow's compute kernels."""
-    text = _as_text(values).str.normalize("NFKD")
+    """:func:`normalise_document_number` on a whole column, in Arrow's compute kernels.
+
+    Only the (rare) numbers with other than ASCII characters are decomposed (NFKD), one by
+    one with Python's Unicode tables, as the function does: Arrow's tables are newer and
+    decompose characters that Python 3.11 does not know (U+209D became "W" here and stayed
+    itself there). ASCII text is its own decomposition.
+    """
+    text = _as_text(values)
+    foreign = (text.notna() & ~text.str.isascii().fillna(True)).to_numpy(dtype=bool)
+    if foreign.any():
+        text = text.copy()
+        text[foreign] = [unicodedata.normalize("NFKD", value) for value in text[foreign]]
     number = text.str.replace(r"[^A-Za-z0-9]+", "", regex=True).str.upper().str.lstrip("0")
     return number.mask(number == "")
 

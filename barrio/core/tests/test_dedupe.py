@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from barrio.core.dedupe import (
@@ -331,6 +331,7 @@ def test_normalisers_are_idempotent(value: str) -> None:
 
 
 @given(st.lists(st.one_of(st.none(), names, st.from_regex(r"\+?[0-9 .()-]{0,14}")), max_size=8))
+@example(["\u209d"])  # unknown to Python 3.11's Unicode tables, decomposed by Arrow's
 def test_column_normalisation_equals_the_scalar_functions(values: list[str | None]) -> None:
     """prepare_records normalises phones and documents column-wise as the functions do."""
     frame = pd.DataFrame(
