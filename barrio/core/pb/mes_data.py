@@ -10,6 +10,7 @@ from fractions import Fraction
 from itertools import accumulate
 
 import numpy as np
+import numpy.typing as npt
 
 from barrio.core.pb.profile import FloatArray, Instance, IntArray, Profile
 
@@ -23,14 +24,19 @@ SHORTEST_HORIZON_STEPS = 4
 """The shortest horizon Add1 gives a run, in budget steps (see ``add1``)."""
 
 
+CLUSTERED_FROM = 2048
+"""From how many distinct ballots :func:`prepare` orders them so that supporters cluster."""
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class MesData:
     """What does not change between runs at different budgets (computed once for Add1).
 
     Attributes
     ----------
-    points, multiplicity : numpy.ndarray
-        The profile.
+    profile : Profile
+        The profile, its distinct ballots perhaps in another order (see :func:`prepare`):
+        every array indexed by ballot, here and in a run, follows this one's rows.
     weights : tuple of int or Fraction
         Satisfaction per point of each project (its cost, or 1).
     candidates : tuple of int
@@ -64,8 +70,20 @@ class MesData:
     flat_ends: IntArray
 
 
-def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> MesData:
+def prepare(
+    instance: Instance,
+    profile: Profile,
+    sat: str,
+    ranks: IntArray,
+    *,
+    clustered: bool | None = None,
+) -> MesData:
     """Precompute supporters and weights for runs of MES on ``instance`` and ``profile``.
+
+    With ``clustered`` (by default, on a profile of :data:`CLUSTERED_FROM` distinct ballots
+    or more), the ballots are reordered so that the supporters of a project lie close
+    together (see :func:`_clustered`); ``MesData.profile`` is then that reordered profile.
+    The order of the ballots changes no decision of MES.
 
     Raises
     ------
@@ -78,11 +96,17 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
     if profile.points.shape[1] != instance.num_projects:
         raise ValueError("the profile and the instance have different numbers of projects")
     weights = tuple(c if sat == "cost" else 1 for c in instance.costs)
+    if clustered is None:
+        clustered = profile.num_ballots >= CLUSTERED_FROM
+    if clustered:
+        order = _clustered(profile.points != 0)
+        profile = Profile(profile.points[order], profile.multiplicity[order], profile.approval)
+    columns = np.ascontiguousarray(profile.points.T)
+    support = columns != 0
     # Every project's supporters in one pass over the transposed profile: its nonzero entries
     # come project by project, each project's ballots in increasing order.
     # (The nonzero entries of a boolean matrix are found faster than those of integers.)
-    columns = np.ascontiguousarray(profile.points.T)
-    owner, ballots = (columns != 0).nonzero()
+    owner, ballots = support.nonzero()
     # (Views with a stride of two entries: contiguous copies are read twice as fast.)
     owner, ballots = np.ascontiguousarray(owner), np.ascontiguousarray(ballots)
     count = instance.num_projects
@@ -134,6 +158,22 @@ def prepare(instance: Instance, profile: Profile, sat: str, ranks: IntArray) -> 
         flat_starts=np.array([start for start, _ in spans], dtype=np.int64),
         flat_ends=np.array([end for _, end in spans], dtype=np.int64),
     )
+
+
+def _clustered(support: npt.NDArray[np.bool_]) -> IntArray:
+    """An order of the ballots (the rows of ``support``, one column per project) in which
+    each project's supporters lie close together.
+
+    Every pass of MES over a project's supporters reads their budgets, spread over an array
+    of every ballot: where they are scattered, most reads fetch a line of memory for one
+    budget. Sorted as binary numbers whose leading digit is the support of the most
+    supported project, then the next one's, and so on, the ballots that support the most
+    supported projects form long runs (MES + Add1 on Budapest 2024: a third less time).
+    """
+    popular_first = np.argsort(-support.sum(axis=0), kind="stable")
+    packed = np.ascontiguousarray(np.packbits(support[:, popular_first], axis=1))
+    keys = packed.view(np.dtype((np.void, packed.shape[1]))).ravel()
+    return np.argsort(keys, kind="stable")
 
 
 @dataclass(slots=True)

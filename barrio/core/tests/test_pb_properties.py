@@ -16,6 +16,7 @@ from barrio.core.pb import RULES, Instance, Profile, TieBreaking, decide, kernel
 from barrio.core.pb.equal_shares import MesParams, add1
 from barrio.core.pb.mes import prepare, run_mes
 from barrio.core.pb.mes_data import TOLERANCE
+from barrio.core.pb.profile import IntArray
 
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -42,6 +43,19 @@ def unmerged(ballots: list[dict[int, int]], count: int, approval: bool) -> Profi
         for project, value in ballot.items():
             points[row, project] = value
     return Profile(points, np.ones(len(ballots), dtype=np.int64), approval)
+
+
+def mes_input(
+    election: tuple[Instance, list[dict[int, int]]], approval: bool
+) -> tuple[Instance, Profile, str, IntArray]:
+    """The instance, profile, satisfaction and tie-breaking ranks MES takes for ``election``,
+    its ballots made approval ballots if ``approval``."""
+    instance, ballots = election
+    if approval:
+        ballots = [dict.fromkeys(ballot, 1) for ballot in ballots]
+    profile = make_profile(ballots, instance.num_projects, approval=approval)
+    ranks = TieBreaking().ranks(instance, profile)
+    return instance, profile, "cost" if approval else "cardinality", ranks
 
 
 @SETTINGS
@@ -88,9 +102,12 @@ def test_greedy_is_exhaustive(election: tuple[Instance, list[dict[int, int]]]) -
 
 
 @SETTINGS
-@given(elections(approval=False), st.booleans(), st.fractions(0, 5))
+@given(elections(approval=False), st.booleans(), st.fractions(0, 5), st.booleans())
 def test_mes_price_system_is_valid(
-    election: tuple[Instance, list[dict[int, int]]], approval: bool, extra: Fraction
+    election: tuple[Instance, list[dict[int, int]]],
+    approval: bool,
+    extra: Fraction,
+    clustered: bool,
 ) -> None:
     """MES comes with a valid price system.
 
@@ -98,12 +115,9 @@ def test_mes_price_system_is_valid(
     supporters, each paying the same price per unit of satisfaction unless they gave all they
     had; and no unfunded project's supporters still hold enough money to pay for it.
     """
-    instance, ballots = election
-    if approval:
-        ballots = [dict.fromkeys(ballot, 1) for ballot in ballots]
-    profile = make_profile(ballots, instance.num_projects, approval=approval)
-    sat = "cost" if approval else "cardinality"
-    data = prepare(instance, profile, sat, TieBreaking().ranks(instance, profile))
+    instance, profile, sat, ranks = mes_input(election, approval)
+    data = prepare(instance, profile, sat, ranks, clustered=clustered)
+    profile = data.profile  # the rows the run's tables follow
     budget = Fraction(instance.budget) / profile.num_voters + extra
     run = run_mes(data, budget)
     table = run.payments()
@@ -164,6 +178,42 @@ def test_add1_skipping_matches_step_by_step(
     # the same voters paying all they have, as a fresh run at that budget.
     assert fast.prices == expected.prices
     assert fast.poor_round.tolist() == expected.poor_round.tolist()
+
+
+@SETTINGS
+@given(elections(approval=False, projects=12, voters=40), st.booleans(), st.fractions(0, 5))
+def test_the_order_of_the_ballots_changes_nothing(
+    election: tuple[Instance, list[dict[int, int]]], approval: bool, extra: Fraction
+) -> None:
+    """MES on ballots reordered so that supporters cluster (as ``prepare`` does on large
+    profiles) decides as on the ballots in their own order: winners, exact prices, who pays
+    all they have, and Add1's final budget."""
+    instance, profile, sat, ranks = mes_input(election, approval)
+    plain = prepare(instance, profile, sat, ranks, clustered=False)
+    clustered = prepare(instance, profile, sat, ranks, clustered=True)
+    assert sorted(map(tuple, clustered.profile.points.tolist())) == sorted(
+        map(tuple, profile.points.tolist())
+    )
+    budget = Fraction(instance.budget) / profile.num_voters + extra
+    params = MesParams(add1=True, sat=sat)  # type: ignore[arg-type]
+    for first, second in [
+        (run_mes(plain, budget), run_mes(clustered, budget)),
+        (add1(plain, params), add1(clustered, params)),
+    ]:
+        assert first.winners == second.winners
+        assert first.prices == second.prices
+        assert first.voter_budget == second.voter_budget
+        rounds = [
+            dict(
+                zip(
+                    map(tuple, run.data.profile.points.tolist()),
+                    run.poor_round.tolist(),
+                    strict=True,
+                )
+            )
+            for run in (first, second)
+        ]
+        assert rounds[0] == rounds[1]
 
 
 @SETTINGS
