@@ -33,6 +33,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+_PROOF_STRIDE = 64
+"""Supporters :func:`loser_bounds` reads between two attempts to prove a bound large."""
+
 UNAFFORDABLE, DOUBTFUL, EVERYONE_PAYS, SOME_PAY_ALL = 0, 1, 2, 3
 """What :func:`price` found: the supporters lack the cost (beyond the tolerance); they hold
 it within the tolerance (the caller decides exactly); every live supporter can pay a full
@@ -190,6 +193,11 @@ def loser_bounds(
     rho: float,
     slope: float,
     strict: bool,
+    enough: float,
+    shares: FloatArray,
+    votes: FloatArray,
+    fastest: float,
+    holding: FloatArray,
 ) -> FloatArray:
     """How far ``b`` may grow before each project of ``near`` catches up with the winners'
     price ``rho`` (falling at most by ``slope`` per unit of ``b``); see
@@ -197,21 +205,51 @@ def loser_bounds(
 
     ``starts``/``ends`` give each project's span in the flat arrays of every project's
     supporters (``ballots``, their satisfaction per unit of price ``weight``, ``mult``).
+
+    Only bounds under ``enough`` matter to the caller: a project is given ``inf`` as soon as
+    the supporters read so far prove its bound at least ``enough``, the others giving at most
+    their full share at ``rho`` (``rho`` times ``shares``, each project's satisfaction of its
+    supporters with multiplicity) and at most what they hold (``holding``: at least the
+    money of each project's supporters), and growing at most at ``fastest`` each
+    (``votes``: each project's supporters with multiplicity).
     """
     found = np.full(len(near), np.inf)
     for k in range(len(near)):
         project = near[k]
+        cost = costs[project]
         money = 0.0
         growth = 0.0
-        for i in range(starts[project], ends[project]):
-            held = budget_f[ballots[i]]
-            cap = rho * weight[i]
-            money += mult[i] * min(held, cap)
-            if held < cap * (1 + TOLERANCE):  # short of the price: its budget's growth
-                growth += mult[i] * beta[ballots[i]]
-            else:  # pays the price, which falls at most by slope
-                growth += mult[i] * (slope * weight[i])
-        cost = costs[project]
+        # What the supporters not read yet may give and gain at most (with a margin for the
+        # rounding of these running differences).
+        unread_money = rho * shares[project] * (1 + 1e-9)
+        unread_held = holding[project] * (1 + 1e-9)
+        margin = 1e-9 * (rho * shares[project] + holding[project])
+        unread_voters = votes[project]
+        proven = False
+        start, end = starts[project], ends[project]
+        while start < end:
+            stop = min(start + _PROOF_STRIDE, end)
+            for i in range(start, stop):
+                held = budget_f[ballots[i]]
+                cap = rho * weight[i]
+                money += mult[i] * min(held, cap)
+                unread_money -= mult[i] * cap
+                unread_held -= mult[i] * held
+                unread_voters -= mult[i]
+                if held < cap * (1 + TOLERANCE):  # short of the price: its budget's growth
+                    growth += mult[i] * beta[ballots[i]]
+                else:  # pays the price, which falls at most by slope
+                    growth += mult[i] * (slope * weight[i])
+            start = stop
+            if start < end:
+                most = money + max(min(unread_money, unread_held), 0.0) + margin
+                fastest_growth = growth + fastest * unread_voters
+                least_room = cost - most - TOLERANCE * (cost + most)
+                if least_room > 0 and least_room >= enough * fastest_growth * (1 + 2 * TOLERANCE):
+                    proven = True
+                    break
+        if proven:
+            continue
         room = cost - money - TOLERANCE * (cost + money)
         if strict and room <= 0:
             found[k] = 0.0
@@ -234,17 +272,19 @@ def grow(
     has_points: bool,
     lam: float,
     horizon: float,
-) -> None:
+) -> float:
     """Update the growth bounds ``beta`` and ``alpha`` (in place) for the round that funds a
     project at payment per point ``lam`` to ``live`` (its first ``poor_count`` paying all
     they have); ``exhausted`` flags those who gave all they had before, ``column`` the
     project's points per ballot if ``has_points``. See
     :meth:`barrio.core.pb.mes_bounds.StabilityBounds._grow` for the argument (nothing
-    moves where every supporter is live and pays a full share).
+    moves where every supporter is live and pays a full share). Returns the largest
+    ``beta`` written (0 if none).
     """
+    highest = 0.0
     broke = len(live) < len(supporters)
     if not broke and poor_count == 0:
-        return
+        return highest
     # The partial payers: those who gave all they had before, then this round's.
     poor = np.empty(len(supporters) - len(live) + poor_count, np.int64)
     j = 0
@@ -266,6 +306,7 @@ def grow(
     if drop > 0:
         for i in range(poor_count, len(live)):
             beta[live[i]] += drop * column[live[i]] if has_points else drop
+            highest = max(highest, beta[live[i]])
     # A partial payer short of its full share by more than its growth can close within the
     # horizon keeps nothing: growth 0. The others may pay a full share at a larger budget.
     doubtful = rise = 0.0
@@ -282,6 +323,7 @@ def grow(
                 rise += mult[voter] * alpha[voter]
         else:
             beta[voter] = growth
+            highest = max(highest, growth)
             doubtful += mult[voter] * points
     fall = rise / (paying + doubtful) * (1 - TOLERANCE)
     if fall > 0:
@@ -289,6 +331,7 @@ def grow(
             alpha[live[i]] += fall * column[live[i]] if has_points else fall
     for voter in poor:
         alpha[voter] = 0.0
+    return highest
 
 
 @compiled

@@ -60,6 +60,9 @@ from barrio.core.pb.mes_data import (
 )
 from barrio.core.pb.profile import IntArray
 
+_GROUPED_ENTRIES = 1 << 18
+"""The most points :func:`points_by_group` takes out of the profile at once."""
+
 _NO_POINTS = np.zeros(0)
 """What the compiled loops take for the points of approval ballots (never read)."""
 
@@ -221,8 +224,14 @@ def points_by_group(
     starts = np.concatenate([[True], groups[1:] != groups[:-1]]).nonzero()[0]
     mult = data.profile.multiplicity[ballots]
     funded = np.asarray(winners, dtype=np.int64)
-    # Two takes (rows, then columns) cost a fifth of one ``np.ix_`` index on small arrays.
-    given = np.add.reduceat(data.columns.take(funded, 0).take(ballots, 1) * mult, starts, axis=1)
+    given = np.empty((len(funded), len(starts)), dtype=np.int64)
+    # A few winners at a time: the points of every winner for every ballot would be one
+    # array of tens of megabytes on the largest files, slow to allocate and fill the first
+    # time. (Two takes, rows then columns, cost a fifth of one ``np.ix_`` index.)
+    step = max(1, _GROUPED_ENTRIES // len(ballots))
+    for first in range(0, len(funded), step):
+        part = data.columns.take(funded[first : first + step], 0).take(ballots, 1) * mult
+        given[first : first + step] = np.add.reduceat(part, starts, axis=1)
     voters = np.add.reduceat(mult, starts).tolist()
     return dict(
         zip(groups[starts].tolist(), zip(voters, given.T.tolist(), strict=True), strict=True)
@@ -259,6 +268,10 @@ class _Run(StabilityBounds):
         # Growth bounds (see the module documentation): per distinct ballot, how fast its
         # budget can grow with ``b`` at most (``beta``) and at least (``alpha``).
         self.beta = np.ones(count) if self.track else np.zeros(0)
+        self.fastest = 1.0
+        # Money is only spent during a run: what a project's supporters held when it was
+        # last priced (``b`` each before) bounds what they hold later.
+        self.holding = data.votes_f * (float(voter_budget) * (1 + TOLERANCE))
         self.alpha = np.ones(count) if self.track else np.zeros(0)
         self.round_bounds: list[float] = []
         self.removed: list[tuple[int, int]] = []
@@ -413,6 +426,7 @@ class _Run(StabilityBounds):
         found, money_f, live, poor_count, lam_f, clear = kernels.price(
             supporters, mult, points, has_points, budget_f, exhausted, broke, cost_f, True
         )
+        self.holding[p] = money_f
         if found == kernels.DOUBTFUL:
             if self.exact_money(live) < data.instance.costs[p]:
                 found = kernels.UNAFFORDABLE

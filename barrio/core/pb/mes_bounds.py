@@ -39,6 +39,8 @@ class StabilityBounds(ABC):
     horizon: float
     stable_for: float
     beta: FloatArray
+    fastest: float  # at least every ``beta`` of this run so far
+    holding: FloatArray  # per project, at least its supporters' money now (last priced)
     alpha: FloatArray
     budget_f: FloatArray
     exhausted: np.ndarray
@@ -178,13 +180,15 @@ class StabilityBounds(ABC):
         budget_f: FloatArray,
         beta: FloatArray,
         strict: bool,
+        holding: FloatArray | None = None,
     ) -> list[float]:
         """How far ``b`` may grow before a loser's price falls to the winners' price.
 
         The winners' highest price per satisfaction, ``rho``, is at most ``rho + slope * t``
         when ``b`` grows by ``t``, with ``slope`` the largest of their slopes (see
         :meth:`_winner_slope`); ``budget_f`` and ``beta`` are the budgets and
-        growth bounds when the losers lost. A loser keeps losing while its supporters, paying
+        growth bounds when the losers lost, ``holding`` at least each project's money then
+        (by default, the run's now). A loser keeps losing while its supporters, paying
         at most that price, cannot pay its cost: each gives ``min(budget, price x weight)``, a
         concave function of ``t`` whose slope at 0 is the growth bound of the budget for those
         short of the price now, and the price's slope for the others. With ``strict``, a loser
@@ -221,6 +225,11 @@ class StabilityBounds(ABC):
             rho,
             slope,
             strict,
+            self.stable_for,
+            data.shares_f,
+            data.votes_f,
+            self.fastest,
+            self.holding if holding is None else holding,
         )
         for k, value in zip(looked.tolist(), found.tolist(), strict=True):
             result[k] = value
@@ -263,7 +272,7 @@ class StabilityBounds(ABC):
         """
         data, p = self.data, ev.project
         has_points = not data.profile.approval
-        kernels.grow(
+        highest = kernels.grow(
             data.supporters[p],
             ev.live,
             ev.poor_count,
@@ -277,6 +286,7 @@ class StabilityBounds(ABC):
             ev.lam_f,
             self.horizon,
         )
+        self.fastest = max(self.fastest, highest)
 
     # -- blocks of rounds whose order may change ----------------------------------------------
 
@@ -296,7 +306,12 @@ class StabilityBounds(ABC):
                 others = [p for p in block.losers if p not in block.funded]
                 bound = least(
                     self._loser_bounds(
-                        block.members, others, block.budget_f, block.beta, strict=True
+                        block.members,
+                        others,
+                        block.budget_f,
+                        block.beta,
+                        strict=True,
+                        holding=block.holding,
                     )
                 )
                 block.options.append(bound)
@@ -363,6 +378,7 @@ class Block:
         self.start = len(run.round_bounds)
         self.budget_f = run.budget_f.copy()
         self.beta = run.beta.copy()
+        self.holding = run.holding.copy()
         self.exhausted = run.exhausted.copy()
         self.losers = [winner.project, *losers]
         self.members: list[Evaluation] = []

@@ -56,6 +56,8 @@ class MesData:
     lowest_rho: tuple[float, ...]  # per project, its price if every supporter paid a full share
     lowest_rho_f: FloatArray  # the same as an array (inf for a project nobody supports)
     votes_l: tuple[float, ...]  # per project, its supporters counted with multiplicity
+    votes_f: FloatArray  # the same as an array
+    shares_f: FloatArray  # per project, its supporters' satisfaction per unit of price
     columns: IntArray  # the points by project (rows) and ballot: a project's points in a row
     costs_l: tuple[float, ...]  # ``costs_f`` as Python floats (no numpy scalar per use)
     weights_l: tuple[float, ...]  # ``weights`` as Python floats
@@ -146,6 +148,10 @@ def prepare(
         lowest_rho=lowest,
         lowest_rho_f=np.array([r if n else np.inf for r, n in zip(lowest, sizes, strict=True)]),
         votes_l=tuple(votes_f.tolist()),
+        votes_f=votes_f,
+        shares_f=np.bincount(owner, weights=flat_mult * flat_weight, minlength=count).astype(
+            np.float64
+        ),
         # Taking the points of many ballots for one project from a row of this copy reads
         # adjacent memory, not one row of the profile per ballot.
         columns=columns,

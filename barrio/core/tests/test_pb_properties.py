@@ -6,6 +6,7 @@ against a step-by-step Add1, and our rules against live pabutools on random elec
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -333,3 +334,77 @@ def test_the_compiled_price_ends_where_floats_contradict_the_exact_money() -> No
         ballots, np.ones(2), np.zeros(0), False, budgets, np.zeros(2, bool), False, cost, False
     )
     assert (found, list(live), poor_count, lam) == (kernels.SOME_PAY_ALL, [0, 1], 0, cost / 2)
+
+
+def numpy_loser_bound(
+    rho: float,
+    slope: float,
+    cost: float,
+    budgets: np.ndarray,
+    weight: np.ndarray,
+    mult: np.ndarray,
+    beta: np.ndarray,
+    strict: bool,
+) -> float:
+    """A loser's bound read over every supporter, in plain numpy (see ``_loser_bounds``)."""
+    caps = rho * weight
+    money = float((mult * np.minimum(budgets, caps)).sum())
+    short = budgets < caps * (1 + TOLERANCE)
+    growth = float(np.where(short, mult * beta, mult * slope * weight).sum())
+    room = cost - money - TOLERANCE * (cost + money)
+    if strict and room <= 0:
+        return 0.0
+    return max(0.0, room) / (growth * (1 + TOLERANCE)) if growth > 0 else math.inf
+
+
+@SETTINGS
+@given(
+    st.lists(st.integers(1, 400), min_size=1, max_size=4),
+    st.integers(0, 2**32 - 1),
+    st.floats(0.001, 10),
+    st.booleans(),
+)
+def test_losers_proven_far_early_are_far(
+    sizes: list[int], seed: int, enough: float, strict: bool
+) -> None:
+    """``loser_bounds`` stops reading a loser's supporters once those read prove its bound
+    at least ``enough``: every bound it gives is the one read over all of them, or ``inf``
+    where that one is at least ``enough``."""
+    rng = np.random.default_rng(seed)
+    ballots_count = 500
+    budget_f = rng.choice([0.0, 0.5, 1.0, 2.0, 4.0], ballots_count) * rng.random(ballots_count)
+    beta = 1 + 3 * rng.random(ballots_count) * (rng.random(ballots_count) < 0.3)
+    ballots = np.concatenate([rng.choice(ballots_count, n, replace=False) for n in sizes])
+    counts = np.array(sizes, dtype=np.int64)
+    ends = np.cumsum(counts)
+    starts = ends - counts
+    weight = rng.integers(1, 4, len(ballots)).astype(np.float64)
+    mult = rng.integers(1, 5, len(ballots)).astype(np.float64)
+    rho, slope = 0.5 + rng.random(), -rng.random()
+    shares = np.array([(weight * mult)[a:b].sum() for a, b in zip(starts, ends, strict=True)])
+    votes = np.array([mult[a:b].sum() for a, b in zip(starts, ends, strict=True)])
+    held = np.array(
+        [(mult * budget_f[ballots])[a:b].sum() for a, b in zip(starts, ends, strict=True)]
+    )
+    # Costs from far beyond the supporters' reach to within it.
+    costs = rho * shares * rng.choice([0.3, 0.6, 0.9, 1.0, 1.2], len(sizes))
+    near = np.arange(len(sizes), dtype=np.int64)
+    found = kernels.loser_bounds(
+        near, starts, ends, ballots, weight, mult, costs, budget_f, beta, rho, slope,
+        strict, enough, shares, votes, float(beta.max()), held,
+    )  # fmt: skip
+    for k, (a, b) in enumerate(zip(starts, ends, strict=True)):
+        full = numpy_loser_bound(
+            rho,
+            slope,
+            costs[k],
+            budget_f[ballots[a:b]],
+            weight[a:b],
+            mult[a:b],
+            beta[ballots[a:b]],
+            strict,
+        )
+        if found[k] == math.inf and full != math.inf:
+            assert full >= enough
+        else:
+            assert math.isclose(found[k], full, rel_tol=1e-9, abs_tol=1e-12)
