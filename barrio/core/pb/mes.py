@@ -40,6 +40,7 @@ How it is computed (and why it is both fast and exact):
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -463,13 +464,23 @@ class _Run(StabilityBounds):
         if previous is not None:
             self._replay(previous, grown_by, stale)
         self._drop_unaffordable(stale)
+        # The projects by their last price, lowest first (equal prices by project, as a
+        # stable sort of ``stale`` would give them): a heap whose entries are dropped when
+        # found out of date, rather than a sort of every project in every round.
+        queue = [(rho, p) for p, rho in stale.items()]
+        heapq.heapify(queue)
         while stale:
             self._watch_start()
             best_f = math.inf
             evaluated: list[Evaluation] = []
-            for p in sorted(stale, key=stale.__getitem__):
-                if stale[p] > best_f * (1 + 2 * TOLERANCE):
+            while queue:
+                rho, p = queue[0]
+                if stale.get(p) != rho:
+                    heapq.heappop(queue)  # funded, unaffordable, or priced again since
+                    continue
+                if rho > best_f * (1 + 2 * TOLERANCE):
                     break  # prices only rise during a run: stale ones are lower bounds
+                heapq.heappop(queue)
                 ev = self.evaluate(p)
                 if ev is None:
                     del stale[p]
@@ -483,6 +494,9 @@ class _Run(StabilityBounds):
             winner = self._choose(tied)
             self.settle(winner)
             del stale[winner.project]
+            for ev in evaluated:  # back in the queue at their new price (once each)
+                if ev.project in stale:
+                    heapq.heappush(queue, (ev.rho_f, ev.project))
             if self.track:
                 self._bound_round(winner, tied, list(stale))
             self._watch_round(winner)
