@@ -526,7 +526,7 @@ class _Run(StabilityBounds):
         # Their money grows by at most the fastest growth bound times their number: where
         # that keeps a project short beyond the run's bound, its own (a pass over its
         # supporters) is not needed.
-        fastest = float(np.maximum.reduce(self.beta)) * (1 + TOLERANCE) if self.track else 0.0
+        fastest = self.fastest * (1 + TOLERANCE) if self.track else 0.0
         for p in short:
             del stale[p]
             money, cost = b_f * votes[p], costs[p]
