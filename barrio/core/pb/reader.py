@@ -102,7 +102,17 @@ class _Rows:
             body = text.rstrip("\r\n")
             return body.split(";") if body else []
         # csv reads no line beyond the row's last: the next row starts where it stopped.
-        return next(csv.reader(chain((text,), self.lines), delimiter=";"), [])
+        try:
+            return next(csv.reader(chain((text,), self.lines), delimiter=";"), [])
+        except csv.Error as exc:
+            # A carriage return alone inside a field that is not quoted, or a field over
+            # csv's size limit: the row is named, and read as a plain split to go on.
+            reason = str(exc).split(" - ")[0]
+            if "new-line character" in reason:
+                reason = "a line break inside a field that is not quoted"
+            self.lines.problems.append((self.lines.number, f"the row cannot be read: {reason}"))
+            body = text.rstrip("\r\n")
+            return body.split(";") if body else []
 
     def rest(self) -> Iterator[list[str]]:
         """The remaining rows, as iterating over this object gives them, with
@@ -150,7 +160,8 @@ def parse_pb(lines: Iterable[bytes | str]) -> PbElection:
         breaking the file's ``min_length``/``max_length``, ``min_sum_cost``/``max_sum_cost``,
         ``min_sum_points``/``max_sum_points`` or ``min_points``/``max_points``, a choose-1
         ballot with several projects, a ``num_projects``/``num_votes`` that does not match the
-        rows, and lines that are not valid UTF-8.
+        rows, lines that are not valid UTF-8, and a row that ``csv`` cannot read (a
+        carriage return alone inside a field that is not quoted).
 
     Examples
     --------

@@ -281,18 +281,38 @@ def test_round_trips_the_shared_files() -> None:
 )
 def test_rows_are_what_the_csv_module_reads(lines: list[str]) -> None:
     """Plain lines split on ';' and quoted ones read by csv give csv's rows and line numbers,
-    quoted fields over several lines and stray carriage returns included."""
+    quoted fields over several lines and stray carriage returns included. Where csv cannot
+    read a row, the rows before it are csv's and the row is named as a problem, not raised."""
     expected = csv.reader(lines, delimiter=";")
+    wanted: list[tuple[list[str], int]] = []
+    failed = False
     try:
-        wanted = [(row, expected.line_num) for row in expected]
+        for row in expected:
+            wanted.append((row, expected.line_num))
     except csv.Error:
-        wanted = None
-    rows = _Rows(_Lines(lines, []))
-    try:
-        got = [(row, rows.line_num) for row in rows]
-    except csv.Error:
-        got = None
-    assert got == wanted
+        failed = True
+    problems: list[tuple[int, str]] = []
+    rows = _Rows(_Lines(lines, problems))
+    got = [(row, rows.line_num) for row in rows]
+    if not failed:
+        assert (got, problems) == (wanted, [])
+    else:
+        assert got[: len(wanted)] == wanted
+        # (csv stops at the first; the reader goes on, and may name later rows too.)
+        assert problems
+        assert {reason.split(":")[0] for _, reason in problems} == {"the row cannot be read"}
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_a_carriage_return_inside_a_field_is_named_not_raised(ending: str) -> None:
+    """csv refuses a lone carriage return in a field that is not quoted: the file is
+    refused with that line named (it raised csv's own error before)."""
+    text = GOOD.replace("b;2;41", "b;2\r;41").replace("\n", ending)
+    with pytest.raises(PbFileError) as caught:
+        parse_pb(io.BytesIO(text.encode("utf-8")))
+    assert caught.value.problems == (
+        (22, "the row cannot be read: a line break inside a field that is not quoted"),
+    )
 
 
 def test_votes_with_quotes_and_a_bad_line_keep_their_line_numbers() -> None:

@@ -340,6 +340,22 @@ def test_cli_bad_file_exits_2_naming_line_and_reason(
     assert main([str(tmp_path / "missing.pb"), "--rule", "greedy"]) == 2
 
 
+def test_cli_names_a_row_csv_cannot_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A carriage return alone inside a vote is a bad file (status 2, its line named), not a
+    traceback from the csv module."""
+    data = (SLICES / "Netherlands_Assen_2024.pb").read_bytes()
+    first_vote = data.index(b"\n", data.index(b"voter_id;vote")) + 1
+    line = data[:first_vote].count(b"\n") + 1
+    cut = data.index(b";", first_vote) + 2
+    bad = tmp_path / "bad.pb"
+    bad.write_bytes(data[:cut] + b"\r" + data[cut:])
+    assert main([str(bad), "--rule", "greedy"]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:{line}: the row cannot be read: a line break inside a field" in err
+
+
 def test_cli_ordinal_file_with_and_without_as_approval(capsys: pytest.CaptureFixture[str]) -> None:
     """Rankings are scored by position unless converted to approvals."""
     path = next(SLICES.glob("*rankings.pb"))
