@@ -27,20 +27,24 @@ BLOCK_BYTES = 1 << 20
 """Bytes per block when the lines come from a binary file (read whole, then cut at a line end)."""
 
 
-def _separators_fit(text: bytes, count: int, width: int) -> bool:
-    """Whether ``text`` has ``count`` lines of ``width - 1`` separators each (no line end
-    after the last line). Counted on the bytes with numpy: in UTF-8 no other character
-    contains the byte of ``;`` or of a line end.
+def _plain_bytes(raw: bytes, count: int, width: int) -> bool:
+    """Whether the ``count`` lines of ``raw`` (UTF-8 bytes, the last line with or without
+    its end) hold ``width - 1`` separators each and no carriage return but in a ``\r\n``.
+    Counted with numpy: in UTF-8 no other character contains the byte of ``;``, of a
+    carriage return or of a line end.
     """
-    codes = np.frombuffer(text, dtype=np.uint8)
+    codes = np.frombuffer(raw, dtype=np.uint8)
     ends = np.flatnonzero(codes == ord("\n"))
-    if len(ends) + 1 != count:
+    returns = np.flatnonzero(codes == ord("\r"))
+    if len(returns) and (returns[-1] + 1 == len(codes) or (codes[returns + 1] != ord("\n")).any()):
         return False
     separators = np.flatnonzero(codes == ord(";"))
     if len(separators) != count * (width - 1):
         return False
-    # Separators before each line end, and so on each line.
-    before = np.searchsorted(separators, np.append(ends, len(codes)))
+    # Separators before each line's end, and so on each line.
+    if not raw.endswith(b"\n"):
+        ends = np.append(ends, len(codes))
+    before = np.searchsorted(separators, ends)
     return bool((np.diff(before, prepend=0) == width - 1).all())
 
 
@@ -71,6 +75,20 @@ def block_columns(
     """
     if isinstance(chunk, bytes):
         count = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+    if isinstance(chunk, bytes) and count > SMALL_BLOCK:
+        # A large block from a binary file: checked in its bytes, decoded once they are
+        # known plain (the carriage returns, all before a line end, dropped first).
+        if b'"' in chunk or not _plain_bytes(chunk, count, width):
+            return None
+        try:
+            text = chunk.replace(b"\r", b"").decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        fields = text.replace("\n", ";").split(";")
+        if text.endswith("\n"):
+            fields.pop()  # after the last line's end
+        return [fields[k::width] for k in range(width)], count
+    if isinstance(chunk, bytes):
         chunk = [chunk]
     else:
         count = len(chunk)
@@ -96,7 +114,7 @@ def block_columns(
         lines = text.split("\n")
         if len(lines) != count or set(map(str.count, lines, repeat(";"))) != {width - 1}:
             return None
-    elif not _separators_fit(text.encode("utf-8"), count, width):
+    elif not _plain_bytes(text.encode("utf-8"), count, width):
         return None
     fields = text.replace("\n", ";").split(";")
     return [fields[k::width] for k in range(width)], count

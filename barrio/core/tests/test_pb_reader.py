@@ -18,6 +18,7 @@ from barrio.core.pb import PbFileError, format_pb, instance_of, parse_pb, profil
 from barrio.core.pb.ballot_check import Limits
 from barrio.core.pb.model import PbProject, PbVote, PbVotes, parse_money, tallies
 from barrio.core.pb.reader import _Lines, _Rows
+from barrio.core.pb.vote_block import SMALL_BLOCK
 
 SLICES = Path(__file__).resolve().parent / "data" / "pb"
 SHARED = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "pabulib"
@@ -396,6 +397,46 @@ def test_vote_blocks_read_as_the_lines_do(
     assert _election_or_problems(text.splitlines()) == by_line  # text lines too
     # A binary file is read in blocks of bytes rather than of lines.
     assert _election_or_problems(io.BytesIO(b"".join(lines))) == by_line
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "mixed"])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("b;2;41", "b;2;41"),  # no flaw
+        ("b;2;41", "a;2;41"),  # a voter twice
+        ("b;2;41", 'b;"2";41'),  # quotes
+        ("b;2;41", "b;2;41;x"),  # a row of the wrong width
+        ("b;2;41", "b;2;41;x\ne;1"),  # as many fields as two rows, not per row
+        ("a;1,2;30", "a;1,2;30\r"),  # a carriage return inside a line
+        ("b;2;41", "b;2\r;41"),  # one inside a field
+        ("b;2;41", "b;2;Łódź"),  # a character of two bytes
+        ("b;2;41", "b;2;\udcff"),  # a byte that is not UTF-8 (written below)
+    ],
+)
+def test_large_vote_blocks_read_as_the_lines_do(
+    old: str, new: str, ending: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block of more lines than are counted one by one (its bytes are checked with
+    numpy, then decoded) reads as the lines do, whatever its flaw or line ends."""
+    extra = [f"v{i};{i % 3 + 1};{i % 90}" for i in range(SMALL_BLOCK + 50)]
+    text = GOOD.replace(old, new, 1).replace("num_votes;3", f"num_votes;{4 + len(extra)}")
+    text += "d;1,3;50\n" + "\n".join(extra) + "\n"
+    rows = text.split("\n")
+    if ending == "mixed":
+        text = "".join(row + ("\r\n" if i % 3 else "\n") for i, row in enumerate(rows[:-1]))
+    else:
+        text = text.replace("\n", ending)
+    data = text.encode("utf-8", errors="surrogateescape")
+    by_block, by_line = _both_ways(lambda: _election_or_problems(io.BytesIO(data)), monkeypatch)
+    assert by_block == by_line  # blocks of bytes from a binary file
+    # The same as lines (which a lone carriage return ends: not the same rows then).
+    lines = data.splitlines(keepends=True)
+    by_block, by_line = _both_ways(lambda: _election_or_problems(lines), monkeypatch)
+    assert by_block == by_line
+    if old == new:
+        election, _ = by_block
+        assert len(election.votes) == len(extra) + 4
 
 
 def test_shared_files_read_by_blocks_as_line_by_line(monkeypatch: pytest.MonkeyPatch) -> None:
