@@ -269,6 +269,7 @@ class _State:
         self.voter_ids: set[str] = set()
         self.warnings: list[tuple[int, str]] = []
         self.voter_column = self.vote_column = self.points_column = -1
+        self.key_column = self.value_column = -1  # of META
         self.id_column = self.cost_column = -1  # of PROJECTS
         self.extra_columns: list[int] = []
         self._checker: BallotChecker | None = None
@@ -335,7 +336,11 @@ class _State:
                 self.problem(line, f"the {self.section} header lacks the column {column!r}")
         if len(set(header)) != len(header):
             self.problem(line, f"the {self.section} header repeats a column")
-        if self.section == "PROJECTS":
+        if self.section == "META":
+            columns = {name: i for i, name in enumerate(header)}
+            self.key_column = columns.get("key", -1)
+            self.value_column = columns.get("value", -1)
+        elif self.section == "PROJECTS":
             self.project_header = header
             columns = {name: i for i, name in enumerate(header)}
             self.id_column = columns.get("project_id", -1)
@@ -354,7 +359,9 @@ class _State:
             self.extra_columns = [i for i in range(len(header)) if i not in special]
 
     def _meta_row(self, cells: list[str], line: int) -> None:
-        key, value = cells[0], cells[1]
+        if min(self.key_column, self.value_column) < 0:
+            return  # the header lacks a column: reported once, not once per row
+        key, value = cells[self.key_column], cells[self.value_column]
         if key in self.meta_lines:
             self.problem(line, f"META key {key!r} appears twice")
             return

@@ -94,6 +94,9 @@ def test_reads_bytes_with_crlf_and_bom() -> None:
         ("rule;greedy\n", "", 1, "META lacks the required key 'rule'"),
         ("b;2;41", "b;2;41;extra", 22, "4 fields where the VOTES header has 3"),
         ("project_id;cost;name", "project_id;price;name", 15, "lacks the column 'cost'"),
+        ("key;value", "key;val", 2, "the META header lacks the column 'value'"),
+        ("key;value\ndescription;Example", "keyvalue\ndescription", 2, "lacks the column 'key'"),
+        ("key;value", "value;key", 1, "META lacks the required key 'description'"),
     ],
 )
 def test_reports_each_problem_with_its_line(old: str, new: str, line: int, fragment: str) -> None:
