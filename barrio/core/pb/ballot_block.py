@@ -20,7 +20,7 @@ from itertools import islice, repeat
 import numpy as np
 import numpy.typing as npt
 
-from barrio.core.pb.ballot_check import CLEAN, POINTS_TYPES, Ballot, BallotChecker
+from barrio.core.pb.ballot_check import CLEAN, MAX_POINTS, POINTS_TYPES, Ballot, BallotChecker
 
 __all__ = ["BlockChecker"]
 
@@ -192,6 +192,8 @@ class BlockChecker:
         if not _numbers_only(joined):
             return None
         values = list(map(int, joined.split(",")))
+        if max(values) > MAX_POINTS:
+            return None  # named line by line
         limits = self.checker.limits
         if (limits.min_points is not None and min(values) < limits.min_points) or (
             limits.max_points is not None and max(values) > limits.max_points

@@ -13,6 +13,11 @@ from barrio.core.pb.model import Money, parse_money
 POINTS_TYPES = ("cumulative", "scoring")
 """The vote types whose ballots carry points."""
 
+MAX_POINTS = 10**9
+"""The most points a ballot may give one project. The profile counts points in 64-bit integers
+and the scores sum them over the voters in 64-bit floats, exact below 2**53: with this cap they
+stay exact up to nine million voters. Pabulib's files give at most 10."""
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -200,6 +205,8 @@ class BallotChecker:
             if limits.max_sum_cost is not None and cost > limits.max_sum_cost:
                 reasons.append(f"the vote costs {cost}, more than max_sum_cost")
         if points is not None:
+            if points and max(points) > MAX_POINTS:
+                reasons.append(f"points must be at most {MAX_POINTS}")
             total = sum(points)
             if limits.min_sum_points is not None and total < limits.min_sum_points:
                 reasons.append(f"the vote gives {total} points, fewer than min_sum_points")

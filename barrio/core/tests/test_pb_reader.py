@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from barrio.core.pb import PbFileError, format_pb, instance_of, parse_pb, profile_of
-from barrio.core.pb.ballot_check import Limits
+from barrio.core.pb.ballot_check import MAX_POINTS, Limits
 from barrio.core.pb.model import PbProject, PbVote, PbVotes, parse_money, tallies
 from barrio.core.pb.reader import _Lines, _Rows
 from barrio.core.pb.vote_block import SMALL_BLOCK
@@ -152,6 +152,28 @@ def test_reads_points_and_reports_points_problems() -> None:
     assert found == [(22, "the vote gives 4 points, more than max_sum_points")]
     found = problems(POINTS.replace("b;2;3", "b;2;-1"))
     assert found == [(22, "points must not be negative")]
+
+
+@pytest.mark.parametrize("extra", [0, SMALL_BLOCK + 50])
+def test_points_beyond_what_the_engine_counts_are_named(extra: int) -> None:
+    """A project given more than MAX_POINTS points is a problem of its line, read one line
+    at a time or in a block; MAX_POINTS itself is read and counted."""
+    text = POINTS.replace("max_sum_points;3", "max_sum_points;9999999999999999999999")
+    rows = "".join(f"v{i};{i % 3 + 1};{i % 97 + 1}\n" for i in range(extra))
+    text = text.replace("num_votes;3", f"num_votes;{3 + extra}") + rows
+    most = f"b;2;{MAX_POINTS}"
+    election = parse_pb(io.BytesIO(text.replace("b;2;3", most).encode()))
+    assert profile_of(election).scores().tolist()[1] == 1 + MAX_POINTS + sum(
+        i % 97 + 1 for i in range(1, extra, 3)
+    )
+    too_many = f"b;2;{MAX_POINTS + 1}"
+    for source in (
+        lines_of(text.replace("b;2;3", too_many)),
+        io.BytesIO(text.replace("b;2;3", too_many).encode()),
+    ):
+        with pytest.raises(PbFileError) as caught:
+            parse_pb(source)
+        assert caught.value.problems == ((22, f"points must be at most {MAX_POINTS}"),)
 
 
 def test_a_project_named_twice_in_an_approval_vote_is_a_warning() -> None:
