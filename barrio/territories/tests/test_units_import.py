@@ -143,6 +143,8 @@ def test_projected_file_is_reprojected_from_its_declared_crs(tmp_path):
     assert 95 < unit.area_km2 < 105
 
 
+# Writing the file without a coordinate system is the point; pyogrio warns that it has none.
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
 def test_file_without_crs_in_metres_is_refused(tmp_path):
     path = write(
         tmp_path / "nocrs.geojson",
