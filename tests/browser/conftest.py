@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +48,12 @@ def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    # The requests not answered yet, shown if the test fails (see pytest_runtest_makereport).
+    pending: dict[Any, str] = {}
+    page.on("request", lambda request: pending.__setitem__(request, request.url))
+    page.on("requestfinished", lambda request: pending.pop(request, None))
+    page.on("requestfailed", lambda request: pending.pop(request, None))
+    page.barrio_pending = pending
     yield page
     context.close()
 
@@ -78,3 +87,48 @@ def serious_violations(page: Any) -> list[str]:
             if v["impact"] in {"serious", "critical"}
         ]
     raise AssertionError("unreachable: the last attempt returns or raises")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """When a browser test fails, say what was still under way: the requests the page had not
+    had answered, every other thread's stack (the live server answers in threads of this
+    process), and on PostgreSQL the test database's sessions and the locks they wait for.
+
+    A test of the duplicates queue timed out twice in about twenty CI runs, on PostgreSQL
+    only, without a trace of what the server was doing; this is to catch it the next time."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.when != "call" or not report.failed:
+        return
+    lines = []
+    page = getattr(item, "funcargs", {}).get("page")
+    if page is not None:
+        lines.append(f"requests not answered: {sorted(page.barrio_pending.values())}")
+    names = {thread.ident: thread.name for thread in threading.enumerate()}
+    for ident, frame in sys._current_frames().items():
+        if ident != threading.get_ident():
+            lines.append(f"--- thread {names.get(ident, ident)}")
+            lines.extend(line.rstrip() for line in traceback.format_stack(frame)[-12:])
+    lines.extend(_database_sessions())
+    report.sections.append(("what was under way", "\n".join(lines)))
+
+
+def _database_sessions() -> list[str]:
+    """The other sessions of the test database and what they wait for (PostgreSQL only)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return []
+    query = """
+        SELECT pid, state, wait_event_type, wait_event, now() - xact_start,
+               pg_blocking_pids(pid), left(query, 200)
+        FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid()
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(query)
+            return ["--- database sessions"] + [" | ".join(map(str, row)) for row in cursor]
+    except Exception as error:  # a report must not hide the failure it reports
+        return [f"--- database sessions unavailable: {error}"]
