@@ -79,6 +79,12 @@ def _simple(text: str) -> bool:
     return '"' not in text and text.find("\r", 0, len(text) - 2) < 0
 
 
+def _plain_split(text: str) -> list[str]:
+    """The fields of one line split on ``;`` (no field for a blank line)."""
+    body = text.rstrip("\r\n")
+    return body.split(";") if body else []
+
+
 class _Rows:
     """The rows of the file, split as ``csv.reader(lines, delimiter=";")`` splits them."""
 
@@ -99,8 +105,7 @@ class _Rows:
     def split(self, text: str) -> list[str]:
         """The row that starts with line ``text`` (reading more lines if a quote needs)."""
         if _simple(text):
-            body = text.rstrip("\r\n")
-            return body.split(";") if body else []
+            return _plain_split(text)
         # csv reads no line beyond the row's last: the next row starts where it stopped.
         try:
             return next(csv.reader(chain((text,), self.lines), delimiter=";"), [])
@@ -111,8 +116,7 @@ class _Rows:
             if "new-line character" in reason:
                 reason = "a line break inside a field that is not quoted"
             self.lines.problems.append((self.lines.number, f"the row cannot be read: {reason}"))
-            body = text.rstrip("\r\n")
-            return body.split(";") if body else []
+            return _plain_split(text)
 
     def rest(self) -> Iterator[list[str]]:
         """The remaining rows, as iterating over this object gives them, with
@@ -129,7 +133,8 @@ class _Rows:
                     text = lines.text(raw)
             else:
                 text = raw
-            if '"' not in text and text.find("\r", 0, len(text) - 2) < 0:  # see _simple
+            # _simple and _plain_split inlined: this loop runs once per line of the file.
+            if '"' not in text and text.find("\r", 0, len(text) - 2) < 0:
                 body = text.rstrip("\r\n")
                 yield body.split(";") if body else []
             else:
@@ -336,18 +341,16 @@ class _State:
                 self.problem(line, f"the {self.section} header lacks the column {column!r}")
         if len(set(header)) != len(header):
             self.problem(line, f"the {self.section} header repeats a column")
+        columns = {name: i for i, name in enumerate(header)}
         if self.section == "META":
-            columns = {name: i for i, name in enumerate(header)}
             self.key_column = columns.get("key", -1)
             self.value_column = columns.get("value", -1)
         elif self.section == "PROJECTS":
             self.project_header = header
-            columns = {name: i for i, name in enumerate(header)}
             self.id_column = columns.get("project_id", -1)
             self.cost_column = columns.get("cost", -1)
         elif self.section == "VOTES":
             self.vote_header = header
-            columns = {name: i for i, name in enumerate(header)}
             self.voter_column = columns.get("voter_id", -1)
             self.vote_column = columns.get("vote", -1)
             self.points_column = columns.get("points", -1)
