@@ -192,11 +192,12 @@ class BlockChecker:
         if not _numbers_only(joined):
             return None
         values = list(map(int, joined.split(",")))
-        if max(values) > MAX_POINTS:
+        most = max(values)
+        if most > MAX_POINTS:
             return None  # named line by line
         limits = self.checker.limits
         if (limits.min_points is not None and min(values) < limits.min_points) or (
-            limits.max_points is not None and max(values) > limits.max_points
+            limits.max_points is not None and most > limits.max_points
         ):
             return None
         given = _cut(values, lengths.tolist())
