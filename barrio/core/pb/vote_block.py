@@ -75,20 +75,15 @@ def block_columns(
     """
     if isinstance(chunk, bytes):
         count = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
-    if isinstance(chunk, bytes) and count > SMALL_BLOCK:
-        # A large block from a binary file: checked in its bytes, decoded once they are
-        # known plain (the carriage returns, all before a line end, dropped first).
-        if b'"' in chunk or not _plain_bytes(chunk, count, width):
-            return None
-        try:
-            text = chunk.replace(b"\r", b"").decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-        fields = text.replace("\n", ";").split(";")
-        if text.endswith("\n"):
-            fields.pop()  # after the last line's end
-        return [fields[k::width] for k in range(width)], count
-    if isinstance(chunk, bytes):
+        if count > SMALL_BLOCK:
+            # Checked in its bytes, decoded once known plain (its carriage returns, all
+            # before a line end, dropped first).
+            if b'"' in chunk or not _plain_bytes(chunk, count, width):
+                return None
+            try:
+                return _columns(chunk.replace(b"\r", b"").decode("utf-8"), width), count
+            except UnicodeDecodeError:
+                return None
         chunk = [chunk]
     else:
         count = len(chunk)
@@ -116,5 +111,13 @@ def block_columns(
             return None
     elif not _plain_bytes(text.encode("utf-8"), count, width):
         return None
+    return _columns(text, width), count
+
+
+def _columns(text: str, width: int) -> list[list[str]]:
+    """The columns of plain lines of ``width`` fields each: split in one call (line ends
+    read as separators), column ``k`` every ``width``-th field from ``k``."""
     fields = text.replace("\n", ";").split(";")
-    return [fields[k::width] for k in range(width)], count
+    if text.endswith("\n"):
+        fields.pop()  # after the last line's end
+    return [fields[k::width] for k in range(width)]
