@@ -58,6 +58,37 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def phone(browser: Any, locale: str = "es-MX") -> tuple[Any, Any]:
+    """A new context with a phone-sized page, in ``locale``; returns ``(context, page)``."""
+    context = browser.new_context(locale=locale, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def sign_in_on(page: Any, live_server: Any, email: str, password: str, device: Any = None) -> None:
+    """Sign in on ``page`` with ``email`` and ``password`` and, given the user's authenticator
+    ``device``, its current code; return once the home page, where signing in ends, has loaded.
+
+    A click on the form's button returns before the browser has followed the answer, and
+    waiting for the page's load state can find the sign-in page still there: a ``goto`` made
+    then raced the sign-in's own redirect to the home page and could lose it (the duplicates
+    queue's test timed out that way twice in about twenty CI runs, the page left at ``/``).
+    """
+    from django_otp.oath import totp
+
+    page.goto(live_server.url + "/accounts/sign-in/")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Iniciar sesión").click()
+    if device is not None:
+        page.get_by_label("Código de su aplicación de autenticación").fill(
+            f"{totp(device.bin_key):06d}"
+        )
+        page.get_by_role("button", name="Continuar").click()
+    page.wait_for_url(live_server.url + "/")
+
+
 # What Chromium says when a script runs while the page is being replaced by the next one.
 _NAVIGATING = ("Execution context was destroyed", "reading 'documentElement'")
 

@@ -8,13 +8,12 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from barrio.accounts.models import Programme, Role
 from barrio.accounts.tests.factories import PASSWORD, grant, make_user
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import phone, serious_violations, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,18 +21,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def sign_in(browser, live_server, user, password):
     """A phone-sized page signed in with password and second factor, in Spanish."""
     device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    context = browser.new_context(locale="es-PE", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Correo electrónico").fill(user.email)
-    page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.get_by_label("Código de su aplicación de autenticación").fill(
-        f"{totp(device.bin_key):06d}"
-    )
-    page.get_by_role("button", name="Continuar").click()
-    page.wait_for_load_state()
+    context, page = phone(browser, "es-PE")
+    sign_in_on(page, live_server, user.email, password, device)
     return context, page
 
 

@@ -10,7 +10,7 @@ from barrio.accounts.tests.factories import PASSWORD
 from barrio.participation.models import Proposal
 from barrio.participation.tests.drafts import PDF_BYTES
 from barrio.participation.tests.factories import build_world
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import phone, serious_violations, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,14 +23,8 @@ def test_representative_submits_a_proposal_on_a_phone(live_server, browser, sett
 def representative_submits_on_a_phone(live_server, browser, world) -> Proposal:
     """The representative of the world's group writes, places, budgets, documents and submits
     a proposal on a phone-sized page; return it (also the start of the review journey)."""
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Correo electrónico").fill(world.representative.email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_load_state()
+    context, page = phone(browser)
+    sign_in_on(page, live_server, world.representative.email, PASSWORD)
 
     page.goto(f"{live_server.url}/participation/calls/{world.call.pk}/")
     page.get_by_role("link", name="Escribir una propuesta").click()

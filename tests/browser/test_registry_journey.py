@@ -6,11 +6,10 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import serious_violations, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,14 +19,7 @@ CASEWORKER = "caso.lima@barrio.demo"
 def sign_in(page, live_server):
     user = get_user_model().objects.get(username=CASEWORKER)
     device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Correo electrónico").fill(CASEWORKER)
-    page.get_by_label("Contraseña").fill("barrio-demo-2026")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.get_by_label("Código de su aplicación de autenticación").fill(
-        f"{totp(device.bin_key):06d}"
-    )
-    page.get_by_role("button", name="Continuar").click()
+    sign_in_on(page, live_server, CASEWORKER, "barrio-demo-2026", device)
 
 
 def test_caseworker_registers_household(live_server, page):

@@ -14,7 +14,7 @@ from barrio.participation.lifecycle import ProposalStatus
 from barrio.participation.services import review_assign
 from barrio.participation.tests.factories import build_world, make_proposal
 from barrio.participation.tests.review_factories import add_member
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import phone, serious_violations, sign_in_on
 from tests.browser.test_planning_journey import sign_in as sign_in_with_second_factor
 from tests.browser.test_proposal_journey import representative_submits_on_a_phone
 
@@ -26,14 +26,8 @@ def sign_in(browser, live_server, user, password=PASSWORD):
     need one (manager, team), with the password alone for a committee member."""
     if needs_second_factor(user):
         return sign_in_with_second_factor(browser, live_server, user, password)
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Correo electrónico").fill(user.email)
-    page.get_by_label("Contraseña").fill(password)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_load_state()
+    context, page = phone(browser)
+    sign_in_on(page, live_server, user.email, password)
     return context, page
 
 

@@ -14,7 +14,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import phone, serious_violations, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -36,16 +36,8 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     device = TOTPDevice.objects.create(user=manager, name="default", confirmed=True)
 
     # The manager signs in, gives the code of her app and invites a caseworker for Lima.
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Correo electrónico").fill(MANAGER)
-    page.get_by_label("Contraseña").fill("barrio-demo-2026")
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.get_by_label("Código de su aplicación de autenticación").fill(
-        f"{totp(device.bin_key):06d}"
-    )
-    page.get_by_role("button", name="Continuar").click()
+    context, page = phone(browser)
+    sign_in_on(page, live_server, MANAGER, "barrio-demo-2026", device)
     page.goto(live_server.url + "/accounts/programmes/demo-lima/roles/")
     assert serious_violations(page) == []
     page.get_by_label("Correo electrónico").fill(NEWCOMER)

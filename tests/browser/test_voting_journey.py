@@ -11,21 +11,15 @@ from playwright.sync_api import expect
 from barrio.accounts.tests.factories import PASSWORD
 from barrio.participation.tests.factories import build_world
 from barrio.participation.tests.vote_factories import close_and_publish, open_vote, residents
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import phone, serious_violations, sign_in_on
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in_resident(browser, live_server, user):
     """A phone-sized page signed in with a password (a resident needs no second factor)."""
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/accounts/sign-in/")
-    page.get_by_label("Correo electrónico").fill(user.email)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión").click()
-    page.wait_for_load_state()
+    context, page = phone(browser)
+    sign_in_on(page, live_server, user.email, PASSWORD)
     return context, page
 
 
