@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
+from barrio.core.pb import kernels
 from barrio.core.pb.errors import PbFileError
 from barrio.core.pb.model import Money
 from barrio.core.pb.outcome import Outcome, ProjectExplanation
@@ -59,8 +60,11 @@ def _explanation_json(e: ProjectExplanation) -> dict[str, Any]:
     }
 
 
-def outcome_json(outcome: Outcome, path: str, seconds: float) -> dict[str, Any]:
-    """The ``--json`` document for ``outcome``."""
+def outcome_json(
+    outcome: Outcome, path: str, seconds: float, loading: float = 0.0
+) -> dict[str, Any]:
+    """The ``--json`` document for ``outcome`` (``seconds`` to read and decide, ``loading``
+    to load the compiled loops before)."""
     return {
         "file": path,
         "rule": outcome.rule,
@@ -68,6 +72,7 @@ def outcome_json(outcome: Outcome, path: str, seconds: float) -> dict[str, Any]:
         "total_cost": _money(outcome.total_cost),
         "selected": outcome.selected_ids(),
         "seconds": round(seconds, 4),
+        "loading_seconds": round(loading, 4),
         "voter_budget": _money(outcome.voter_budget),
         "notes": dict(outcome.notes),
         "explanations": [_explanation_json(e) for e in outcome.explanations],
@@ -129,6 +134,12 @@ def _run(argv: Sequence[str] | None) -> int:
     parser.add_argument("--stop", choices=("exhaustive", "overspend"), help="Add1 stopping rule")
     args = parser.parse_args(argv)
     started = time.perf_counter()
+    if args.rule.startswith("mes"):
+        # MES's compiled loops load on their first call in a process: done before the clock
+        # that times the election starts, and reported apart.
+        kernels.load()
+    loading = time.perf_counter() - started
+    started = time.perf_counter()
     try:
         with open(args.file, "rb") as handle:
             election = parse_pb(handle)
@@ -158,7 +169,8 @@ def _run(argv: Sequence[str] | None) -> int:
         return EXIT_BAD_INPUT
     seconds = time.perf_counter() - started
     if args.json:
-        print(json.dumps(outcome_json(outcome, args.file, seconds), ensure_ascii=False))
+        document = outcome_json(outcome, args.file, seconds, loading)
+        print(json.dumps(document, ensure_ascii=False))
         return 0
     print(f"{args.file}: {outcome.rule}, {len(outcome.selected)} projects funded")
     print(f"budget {_approx(outcome.budget)}, spent {_approx(outcome.total_cost)}")
@@ -169,7 +181,8 @@ def _run(argv: Sequence[str] | None) -> int:
     by_round = sorted(outcome.explanations, key=lambda e: (e.round is None, e.round or 0))
     for explanation in by_round:
         print(_describe(explanation))
-    print(f"computed in {seconds:.3f} s")
+    print(f"computed in {seconds:.3f} s", end="")
+    print(f" (and {loading:.2f} s to load the compiled loops)" if loading >= 0.005 else "")
     return 0
 
 

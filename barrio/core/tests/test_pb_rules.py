@@ -300,6 +300,7 @@ def test_cli_json_on_assen(capsys: pytest.CaptureFixture[str]) -> None:
     assert sorted(result["selected"]) == ["11", "12", "13", "14", "2", "3", "5", "6", "9"]
     assert (result["budget"], result["total_cost"]) == (100000, 76700)
     assert result["seconds"] < 5
+    assert result["loading_seconds"] >= 0
     assert len(result["explanations"]) == 14
     assert main([str(path), "--rule", "phragmen"]) == 0
     assert "funded in round 1" in capsys.readouterr().out
@@ -311,6 +312,39 @@ def test_compiled_loops_work_where_numba_cannot_cache_them() -> None:
     namespace: dict[str, Any] = {}
     exec("def twice(values):\n    return values * 2\n", namespace)  # noqa: S102
     assert kernels.compiled(namespace["twice"])(np.arange(3)).tolist() == [0, 2, 4]
+
+
+_LOADED_THEN_DECIDED = """
+import json, sys
+from pathlib import Path
+from barrio.core.pb import decide, instance_of, kernels, parse_pb, profile_of
+kernels.load()
+loops = {name: f for name, f in vars(kernels).items() if hasattr(f, "signatures")}
+before = {name: len(f.signatures) for name, f in loops.items()}
+for path in sorted(Path(sys.argv[1]).glob("*.pb")):
+    with path.open("rb") as handle:
+        election = parse_pb(handle)
+    for as_approval in (True, False):
+        profile = profile_of(election, as_approval=as_approval)
+        if profile.approval or not as_approval:
+            for rule in ("mes", "mes-add1-greedy", "mes-add1-comparison"):
+                decide(rule, instance_of(election), profile)
+print(json.dumps([before, {name: len(f.signatures) for name, f in loops.items()}]))
+"""
+
+
+def test_after_the_compiled_loops_are_loaded_no_election_waits_for_numba() -> None:
+    """``kernels.load`` calls every compiled loop with the types the runs pass: in a new
+    process, deciding the sample files (approval, points, rankings) with the MES rules
+    afterwards loads nothing more (a new signature would be loaded, or compiled, during an
+    election: the command line times the election after ``load``)."""
+    script = [sys.executable, "-c", _LOADED_THEN_DECIDED, str(SLICES)]
+    child = subprocess.run(script, capture_output=True, text=True, timeout=300, check=True)
+    before, after = json.loads(child.stdout)
+    assert set(before) >= {"price", "near_share", "grow", "fund", "loser_bounds"}
+    # (``_solve`` is compiled into its callers: its own entry may stay empty.)
+    assert all(count >= 1 for name, count in before.items() if name != "_solve")
+    assert after == before
 
 
 def test_cli_stops_quietly_when_its_reader_goes_away() -> None:
