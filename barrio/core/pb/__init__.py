@@ -23,11 +23,12 @@ from barrio.core.pb.phragmen import phragmen
 from barrio.core.pb.pots import Pot, split_pots
 from barrio.core.pb.profile import Instance, Profile, instance_of, make_profile, profile_of
 from barrio.core.pb.reader import parse_pb
-from barrio.core.pb.rules import RULES, decide
+from barrio.core.pb.rules import MES_RULES, RULES, decide, load_rule
 from barrio.core.pb.tiebreak import TieBreaking
 from barrio.core.pb.writer import format_pb
 
 __all__ = [
+    "MES_RULES",
     "RULES",
     "GreedyParams",
     "Instance",
@@ -47,6 +48,7 @@ __all__ = [
     "format_pb",
     "greedy",
     "instance_of",
+    "load_rule",
     "make_profile",
     "parse_pb",
     "phragmen",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from barrio.core.pb import kernels
 from barrio.core.pb.equal_shares import MesParams, Stop, equal_shares
 from barrio.core.pb.greedy import GreedyParams, Satisfaction, greedy
 from barrio.core.pb.outcome import Outcome
@@ -20,6 +21,18 @@ RULES = (
     "phragmen",
 )
 """Every rule :func:`decide` knows."""
+
+MES_RULES = tuple(rule for rule in RULES if rule.startswith("mes"))
+"""The rules that run the Method of Equal Shares, on compiled loops."""
+
+
+def load_rule(rule: str) -> None:
+    """Load the compiled loops ``rule`` runs on (those of the MES rules; nothing for the
+    others), so that a clock started afterwards times the decision alone: numba loads each
+    loop on its first call in a process, a few tenths of a second in all (see
+    :func:`barrio.core.pb.kernels.load`). Cheap once they are loaded."""
+    if rule in MES_RULES:
+        kernels.load()
 
 
 def decide(

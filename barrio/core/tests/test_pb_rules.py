@@ -317,8 +317,8 @@ def test_compiled_loops_work_where_numba_cannot_cache_them() -> None:
 _LOADED_THEN_DECIDED = """
 import json, sys
 from pathlib import Path
-from barrio.core.pb import decide, instance_of, kernels, parse_pb, profile_of
-kernels.load()
+from barrio.core.pb import MES_RULES, decide, instance_of, kernels, load_rule, parse_pb, profile_of
+load_rule("mes")
 loops = {name: f for name, f in vars(kernels).items() if hasattr(f, "signatures")}
 before = {name: len(f.signatures) for name, f in loops.items()}
 for path in sorted(Path(sys.argv[1]).glob("*.pb")):
@@ -327,16 +327,16 @@ for path in sorted(Path(sys.argv[1]).glob("*.pb")):
     for as_approval in (True, False):
         profile = profile_of(election, as_approval=as_approval)
         if profile.approval or not as_approval:
-            for rule in ("mes", "mes-add1-greedy", "mes-add1-comparison"):
+            for rule in MES_RULES:
                 decide(rule, instance_of(election), profile)
 print(json.dumps([before, {name: len(f.signatures) for name, f in loops.items()}]))
 """
 
 
 def test_after_the_compiled_loops_are_loaded_no_election_waits_for_numba() -> None:
-    """``kernels.load`` calls every compiled loop with the types the runs pass: in a new
-    process, deciding the sample files (approval, points, rankings) with the MES rules
-    afterwards loads nothing more (a new signature would be loaded, or compiled, during an
+    """``load_rule`` (``kernels.load``) calls every compiled loop with the types the runs pass:
+    in a new process, deciding the sample files (approval, points, rankings) with the MES
+    rules afterwards loads nothing more (a new signature would be loaded, or compiled, during an
     election: the command line times the election after ``load``)."""
     script = [sys.executable, "-c", _LOADED_THEN_DECIDED, str(SLICES)]
     child = subprocess.run(script, capture_output=True, text=True, timeout=300, check=True)

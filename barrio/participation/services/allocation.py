@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from barrio.accounts.permissions import Action
 from barrio.core.fingerprint import fingerprint
-from barrio.core.pb import Outcome, ProjectExplanation, TieBreaking, decide
+from barrio.core.pb import Outcome, ProjectExplanation, TieBreaking, decide, load_rule
 from barrio.errors import Conflict, ValidationFailed
 from barrio.jobs.services import job_start
 from barrio.participation.lifecycle import ProposalStatus
@@ -159,6 +159,7 @@ def allocation_run_create(
         raise Conflict(_("A vote is decided once it is closed."), code="not_closed")
     params = parameters_of(election, spec or RunSpec())
     pots = _pot_data(election)
+    load_rule(params["rule"])  # a worker's first MES run would time numba's loading too
     started = time.perf_counter()
     outcomes = [(pot, data, None if data is None else _decide(params, data)) for pot, data in pots]
     seconds = time.perf_counter() - started
