@@ -43,11 +43,17 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
+def phone(browser: Any, locale: str = "es-MX") -> tuple[Any, Any]:
+    """A new context with a phone-sized page, in ``locale``; returns ``(context, page)``."""
+    context = browser.new_context(locale=locale, viewport={"width": 390, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return context, page
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context, page = phone(browser)
     # The requests not answered yet, shown if the test fails (see pytest_runtest_makereport).
     pending: dict[Any, str] = {}
     page.on("request", lambda request: pending.__setitem__(request, request.url))
@@ -58,22 +64,16 @@ def page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def phone(browser: Any, locale: str = "es-MX") -> tuple[Any, Any]:
-    """A new context with a phone-sized page, in ``locale``; returns ``(context, page)``."""
-    context = browser.new_context(locale=locale, viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return context, page
-
-
 def sign_in_on(page: Any, live_server: Any, email: str, password: str, device: Any = None) -> None:
     """Sign in on ``page`` with ``email`` and ``password`` and, given the user's authenticator
     ``device``, its current code; return once the home page, where signing in ends, has loaded.
 
     A click on the form's button returns before the browser has followed the answer, and
-    waiting for the page's load state can find the sign-in page still there: a ``goto`` made
-    then raced the sign-in's own redirect to the home page and could lose it (the duplicates
-    queue's test timed out that way twice in about twenty CI runs, the page left at ``/``).
+    waiting for the page's load state can find the sign-in page still there; waiting for
+    the home page's address leaves no navigation of the sign-in under way when the test
+    goes on. (The duplicates queue's test, which timed out twice in about twenty CI runs
+    with the page left at ``/``, went on without waiting; slowing the sign-in's answer or
+    the home page did not make it fail, so that timeout's cause is still open.)
     """
     from django_otp.oath import totp
 

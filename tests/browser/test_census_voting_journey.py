@@ -14,10 +14,9 @@ from barrio.participation.models import Ballot, Election
 from barrio.participation.tests.census_factories import RecordingSender, census_vote, last_code
 from barrio.participation.tests.factories import build_world
 from barrio.participation.tests.vote_factories import close_and_publish
-from tests.browser.conftest import serious_violations
+from tests.browser.conftest import phone, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture
@@ -39,9 +38,7 @@ def test_resident_votes_with_the_census_and_a_code_on_a_phone(
     # 1980-05-31, phone ending in 78) is on the census, in Guerrero.
     election = census_vote(world, tmp_path, ballot_kind="knapsack", max_choices=None, rule="greedy")
     assert election.validation == Election.Validation.CENSUS
-    context = browser.new_context(locale="es-MX", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = phone(browser)
     page.goto(f"{live_server.url}/participation/votes/{election.pk}/")
     page.get_by_role("link", name="Vota con tu documento").click()
     expect(page.get_by_role("heading", name="Vota con tu documento")).to_be_visible()
@@ -98,9 +95,7 @@ def test_resident_votes_with_the_census_and_a_code_on_a_phone(
     close_and_publish(world, election)
 
     # She reads on her phone why each project is in or out.
-    context = browser.new_context(locale="es-MX", viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
+    context, page = phone(browser)
     page.goto(f"{live_server.url}/participation/votes/{election.pk}/results/")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Resultados de"))
     expect(page.get_by_text("Financiado en la ronda 1").first).to_be_visible()

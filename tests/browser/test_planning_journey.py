@@ -65,8 +65,7 @@ def test_manager_runs_targeting_another_approves_and_public_reads_why(live_serve
     context.close()
 
     # The public reads the approved run and why each district is in or out.
-    context = browser.new_context(locale="es-PE", viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    context, page = phone(browser, "es-PE")
     page.goto(live_server.url + "/programmes/demo-lima/planning/")
     page.get_by_role("link", name="Ronda de prueba").click()
     expect(page.get_by_text("Aprobada").first).to_be_visible()

@@ -101,8 +101,7 @@ def team_records_the_assembly(browser, live_server, world, title):
 
 def public_reads_it_approved(browser, live_server, proposal):
     """The public sees the proposal approved with its committees' offices, not the names."""
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    context, page = phone(browser)
     page.goto(live_server.url + "/participation/programmes/pcmb/approved/")
     expect(page.get_by_role("heading", name=proposal.title)).to_be_visible()
     expect(page.get_by_role("heading", name="Comité de administración")).to_be_visible()

@@ -53,8 +53,7 @@ def test_manager_invites_caseworker_who_sees_only_their_municipality(live_server
     (message,) = [m for m in mail.outbox if NEWCOMER in m.to]
     link = re.search(r"https?://\S+/accounts/password/set/\S+/", message.body).group(0)
 
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    context, page = phone(browser)
     page.goto(link)
     page.wait_for_load_state()
     page.locator("input[name=new_password1]").fill(NEW_PASSWORD)

@@ -61,8 +61,7 @@ def test_resident_votes_on_a_phone_and_reads_why(live_server, browser):
     close_and_publish(world, election)
 
     # The resident reads the results on her phone and why a project is out.
-    context = browser.new_context(locale="es-MX", viewport={"width": 390, "height": 844})
-    page = context.new_page()
+    context, page = phone(browser)
     page.goto(f"{live_server.url}/participation/votes/{election.pk}/results/")
     expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Resultados de"))
     expect(page.get_by_text("Financiado en la ronda 1")).to_be_visible()
