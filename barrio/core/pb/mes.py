@@ -562,7 +562,7 @@ class _Run(StabilityBounds):
                 stale.pop(gone, None)
                 self.removed.append((gone, r))
                 if self.track and fresh > 0:
-                    fresh = min(fresh, self._unaffordable_bound(gone, self._money_f(gone)))
+                    fresh = min(fresh, self._unaffordable_bound(gone))
             self.replayed += 1
             if r in previous.state.reordered:
                 self.reordered.add(r)

@@ -54,22 +54,21 @@ class StabilityBounds(ABC):
     def exact_rho(self, ev: Evaluation) -> Fraction:
         """The exact per-supporter price ``ev`` needs (a ``Fraction``), from the run's state."""
 
-    def _unaffordable_bound(self, p: int, money: float) -> float:
-        """How far ``b`` may grow while ``p``'s supporters, holding ``money``, lack its cost.
+    def _unaffordable_bound(self, p: int, money: float | None = None) -> float:
+        """How far ``b`` may grow while ``p``'s supporters, holding ``money`` (by default
+        what they hold now), lack its cost.
 
         The shortfall (less a margin for float error) over how fast their money can grow at
         most (their growth bounds ``beta``).
         """
         data = self.data
-        growth = float(data.supporter_mult[p] @ self.beta[data.supporters[p]])
+        held, growth = kernels.held_and_growth(
+            data.supporters[p], data.supporter_mult[p], self.budget_f, self.beta
+        )
+        money = held if money is None else money
         cost = data.costs_l[p]
         room = max(0.0, cost - money - TOLERANCE * (cost + money))
         return room / (growth * (1 + TOLERANCE)) if growth > 0 else math.inf
-
-    def _money_f(self, p: int) -> float:
-        """The float money of ``p``'s supporters now (0 for those who gave all they had)."""
-        data = self.data
-        return float(data.supporter_mult[p] @ self.budget_f[data.supporters[p]])
 
     # -- projects found unaffordable ----------------------------------------------------------
 
@@ -103,7 +102,7 @@ class StabilityBounds(ABC):
             self.watched.clear()
         for p, entry in list(self.watched.items()):
             losing, best = entry
-            entry[1] = best = max(best, min(losing, self._unaffordable_bound(p, self._money_f(p))))
+            entry[1] = best = max(best, min(losing, self._unaffordable_bound(p)))
             if losing <= best:
                 del self.watched[p]
                 self._apply(best)
