@@ -321,10 +321,6 @@ def grow(
     for voter in poor:
         gained += mult[voter] * beta[voter]
     drop = gained / paying * (1 + TOLERANCE)
-    if drop > 0:
-        for i in range(poor_count, len(live)):
-            beta[live[i]] += drop * column[live[i]] if has_points else drop
-            highest = max(highest, beta[live[i]])
     # A partial payer short of its full share by more than its growth can close within the
     # horizon keeps nothing: growth 0. The others may pay a full share at a larger budget.
     doubtful = rise = 0.0
@@ -344,9 +340,16 @@ def grow(
             highest = max(highest, growth)
             doubtful += mult[voter] * points
     fall = rise / (paying + doubtful) * (1 - TOLERANCE)
-    if fall > 0:
+    # The full payers' bounds, in one pass (the partial payers' above read none of them).
+    if drop > 0 or fall > 0:
         for i in range(poor_count, len(live)):
-            alpha[live[i]] += fall * column[live[i]] if has_points else fall
+            voter = live[i]
+            points = column[voter] if has_points else 1.0
+            if drop > 0:
+                beta[voter] += drop * points
+                highest = max(highest, beta[voter])
+            if fall > 0:
+                alpha[voter] += fall * points
     for voter in poor:
         alpha[voter] = 0.0
     return highest
