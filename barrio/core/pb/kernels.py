@@ -422,6 +422,34 @@ def raised_price(
 
 
 @summed
+def money_at(
+    supporters: IntArray,
+    mult: FloatArray,
+    points: FloatArray,
+    has_points: bool,
+    budget_f: FloatArray,
+    lam: float,
+) -> tuple[float, float, float]:
+    """What ``supporters`` (with their ``mult``iplicities and, if ``has_points``, their
+    ``points``) would give at payment per point ``lam``, each a full share or all they hold
+    if that is less; what they hold; and the points of those who hold a full share (the
+    slope of that money as ``lam`` rises). One pass, no array written: cheaper than
+    :func:`price`, and enough to show that a project's price is above ``lam``."""
+    given = held = slope = 0.0
+    for i in range(len(supporters)):
+        budget = budget_f[supporters[i]]
+        weight = mult[i] * points[i] if has_points else mult[i]
+        share = lam * points[i] if has_points else lam
+        held += mult[i] * budget
+        if budget >= share:
+            given += mult[i] * share
+            slope += weight
+        else:
+            given += mult[i] * budget
+    return given, held, slope
+
+
+@summed
 def held_and_growth(
     supporters: IntArray, mult: FloatArray, budget_f: FloatArray, beta: FloatArray
 ) -> tuple[float, float]:
@@ -476,6 +504,7 @@ def load() -> None:
     price(ballot, one, one, False, one.copy(), no.copy(), False, 1.0, True)
     near_share(ballot, one, 1.0, ballot, False)
     held_and_growth(ballot, one, one, one)
+    money_at(ballot, one, one, False, one, 1.0)
     near_losers(ballot, one, one, 1.0)
     raised_price(ballot, one, ballot + 1, False, one, one, 1.0, 1.0)
     both, two = np.arange(2), np.ones(2)  # (one paying all it has, one a full share)

@@ -13,6 +13,12 @@ How it is computed (and why it is both fast and exact):
 * It works on distinct ballots with multiplicities. A project's price is found in floats by
   a compiled pass over its supporters (:mod:`barrio.core.pb.kernels`): everyone paying a full
   share at first, those who cannot moved to paying all they have until nobody moves.
+* Prices only rise during a run, so a project's last price is a lower bound on its price
+  now: in each round, projects are looked at from the lowest last price until that is above
+  the best found (lazy evaluation). Once a round has a best, a project is first *tested*
+  (:meth:`_Run._above`): one pass gives what its supporters would pay at the best price;
+  if that is short of its cost it cannot win, and the tangent of their money there gives a
+  new lower bound without pricing it; if they hold less than its cost it is dropped.
 * Floats only *filter*. Every budget is ``b - sum(lambda_q * points[q])`` over the projects
   ``q`` funded so far (``lambda_q`` = payment per point), or 0 once a voter has paid all they
   had; so any sum of budgets is ``b * M - sum(lambda_q * N_q)`` with integer counts ``N_q``
@@ -440,6 +446,35 @@ class _Run(StabilityBounds):
             return None
         return Evaluation(p, live, poor_count, lam_f / data.weights_l[p], lam_f, clear=clear)
 
+    def _above(self, p: int, rho: float) -> float | None:
+        """A lower bound on ``p``'s price per satisfaction above ``rho``, if one pass over
+        its supporters shows that its price is above ``rho`` (else ``None``: it is priced).
+
+        At ``rho`` its supporters, each paying a full share or all they hold, give less than
+        its cost: its price is higher. What they give is a concave function of the price,
+        under its tangent at ``rho``, whose slope is the points of those holding a full
+        share: where the tangent reaches the cost is a lower bound on the price. Projects
+        whose supporters hold about their cost or less are priced, so that they are found
+        unaffordable as before.
+        """
+        data = self.data
+        weight = data.weights_l[p]
+        lam = rho * weight
+        has_points = not data.profile.approval
+        points = data.supporter_points[p] if has_points else _NO_POINTS
+        given, held, slope = kernels.money_at(
+            data.supporters[p], data.supporter_mult[p], points, has_points, self.budget_f, lam
+        )
+        cost = data.costs_l[p]
+        if held < cost * (1 - TOLERANCE):
+            self.holding[p] = held
+            self._drop(p, held)
+            return math.inf
+        if held < cost * (1 + TOLERANCE) or given >= cost * (1 - TOLERANCE) or slope <= 0:
+            return None
+        self.holding[p] = held
+        return max(rho, (lam + (cost - given) / slope) * (1 - TOLERANCE) / weight)
+
     def _drop(self, p: int, money: float) -> None:
         """Take ``p`` out of this run: its supporters hold ``money``, less than its cost.
 
@@ -473,6 +508,7 @@ class _Run(StabilityBounds):
             self._watch_start()
             best_f = math.inf
             evaluated: list[Evaluation] = []
+            passed: list[tuple[float, int]] = []  # shown dearer than the best, not priced
             while queue:
                 rho, p = queue[0]
                 if stale.get(p) != rho:
@@ -481,6 +517,15 @@ class _Run(StabilityBounds):
                 if rho > best_f * (1 + 2 * TOLERANCE):
                     break  # prices only rise during a run: stale ones are lower bounds
                 heapq.heappop(queue)
+                if evaluated:
+                    above = self._above(p, best_f * (1 + 2 * TOLERANCE))
+                    if above == math.inf:
+                        del stale[p]
+                        continue
+                    if above is not None:
+                        stale[p] = above
+                        passed.append((above, p))
+                        continue
                 ev = self.evaluate(p)
                 if ev is None:
                     del stale[p]
@@ -497,6 +542,9 @@ class _Run(StabilityBounds):
             for ev in evaluated:  # back in the queue at their new price (once each)
                 if ev.project in stale:
                     heapq.heappush(queue, (ev.rho_f, ev.project))
+            for above, p in passed:  # and those shown dearer, at their new lower bound
+                heapq.heappush(queue, (above, p))
+            passed.clear()
             if self.track:
                 self._bound_round(winner, tied, list(stale))
             self._watch_round(winner)
