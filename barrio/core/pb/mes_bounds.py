@@ -59,14 +59,23 @@ class StabilityBounds(ABC):
         what they hold now), lack its cost.
 
         The shortfall (less a margin for float error) over how fast their money can grow at
-        most (their growth bounds ``beta``).
+        most (their growth bounds ``beta``). Where ``money`` is given and growing at the
+        fastest bound of the run (``fastest``) for each supporter keeps the project short
+        for the whole of ``stable_for``, that is returned without a pass over the supporters:
+        a smaller bound than the project's own, and as good, since no bound of the run is
+        longer.
         """
         data = self.data
+        cost = data.costs_l[p]
+        if money is not None:
+            room = max(0.0, cost - money - TOLERANCE * (cost + money))
+            fastest = self.fastest * data.votes_l[p] * (1 + TOLERANCE) ** 2
+            if self.stable_for < math.inf and room >= self.stable_for * fastest:
+                return self.stable_for
         held, growth = kernels.held_and_growth(
             data.supporters[p], data.supporter_mult[p], self.budget_f, self.beta
         )
         money = held if money is None else money
-        cost = data.costs_l[p]
         room = max(0.0, cost - money - TOLERANCE * (cost + money))
         return room / (growth * (1 + TOLERANCE)) if growth > 0 else math.inf
 
