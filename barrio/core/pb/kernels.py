@@ -155,23 +155,22 @@ def price(
     count = 0
     money = paying = 0.0
     poorest = np.inf
+    # Every supporter is written at the next place, which only those who have not given all
+    # they had take (no branch: who did is as good as random, often mispredicted).
     for i in range(size):
         voter = supporters[i]
-        if anyone_broke and exhausted[voter]:
-            continue
+        keep = not (anyone_broke and exhausted[voter])
         held = budget_f[voter]
         live[count] = voter
-        if has_points:
-            per_point[count] = held / points[i]
-            weighted_points[count] = mult[i] * points[i]
-        else:
-            per_point[count] = held
-            weighted_points[count] = mult[i]
+        share = held / points[i] if has_points else held
+        weight = mult[i] * points[i] if has_points else mult[i]
+        per_point[count] = share
+        weighted_points[count] = weight
         weighted_budgets[count] = mult[i] * held
-        money += weighted_budgets[count]
-        paying += weighted_points[count]
-        poorest = min(poorest, per_point[count])
-        count += 1
+        money += mult[i] * held  # (0 for those who gave all they had)
+        paying += weight if keep else 0.0
+        poorest = min(poorest, share if keep else np.inf)
+        count += 1 if keep else 0
     if count == 0 or (check_money and money < cost * (1 - TOLERANCE)):
         return UNAFFORDABLE, money, live[:0], 0, 0.0, False
     live = supporters if count == size else live[:count]  # every supporter: the same array
@@ -183,17 +182,19 @@ def price(
     lam, rich = _solve(
         per_point[:count], weighted_points[:count], weighted_budgets[:count], cost, lowest
     )
-    ordered = np.empty(count, np.int64)
+    # Partial payers first, each group in the supporters' order: one pass that writes every
+    # supporter at the next place of its group, without a branch (which of the two is as
+    # good as random: a branch would often be mispredicted).
     poor_count = 0
     for k in range(count):
-        if not rich[k]:
-            ordered[poor_count] = live[k]
-            poor_count += 1
-    j = poor_count
+        poor_count += 0 if rich[k] else 1
+    ordered = np.empty(count, np.int64)
+    next_poor, next_rich = 0, poor_count
     for k in range(count):
-        if rich[k]:
-            ordered[j] = live[k]
-            j += 1
+        paying = 1 if rich[k] else 0
+        ordered[next_rich if paying else next_poor] = live[k]
+        next_rich += paying
+        next_poor += 1 - paying
     return SOME_PAY_ALL, money, ordered, poor_count, lam, False
 
 
@@ -441,11 +442,8 @@ def money_at(
         weight = mult[i] * points[i] if has_points else mult[i]
         share = lam * points[i] if has_points else lam
         held += mult[i] * budget
-        if budget >= share:
-            given += mult[i] * share
-            slope += weight
-        else:
-            given += mult[i] * budget
+        given += mult[i] * min(budget, share)
+        slope += weight if budget >= share else 0.0
     return given, held, slope
 
 
