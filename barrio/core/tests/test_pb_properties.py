@@ -324,6 +324,51 @@ def test_the_compiled_price_is_the_numpy_price(
     assert list(live) == list(ballots[alive][~rich]) + list(ballots[alive][rich])
 
 
+@SETTINGS
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 64), st.integers(1, 4), st.integers(1, 4), st.booleans()),
+        min_size=1,
+        max_size=30,
+    ),
+    st.booleans(),
+    st.integers(1, 2000),
+    st.integers(1, 64),
+)
+def test_the_money_at_a_price_bounds_the_price(
+    supporters: list[tuple[int, int, int, bool]],
+    has_points: bool,
+    cost_in_eighths: int,
+    lam_in_eighths: int,
+) -> None:
+    """The one-pass test of a project at a price (:func:`barrio.core.pb.kernels.money_at`)
+    finds what plain numpy says the supporters give there (each a full share or all they
+    hold), hold, and the points of those holding a full share; where they give less than
+    the cost (and hold more), the price is above that price, and the tangent of their money
+    reaches the cost at or below the price. Budgets in eighths keep the sums exact."""
+    eighths, mult, points, broke = (np.array(column) for column in zip(*supporters, strict=True))
+    budget = np.where(broke, 0.0, eighths / 8)
+    mult_f = mult.astype(np.float64)
+    paid = points.astype(np.float64) if has_points else np.ones(len(supporters))
+    ballots, cost, lam = (
+        np.arange(len(supporters), dtype=np.int64),
+        cost_in_eighths / 8,
+        lam_in_eighths / 8,
+    )
+    given_, held, slope = kernels.money_at(
+        ballots, mult_f, points.astype(np.float64), has_points, budget, lam
+    )
+    assert given_ == float(mult_f @ np.minimum(budget, lam * paid))
+    assert held == float(mult_f @ budget)
+    assert slope == float(mult_f @ np.where(budget >= lam * paid, paid, 0.0))
+    if held <= cost or given_ >= cost:
+        return
+    alive = ~broke.astype(bool)
+    price, _ = numpy_price(cost, budget[alive], paid[alive], mult_f[alive])
+    assert price > lam
+    assert lam + (cost - given_) / slope <= price * (1 + 1e-12)
+
+
 def test_the_compiled_price_ends_where_floats_contradict_the_exact_money() -> None:
     """Where the exact money covers the cost but the float budgets fall short of it by more
     than the price's margin, nobody seems able to pay a full share at any price: the
