@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from barrio.core.pb import PbElection, PbProject, PbVote, format_pb
 from barrio.errors import NotFound
@@ -30,6 +31,23 @@ def _money(value: Any, currency: str) -> str:
     return format_cents(round(cents), currency)
 
 
+def _short_of_a_share(voters: int, amount: Any, currency: str) -> str:
+    """Say what the supporters who could not pay a full share of a funded project gave:
+    all they had left (``amount`` together), or nothing, their money gone on earlier rounds."""
+    if Fraction(str(amount)) == 0:
+        return ngettext(
+            "%(others)s supporter had no money left: it went to the projects funded before.",
+            "%(others)s supporters had no money left: it went to the projects funded before.",
+            voters,
+        ) % {"others": voters}
+    return ngettext(
+        "%(others)s supporter could not pay a full share and gave all they had left: %(rest)s.",
+        "%(others)s supporters could not pay a full share and gave all they had left: "
+        "%(rest)s in all.",
+        voters,
+    ) % {"others": voters, "rest": _money(amount, currency)}
+
+
 def explain(result: AllocationResult, currency: str, threshold: int | None = None) -> str:
     """Say in plain words, in the active language, why a project is funded or not.
 
@@ -44,8 +62,14 @@ def explain(result: AllocationResult, currency: str, threshold: int | None = Non
             "Funded in round %(round)s: %(votes)s residents voted for it and it costs %(cost)s."
         ) % {"round": result.round, "votes": votes, "cost": cost}
         shares = data.get("shares") or []
-        if len(shares) == 1:
+        others = data.get("partial_voters") or 0
+        if len(shares) == 1 and not others:
             text += " " + _("Each of its %(voters)s supporters paid %(amount)s of it.") % {
+                "voters": shares[0]["voters"],
+                "amount": _money(shares[0]["amount"], currency),
+            }
+        elif len(shares) == 1:
+            text += " " + _("%(voters)s of its supporters paid %(amount)s each.") % {
                 "voters": shares[0]["voters"],
                 "amount": _money(shares[0]["amount"], currency),
             }
@@ -53,6 +77,8 @@ def explain(result: AllocationResult, currency: str, threshold: int | None = Non
             text += " " + _(
                 "Its supporters shared its cost: each paid according to the points they gave."
             )
+        if others:
+            text += " " + _short_of_a_share(others, data.get("partial_amount") or 0, currency)
         return text
     if votes == 0:
         # Whatever step left it out, the reason a resident needs is this one.

@@ -14,7 +14,7 @@ from barrio.errors import Conflict, PermissionDenied, ValidationFailed
 from barrio.jobs.models import Job
 from barrio.jobs.tests.worker import run_worker
 from barrio.participation.lifecycle import ProposalStatus
-from barrio.participation.models import AllocationRun, Election, Proposal
+from barrio.participation.models import AllocationResult, AllocationRun, Election, Proposal
 from barrio.participation.selectors.allocation import explain, run_summary
 from barrio.participation.services import (
     Choice,
@@ -106,6 +106,50 @@ def test_equal_shares_explains_the_price_a_project_would_have_needed():
     shares = results[ids[0]].explanation["shares"]
     assert shares
     assert shares[0]["voters"] == 5
+
+
+def funded_in_round_two(shares, partial_voters, partial_amount):
+    """A project of 27 votes funded under MES (the demo's "Aula Digital"), as stored."""
+    explanation = {
+        "shares": shares,
+        "partial_voters": partial_voters,
+        "partial_amount": partial_amount,
+    }
+    return AllocationResult(
+        reason="funded", votes=27, cost_cents=138_890_603, round=2, explanation=explanation
+    )
+
+
+def test_a_funded_project_says_what_its_supporters_short_of_a_share_gave():
+    """Under MES a supporter who cannot pay a full share gives all they have left, or had
+    nothing left: the explanation says so, and its figures add up to the cost (26 full shares
+    and what the 27th had left; "each of its 26 supporters" left one voter out before)."""
+    one_short = funded_in_round_two(
+        [{"voters": 26, "amount": "378199111969/71994"}], 1, "6388967738/2769"
+    )
+    with translation.override("en"):
+        assert explain(one_short, "MXN") == (
+            "Funded in round 2: 27 residents voted for it and it costs 1,388,906.03 MXN. "
+            "26 of its supporters paid 52,532.03 MXN each. 1 supporter could not pay a full "
+            "share and gave all they had left: 23,073.20 MXN."
+        )
+    with translation.override("es"):
+        assert explain(one_short, "MXN").endswith(
+            "26 de las personas que lo apoyaron pagaron 52\xa0532,03 MXN cada una. 1 persona que "
+            "lo apoyó no podía pagar su parte completa y dio todo lo que le quedaba: "
+            "23\xa0073,20 MXN."
+        )
+    broke = funded_in_round_two([{"voters": 25, "amount": "5555562"}], 2, 0)
+    with translation.override("en"):
+        assert explain(broke, "MXN").endswith(
+            "25 of its supporters paid 55,555.62 MXN each. 2 supporters had no money left: it "
+            "went to the projects funded before."
+        )
+    everyone = funded_in_round_two([{"voters": 27, "amount": "5144097"}], 0, None)
+    with translation.override("en"):
+        assert explain(everyone, "MXN").endswith(
+            "Each of its 27 supporters paid 51,440.97 MXN of it."
+        )
 
 
 def test_a_run_needs_a_closed_vote():
