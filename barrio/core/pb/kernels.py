@@ -191,10 +191,10 @@ def price(
     ordered = np.empty(count, np.int64)
     next_poor, next_rich = 0, poor_count
     for k in range(count):
-        paying = 1 if rich[k] else 0
-        ordered[next_rich if paying else next_poor] = live[k]
-        next_rich += paying
-        next_poor += 1 - paying
+        full = 1 if rich[k] else 0
+        ordered[next_rich if full else next_poor] = live[k]
+        next_rich += full
+        next_poor += 1 - full
     return SOME_PAY_ALL, money, ordered, poor_count, lam, False
 
 
