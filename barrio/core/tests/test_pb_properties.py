@@ -273,13 +273,17 @@ def numpy_price(
         rich = settled
 
 
+SUPPORTERS = st.lists(
+    st.tuples(st.integers(0, 64), st.integers(1, 4), st.integers(1, 4), st.booleans()),
+    min_size=1,
+    max_size=30,
+)
+"""A project's supporters: budget in eighths, multiplicity, points, whether they gave all."""
+
+
 @SETTINGS
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 64), st.integers(1, 4), st.integers(1, 4), st.booleans()),
-        min_size=1,
-        max_size=30,
-    ),
+    SUPPORTERS,
     st.booleans(),
     st.integers(1, 2000),
 )
@@ -326,11 +330,7 @@ def test_the_compiled_price_is_the_numpy_price(
 
 @SETTINGS
 @given(
-    st.lists(
-        st.tuples(st.integers(0, 64), st.integers(1, 4), st.integers(1, 4), st.booleans()),
-        min_size=1,
-        max_size=30,
-    ),
+    SUPPORTERS,
     st.booleans(),
     st.integers(1, 2000),
     st.integers(1, 64),
